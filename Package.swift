@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "keyfob",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "keyfob", targets: ["keyfob"]),
+        .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
+        .library(name: "KeyfobSQLite", targets: ["KeyfobSQLite"]),
+        .library(name: "KeyfobServer", targets: ["KeyfobServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "KeyfobCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "KeyfobSQLite",
+            dependencies: [
+                "KeyfobCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KeyfobServer",
+            dependencies: [
+                "KeyfobCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "keyfob",
+            dependencies: [
+                "KeyfobCore",
+                "KeyfobSQLite",
+                "KeyfobServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyfobCoreTests",
+            dependencies: ["KeyfobCore"]
+        ),
+        .testTarget(
+            name: "KeyfobSQLiteTests",
+            dependencies: ["KeyfobCore", "KeyfobSQLite"]
+        ),
+        .testTarget(
+            name: "KeyfobServerTests",
+            dependencies: [
+                "KeyfobCore",
+                "KeyfobSQLite",
+                "KeyfobServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Rules for registering redirect URIs (RFC 6749 §3.1.2, RFC 9700 §4.1).
+public enum RedirectURI {
+    /// Schemes that run code or read local files instead of reaching an app.
+    private static let forbiddenSchemes: Set<String> = ["javascript", "data", "file", "vbscript", "about", "blob"]
+
+    /// Why `text` cannot be registered, or nil when it can: an absolute URI without a fragment;
+    /// http(s) ones need a host; custom schemes (mobile apps) are allowed, script schemes are not.
+    public static func problem(with text: String) -> String? {
+        guard !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            return "must be non-empty printable ASCII without spaces"
+        }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            return "must be an absolute URI with a scheme"
+        }
+        guard !forbiddenSchemes.contains(scheme) else { return "the \(scheme): scheme is not allowed" }
+        guard components.fragment == nil else { return "must not contain a fragment (RFC 6749 §3.1.2)" }
+        if scheme == "http" || scheme == "https" {
+            guard let host = components.host, !host.isEmpty else { return "must name a host" }
+            guard components.user == nil && components.password == nil else { return "must not contain userinfo" }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A registered application (an OAuth client).
+public struct Application: Sendable, Equatable {
+    /// The client id.
+    public var id: UUID
+    /// Shown to vehicle owners on the grant screen.
+    public var name: String
+    /// SHA-256 of the client secret; nil for a public client.
+    public var secretDigest: SecretDigest?
+    /// The secret replaced by the last rotation, accepted until `previousSecretExpiresAt`.
+    public var previousSecretDigest: SecretDigest?
+    /// When the previous secret stops working.
+    public var previousSecretExpiresAt: Date?
+    /// A public client (RFC 6749 §2.1) has no secret and must use PKCE.
+    public var isPublic: Bool
+    /// Registered redirect URIs, in order; the first is the default.
+    public var redirectURIs: [String]
+    /// The permissions this application may ask for.
+    public var permissions: [String]
+    /// When it was registered.
+    public var createdAt: Date
+
+    /// Makes an application record.
+    public init(
+        id: UUID, name: String, secretDigest: SecretDigest?, previousSecretDigest: SecretDigest? = nil,
+        previousSecretExpiresAt: Date? = nil, isPublic: Bool, redirectURIs: [String], permissions: [String],
+        createdAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.secretDigest = secretDigest
+        self.previousSecretDigest = previousSecretDigest
+        self.previousSecretExpiresAt = previousSecretExpiresAt
+        self.isPublic = isPublic
+        self.redirectURIs = redirectURIs
+        self.permissions = permissions
+        self.createdAt = createdAt
+    }
+
+    /// Whether `secret` is this application's current secret, or its previous one still inside the
+    /// rotation overlap. Compares digests in constant time.
+    public func acceptsSecret(_ secret: String, at now: Date) -> Bool {
+        let presented = SecretDigest.of(secret)
+        // Evaluate both comparisons every time so timing does not tell which secret matched.
+        let current = secretDigest.map { $0.constantTimeEquals(presented) } ?? false
+        var previous = false
+        if let previousSecretDigest, let previousSecretExpiresAt {
+            previous = previousSecretDigest.constantTimeEquals(presented) && now < previousSecretExpiresAt
+        }
+        return current || previous
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Which population of owners a Connect flow talks to (CONTRACT §3 `mode`).
+public enum ConnectMode: String, Sendable, CaseIterable, Codable {
+    case live, test, simulated
+}
+
+/// A vehicle owner: the resource owner of RFC 6749, the `user` of Smartcar's API.
+public struct Owner: Sendable, Equatable {
+    /// The stable user id answered by `GET /v2.0/user`.
+    public var id: UUID
+    /// Login email, unique within a mode.
+    public var email: String
+    /// Bcrypt hash of the password (live owners only).
+    public var passwordHash: String?
+    /// The population this owner belongs to.
+    public var mode: ConnectMode
+
+    /// Makes an owner record.
+    public init(id: UUID, email: String, passwordHash: String?, mode: ConnectMode) {
+        self.id = id
+        self.email = email
+        self.passwordHash = passwordHash
+        self.mode = mode
+    }
+}
+
+/// A vehicle belonging to an owner.
+public struct Vehicle: Sendable, Equatable, Codable {
+    /// The stable vehicle id.
+    public var id: UUID
+    /// The owner's id.
+    public var ownerID: UUID
+    public var make: String
+    public var model: String
+    public var year: Int
+    public var vin: String
+
+    /// Makes a vehicle record.
+    public init(id: UUID, ownerID: UUID, make: String, model: String, year: Int, vin: String) {
+        self.id = id
+        self.ownerID = ownerID
+        self.make = make
+        self.model = model
+        self.year = year
+        self.vin = vin
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A stored access token. Only the digest of the token text is kept.
+public struct AccessToken: Sendable, Equatable {
+    public var digest: SecretDigest
+    /// The code family it descends from; nil for application (client_credentials) tokens.
+    public var familyID: UUID?
+    /// The owner's grant; nil for application tokens.
+    public var grantID: UUID?
+    public var applicationID: UUID
+    /// Permissions of an application token (a user token takes its grant's).
+    public var scope: [String]
+    public var expiresAt: Date
+    public var revoked: Bool
+
+    /// Makes an access token record.
+    public init(
+        digest: SecretDigest, familyID: UUID?, grantID: UUID?, applicationID: UUID, scope: [String] = [],
+        expiresAt: Date, revoked: Bool = false
+    ) {
+        self.digest = digest
+        self.familyID = familyID
+        self.grantID = grantID
+        self.applicationID = applicationID
+        self.scope = scope
+        self.expiresAt = expiresAt
+        self.revoked = revoked
+    }
+}
+
+/// The digests and lifetimes of a token pair about to be written. The store adds the family, grant
+/// and application from the code or refresh token being spent, inside the same transaction.
+public struct PairToIssue: Sendable, Equatable {
+    public var accessDigest: SecretDigest
+    public var accessExpiresAt: Date
+    public var refreshDigest: SecretDigest
+    public var refreshExpiresAt: Date
+
+    /// Makes a pair description.
+    public init(accessDigest: SecretDigest, accessExpiresAt: Date, refreshDigest: SecretDigest, refreshExpiresAt: Date) {
+        self.accessDigest = accessDigest
+        self.accessExpiresAt = accessExpiresAt
+        self.refreshDigest = refreshDigest
+        self.refreshExpiresAt = refreshExpiresAt
+    }
+}
+
+/// An access token that checked out for an API call, with the grant it opens.
+public struct BearerAccess: Sendable, Equatable {
+    public var token: AccessToken
+    /// The owner's grant; nil for an application token.
+    public var grant: Grant?
+
+    /// Pairs a token with its grant.
+    public init(token: AccessToken, grant: Grant?) {
+        self.token = token
+        self.grant = grant
+    }
+}

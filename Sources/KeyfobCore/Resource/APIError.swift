@@ -1,0 +1,37 @@
+/// An error of the vehicle API, in Smartcar's v2 vocabulary (CONTRACT §4).
+public struct APIError: Error, Sendable, Equatable {
+    /// Smartcar's error `type`, which fixes the HTTP status.
+    public enum Kind: String, Sendable {
+        case validation = "VALIDATION"
+        case authentication = "AUTHENTICATION"
+        case permission = "PERMISSION"
+        case resourceNotFound = "RESOURCE_NOT_FOUND"
+        case rateLimit = "RATE_LIMIT"
+        case server = "SERVER"
+
+        /// The HTTP status that goes with the type.
+        public var statusCode: Int {
+            switch self {
+            case .validation: 400
+            case .authentication: 401
+            case .permission: 403
+            case .resourceNotFound: 404
+            case .rateLimit: 429
+            case .server: 500
+            }
+        }
+    }
+
+    public var kind: Kind
+    /// Sent as `description`.
+    public var description: String
+    /// Smartcar's finer `code`; nil where there is none.
+    public var code: String?
+
+    /// Makes an API error.
+    public init(_ kind: Kind, _ description: String, code: String? = nil) {
+        self.kind = kind
+        self.description = description
+        self.code = code
+    }
+}

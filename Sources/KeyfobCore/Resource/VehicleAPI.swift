@@ -1,0 +1,86 @@
+import Foundation
+
+/// The rules of the `/v2.0` calls that an access token opens (CONTRACT §4), apart from HTTP.
+public struct VehicleAPI: Sendable {
+    let owners: any OwnerStore
+    let grants: any GrantStore
+
+    /// Makes the API over the stores.
+    public init(owners: any OwnerStore, grants: any GrantStore) {
+        self.owners = owners
+        self.grants = grants
+    }
+
+    /// One page of a list (`limit` ≤ 50, default 10; `offset` ≥ 0, default 0).
+    public struct Paging: Sendable, Equatable {
+        public var limit: Int
+        public var offset: Int
+
+        /// Validates the raw query values.
+        public init(limit: String?, offset: String?) throws(APIError) {
+            self.limit = try Self.integer(limit, named: "limit", default: 10, range: 1...50)
+            self.offset = try Self.integer(offset, named: "offset", default: 0, range: 0...Int(Int32.max))
+        }
+
+        private static func integer(_ raw: String?, named name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
+            guard let raw else { return value }
+            guard let parsed = Int(raw), range.contains(parsed) else {
+                throw APIError(.validation, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).")
+            }
+            return parsed
+        }
+    }
+
+    /// The owner behind the token (`GET /v2.0/user`).
+    public func userID(for access: BearerAccess) throws(APIError) -> UUID {
+        try userGrant(access).ownerID
+    }
+
+    /// One page of the vehicle ids in the grant, and their total.
+    public func vehicleIDs(for access: BearerAccess, paging: Paging) throws(APIError) -> (ids: [UUID], total: Int) {
+        let all = try userGrant(access).vehicleIDs
+        return (Array(all.dropFirst(paging.offset).prefix(paging.limit)), all.count)
+    }
+
+    /// A vehicle's make, model and year; needs `read_vehicle_info`.
+    public func vehicle(_ rawID: String, for access: BearerAccess) async throws -> Vehicle {
+        let grant = try userGrant(access)
+        let id = try vehicleInGrant(rawID, grant)
+        guard grant.permissions.contains("read_vehicle_info") else {
+            throw APIError(.permission, "This token was not granted read_vehicle_info.")
+        }
+        guard let vehicle = try await owners.vehicle(id: id) else { throw notFound() }
+        return vehicle
+    }
+
+    /// The permissions granted for a vehicle.
+    public func permissions(of rawID: String, for access: BearerAccess, paging: Paging) throws(APIError) -> (names: [String], total: Int) {
+        let grant = try userGrant(access)
+        _ = try vehicleInGrant(rawID, grant)
+        return (Array(grant.permissions.dropFirst(paging.offset).prefix(paging.limit)), grant.permissions.count)
+    }
+
+    /// Takes the vehicle out of the grant; the token stops working for it.
+    public func disconnect(_ rawID: String, for access: BearerAccess) async throws {
+        let grant = try userGrant(access)
+        let id = try vehicleInGrant(rawID, grant)
+        guard try await grants.removeVehicle(id, fromGrant: grant.id) else { throw notFound() }
+    }
+
+    private func userGrant(_ access: BearerAccess) throws(APIError) -> Grant {
+        guard let grant = access.grant else {
+            throw APIError(.permission, "Application tokens carry no user; use a token from the authorization code flow.")
+        }
+        return grant
+    }
+
+    /// A vehicle outside the grant is 404 whether or not it exists, so ids are not revealed.
+    private func vehicleInGrant(_ rawID: String, _ grant: Grant) throws(APIError) -> UUID {
+        guard let id = UUID(uuidString: rawID), grant.vehicleIDs.contains(id) else { throw notFound() }
+        return id
+    }
+
+    private func notFound() -> APIError {
+        APIError(.resourceNotFound, "The vehicle was not found for this access token.")
+    }
+}

@@ -1,0 +1,27 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of a code, token or client secret: the only form in which they are stored.
+///
+/// A fast hash is right for these (DESIGN.md): they carry ≥122 random bits, so there is nothing to
+/// brute-force, and a slow hash on the token path would only slow every exchange.
+public struct SecretDigest: Hashable, Sendable {
+    /// The 32 digest bytes.
+    public let bytes: Data
+
+    /// Wraps stored digest bytes.
+    public init(bytes: Data) { self.bytes = bytes }
+
+    /// The digest of a secret's text.
+    public static func of(_ text: String) -> SecretDigest {
+        SecretDigest(bytes: Data(SHA256.hash(data: Data(text.utf8))))
+    }
+
+    /// Compares without an early exit, so timing does not reveal how many leading bytes match.
+    public func constantTimeEquals(_ other: SecretDigest) -> Bool {
+        guard bytes.count == other.bytes.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(bytes, other.bytes) { difference |= left ^ right }
+        return difference == 0
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Vehicle owners and their vehicles.
+public protocol OwnerStore: Sendable {
+    /// Adds an owner with their vehicles, in one transaction. Throws
+    /// `DuplicateOwnerError` when the email is taken in that mode.
+    func insertOwner(_ owner: Owner, vehicles: [Vehicle]) async throws
+    /// The owner with this email in this mode (emails compare case-insensitively).
+    func owner(email: String, mode: ConnectMode) async throws -> Owner?
+    /// Every owner of a mode, oldest first.
+    func owners(mode: ConnectMode) async throws -> [Owner]
+    /// An owner's vehicles, in the order they were added.
+    func vehicles(ownerID: UUID) async throws -> [Vehicle]
+    /// One vehicle by id.
+    func vehicle(id: UUID) async throws -> Vehicle?
+}
+
+/// The email is already registered in that mode.
+public struct DuplicateOwnerError: Error, Sendable, CustomStringConvertible {
+    public var email: String
+    public init(email: String) { self.email = email }
+    public var description: String { "an owner with email \(email) exists already" }
+}

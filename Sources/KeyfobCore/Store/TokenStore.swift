@@ -1,0 +1,66 @@
+import Foundation
+
+/// What happened to a code presented at the token endpoint.
+public enum CodeRedemption: Sendable, Equatable {
+    /// Consumed now; the pair was written in the same transaction.
+    case redeemed(grantID: UUID)
+    /// No such code, or one issued to another client (which is left untouched).
+    case unknown
+    /// Past its lifetime; nothing changed.
+    case expired
+    /// Already consumed: the family it issued is now revoked (RFC 6749 §4.1.2).
+    case replayed
+}
+
+/// What happened to a refresh token presented at the token endpoint.
+public enum RefreshRotation: Sendable, Equatable {
+    /// First use: marked used, and the successor pair written in the same transaction.
+    case rotated(grantID: UUID)
+    /// Used before, inside the grace window: nothing written; the caller answers the same pair,
+    /// which was issued at `firstUsedAt`.
+    case repeated(grantID: UUID, firstUsedAt: Date)
+    /// No such token, or one of another client (left untouched).
+    case unknown
+    /// Past its lifetime.
+    case expired
+    /// Revoked earlier (replay, reuse, application deleted).
+    case revoked
+    /// Used again after the grace window: the whole family is now revoked (RFC 9700 §4.14).
+    case reused
+}
+
+/// Codes and tokens. Each method that changes more than one row is one transaction.
+public protocol TokenStore: Sendable {
+    /// Redeems a code for `applicationID` and writes `pair` — or changes nothing.
+    ///
+    /// `check` runs on the code record inside the transaction (redirect URI, PKCE); an error it
+    /// throws leaves the code unconsumed and is rethrown.
+    func redeem(
+        code digest: SecretDigest, by applicationID: UUID, at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+    ) async throws -> CodeRedemption
+
+    /// Rotates a refresh token of `applicationID`, writing `pair` on first use.
+    func rotate(
+        refresh digest: SecretDigest, by applicationID: UUID, at now: Date, grace: TimeInterval,
+        issuing pair: PairToIssue
+    ) async throws -> RefreshRotation
+
+    /// Writes an application (client_credentials) token.
+    func insertAccessToken(_ token: AccessToken) async throws
+
+    /// An access token with its grant, whatever its state (the caller judges expiry and revocation).
+    func bearerAccess(digest: SecretDigest) async throws -> BearerAccess?
+
+    /// Deletes codes, tokens and sessions that expired before `cutoff`. Returns rows removed.
+    func deleteExpired(before cutoff: Date) async throws -> Int
+}
+
+/// The per-deployment key (DESIGN.md `keys`), made once and shared by every instance.
+public protocol KeyStore: Sendable {
+    /// The rotation key's bytes.
+    func rotationKey() async throws -> Data
+}
+
+/// Everything Keyfob keeps. One implementation per backend (SQLite, PostgreSQL).
+public typealias Store = ApplicationStore & OwnerStore & GrantStore & TokenStore & KeyStore

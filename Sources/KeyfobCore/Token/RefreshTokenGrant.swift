@@ -1,0 +1,48 @@
+import Foundation
+
+/// `grant_type=refresh_token` (RFC 6749 §6) with rotation and an idempotent grace window
+/// (CONTRACT §2, RFC 9700 §4.14).
+public struct RefreshTokenGrant: TokenGrant {
+    public let grantType = "refresh_token"
+
+    /// Makes the grant.
+    public init() {}
+
+    public func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse {
+        let refreshToken = try request.required("refresh_token")
+        guard TokenText.isWellFormed(refreshToken) else {
+            throw OAuthError.invalidRequest(OAuthError.quoting("Invalid refresh token", refreshToken))
+        }
+        let policy = context.policy
+        let now = context.clock.now
+        // The successors are a function of the old token, so a retry computes the same pair again.
+        let successors = context.rotationKey.successors(of: refreshToken)
+        let pair = PairToIssue(
+            accessDigest: .of(successors.accessToken), accessExpiresAt: now + policy.accessTokenLifetime,
+            refreshDigest: .of(successors.refreshToken), refreshExpiresAt: now + policy.refreshTokenLifetime)
+
+        let outcome = try await context.store.rotate(
+            refresh: .of(refreshToken), by: client.id, at: now, grace: policy.refreshGracePeriod, issuing: pair)
+
+        switch outcome {
+        case .rotated:
+            return TokenResponse(
+                accessToken: successors.accessToken, expiresIn: Int(policy.accessTokenLifetime),
+                refreshToken: successors.refreshToken)
+        case .repeated(_, let firstUsedAt):
+            let remaining = (firstUsedAt + policy.accessTokenLifetime).timeIntervalSince(now)
+            return TokenResponse(
+                accessToken: successors.accessToken, expiresIn: max(0, Int(remaining.rounded(.down))),
+                refreshToken: successors.refreshToken)
+        case .unknown:
+            throw OAuthError.invalidGrant(OAuthError.quoting("Invalid refresh token", refreshToken))
+        case .expired:
+            throw OAuthError.invalidGrant("The refresh token has expired.")
+        case .revoked:
+            throw OAuthError.invalidGrant("The refresh token has been revoked.")
+        case .reused:
+            throw OAuthError.invalidGrant(
+                "The refresh token was already used; its token family is now revoked.", detail: "refresh reuse")
+        }
+    }
+}

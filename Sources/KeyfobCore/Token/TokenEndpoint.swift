@@ -1,0 +1,33 @@
+import Foundation
+
+/// The token endpoint's rules (RFC 6749 §3.2): authenticate the client, then dispatch on
+/// `grant_type` to one `TokenGrant`.
+public struct TokenEndpoint: Sendable {
+    let authenticator: ClientAuthenticator
+    let context: GrantContext
+    let grants: [String: any TokenGrant]
+
+    /// Makes the endpoint with the three grants of CONTRACT §2.
+    public init(
+        store: any Store, rotationKey: RotationKey, clock: any WallClock = SystemWallClock(),
+        random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy(),
+        grants: [any TokenGrant] = [AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant()]
+    ) {
+        self.authenticator = ClientAuthenticator(applications: store, clock: clock)
+        self.context = GrantContext(store: store, clock: clock, random: random, policy: policy, rotationKey: rotationKey)
+        self.grants = Dictionary(grants.map { ($0.grantType, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The grant types this endpoint answers, for discovery metadata.
+    public var grantTypes: [String] { grants.keys.sorted() }
+
+    /// Answers a token request, or throws an `OAuthError` (or a store error).
+    public func respond(to request: TokenRequest) async throws -> TokenResponse {
+        let client = try await authenticator.authenticate(request.client)
+        let grantType = try request.required("grant_type")
+        guard let grant = grants[grantType] else {
+            throw OAuthError(.unsupportedGrantType, OAuthError.quoting("Unsupported grant_type", grantType))
+        }
+        return try await grant.respond(to: request, for: client, in: context)
+    }
+}

@@ -1,0 +1,26 @@
+/// What a grant needs besides the request: the store, time, randomness and lifetimes.
+public struct GrantContext: Sendable {
+    public var store: any TokenStore
+    public var clock: any WallClock
+    public var random: any RandomSource
+    public var policy: TokenPolicy
+    public var rotationKey: RotationKey
+
+    /// Bundles the grant dependencies.
+    public init(store: any TokenStore, clock: any WallClock, random: any RandomSource, policy: TokenPolicy, rotationKey: RotationKey) {
+        self.store = store
+        self.clock = clock
+        self.random = random
+        self.policy = policy
+        self.rotationKey = rotationKey
+    }
+}
+
+/// One `grant_type` of the token endpoint (RFC 6749 §4–6). Each grant validates its own parameters
+/// and builds its own answer; the endpoint only authenticates the client and dispatches.
+public protocol TokenGrant: Sendable {
+    /// The `grant_type` value this grant answers.
+    var grantType: String { get }
+    /// Issues tokens for an authenticated client, or throws an `OAuthError`.
+    func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse
+}

@@ -1,0 +1,24 @@
+/// A successful token answer (RFC 6749 §5.1) in the contract's four fields.
+public struct TokenResponse: Sendable, Equatable, Codable {
+    public var accessToken: String
+    public var tokenType: String
+    /// Seconds until the access token expires.
+    public var expiresIn: Int
+    /// Absent for application (client_credentials) tokens.
+    public var refreshToken: String?
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case refreshToken = "refresh_token"
+    }
+
+    /// Makes a Bearer token answer.
+    public init(accessToken: String, expiresIn: Int, refreshToken: String?) {
+        self.accessToken = accessToken
+        self.tokenType = "Bearer"
+        self.expiresIn = expiresIn
+        self.refreshToken = refreshToken
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import KeyfobCore
+
+/// Versioned schema migrations, run at start-up by every process that opens the database. GRDB
+/// records the applied ones, so a second process starting at once waits on the write lock and then
+/// finds nothing left to do.
+enum SQLiteMigrations {
+    static func migrator(random: any RandomSource) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-schema") { db in
+            try db.execute(sql: v1Schema)
+            // The per-deployment rotation key (DESIGN.md `keys`), from the OS CSPRNG.
+            try db.execute(
+                sql: "INSERT INTO keys (name, value) VALUES ('rotation', ?)",
+                arguments: [Data(random.bytes(32))])
+        }
+        return migrator
+    }
+
+    /// Times are Unix seconds (REAL); ids are lowercase UUID text; codes and tokens are keyed by their
+    /// SHA-256 digest (BLOB), never by their text.
+    static let v1Schema = """
+        CREATE TABLE keys (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        );
+        CREATE TABLE applications (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            secret_digest BLOB,
+            previous_secret_digest BLOB,
+            previous_secret_expires_at REAL,
+            is_public INTEGER NOT NULL,
+            redirect_uris TEXT NOT NULL,
+            permissions TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE owners (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            password_hash TEXT,
+            mode TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            UNIQUE (mode, email_key)
+        );
+        CREATE TABLE vehicles (
+            id TEXT PRIMARY KEY,
+            owner_id TEXT NOT NULL REFERENCES owners(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            make TEXT NOT NULL,
+            model TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            vin TEXT NOT NULL
+        );
+        CREATE INDEX vehicles_by_owner ON vehicles (owner_id, position);
+        CREATE TABLE grants (
+            id TEXT PRIMARY KEY,
+            application_id TEXT NOT NULL,
+            owner_id TEXT NOT NULL,
+            permissions TEXT NOT NULL,
+            vehicle_ids TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX grants_by_application ON grants (application_id);
+        CREATE TABLE authorization_codes (
+            digest BLOB PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            grant_id TEXT NOT NULL,
+            application_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            redirect_uri_sent INTEGER NOT NULL,
+            code_challenge TEXT,
+            code_challenge_method TEXT,
+            expires_at REAL NOT NULL,
+            consumed_at REAL
+        ) WITHOUT ROWID;
+        CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
+        CREATE TABLE access_tokens (
+            digest BLOB PRIMARY KEY,
+            family_id TEXT,
+            grant_id TEXT,
+            application_id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX access_tokens_by_family ON access_tokens (family_id) WHERE family_id IS NOT NULL;
+        CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+        CREATE TABLE refresh_tokens (
+            digest BLOB PRIMARY KEY,
+            family_id TEXT NOT NULL,
+            grant_id TEXT NOT NULL,
+            application_id TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+        CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+        """
+}

@@ -1,0 +1,52 @@
+import HTTPTypes
+import Hummingbird
+import KeyfobCore
+
+extension APIError {
+    /// Smartcar's v2 error body (CONTRACT §4), every key present.
+    struct Body: Encodable {
+        struct Resolution: Encodable {
+            let type: String?
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(type, forKey: .type)
+            }
+            enum CodingKeys: String, CodingKey { case type }
+        }
+
+        let type: String
+        let code: String?
+        let description: String
+        let docURL: String
+        let statusCode: Int
+        let requestId: String
+        let resolution: Resolution
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(code, forKey: .code)  // null, not absent
+            try container.encode(description, forKey: .description)
+            try container.encode(docURL, forKey: .docURL)
+            try container.encode(statusCode, forKey: .statusCode)
+            try container.encode(requestId, forKey: .requestId)
+            try container.encode(resolution, forKey: .resolution)
+        }
+        enum CodingKeys: String, CodingKey { case type, code, description, docURL, statusCode, requestId, resolution }
+    }
+
+    /// Smartcar documents each error type on its own page; SDKs show the link to developers.
+    var docURL: String {
+        "https://smartcar.com/docs/errors/api-errors/\(kind.rawValue.lowercased().replacingOccurrences(of: "_", with: "-"))-errors"
+    }
+
+    func response(requestID: String) -> Response {
+        let body = Body(
+            type: kind.rawValue, code: code, description: description, docURL: docURL, statusCode: kind.statusCode,
+            requestId: requestID, resolution: .init(type: nil))
+        var headers: HTTPFields = [:]
+        if kind == .authentication { headers[.wwwAuthenticate] = "Bearer realm=\"keyfob\"" }
+        if kind == .rateLimit { headers[HTTPField.Name("retry-after")!] = "1" }
+        return JSONBody.response(status: .init(code: kind.statusCode), body: JSONBody.encode(body), headers: headers)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import KeyfobCore
+import Logging
+
+/// `/v2.0/user` and `/v2.0/vehicles…` (CONTRACT §4): bearer authentication, then the core's
+/// `VehicleAPI`, answered in Smartcar's shapes.
+struct VehicleAPIController {
+    let bearer: BearerAuthenticator
+    let api: VehicleAPI
+
+    func addRoutes(to router: Router<KeyfobRequestContext>) {
+        let v2 = router.group("v2.0")
+        v2.get("user") { request, context in await self.answer(request, context, self.user) }
+        v2.get("vehicles") { request, context in await self.answer(request, context, self.vehicles) }
+        v2.get("vehicles/:id") { request, context in await self.answer(request, context, self.vehicle) }
+        v2.get("vehicles/:id/permissions") { request, context in await self.answer(request, context, self.permissions) }
+        v2.delete("vehicles/:id/application") { request, context in await self.answer(request, context, self.disconnect) }
+    }
+
+    private func user(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
+        ["id": try api.userID(for: access).uuidString.lowercased()]
+    }
+
+    private func vehicles(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
+        let paging = try Self.paging(request)
+        let page = try api.vehicleIDs(for: access, paging: paging)
+        return VehicleList(vehicles: page.ids.map { $0.uuidString.lowercased() }, paging: .init(count: page.total, offset: paging.offset))
+    }
+
+    private func vehicle(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
+        let vehicle = try await api.vehicle(context.parameters.get("id") ?? "", for: access)
+        return VehicleAttributes(id: vehicle.id.uuidString.lowercased(), make: vehicle.make, model: vehicle.model, year: vehicle.year)
+    }
+
+    private func permissions(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
+        let paging = try Self.paging(request)
+        let page = try api.permissions(of: context.parameters.get("id") ?? "", for: access, paging: paging)
+        return PermissionList(permissions: page.names, paging: .init(count: page.total, offset: paging.offset))
+    }
+
+    private func disconnect(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
+        try await api.disconnect(context.parameters.get("id") ?? "", for: access)
+        return ["status": "success"]
+    }
+
+    /// Authenticates, runs the call, and renders either its body or its error.
+    private func answer(
+        _ request: Request, _ context: KeyfobRequestContext,
+        _ call: (BearerAccess, Request, KeyfobRequestContext) async throws -> any Encodable
+    ) async -> Response {
+        do {
+            let access = try await bearer.authenticate(authorization: request.headers[.authorization])
+            let body = try await call(access, request, context)
+            return JSONBody.response(status: .ok, body: JSONBody.encode(body))
+        } catch let error as APIError {
+            return error.response(requestID: context.requestID)
+        } catch let error as StoreUnavailableError {
+            context.logger.warning("store unavailable", metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(error)"])
+            return APIError(.server, "The service is temporarily unavailable; retry shortly.").response(requestID: context.requestID)
+        } catch {
+            context.logger.error(
+                "vehicle API failed",
+                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"])
+            return APIError(.server, "An unexpected error occurred.").response(requestID: context.requestID)
+        }
+    }
+
+    private static func paging(_ request: Request) throws -> VehicleAPI.Paging {
+        let query: [String: String]
+        do {
+            query = try FormDecoder.decode(Array((request.uri.query ?? "").utf8))
+        } catch {
+            throw APIError(.validation, "The query string is malformed: \(error.message)")
+        }
+        return try VehicleAPI.Paging(limit: query["limit"], offset: query["offset"])
+    }
+
+    struct Paging: Encodable {
+        let count: Int
+        let offset: Int
+    }
+
+    struct VehicleList: Encodable {
+        let vehicles: [String]
+        let paging: Paging
+    }
+
+    struct VehicleAttributes: Encodable {
+        let id: String
+        let make: String
+        let model: String
+        let year: Int
+    }
+
+    struct PermissionList: Encodable {
+        let permissions: [String]
+        let paging: Paging
+    }
+}

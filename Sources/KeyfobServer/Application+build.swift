@@ -1,0 +1,40 @@
+import ServiceLifecycle
+import Hummingbird
+import KeyfobCore
+import Logging
+
+/// Builds the Keyfob HTTP application over a store, ready to run or to embed in a service group.
+///
+/// - Parameters:
+///   - configuration: where to listen and the policies in effect.
+///   - store: the backend (SQLite, PostgreSQL); migrations have run.
+///   - logger: the server's logger. Tokens, codes and secrets are never logged.
+///   - onServerRunning: called with the bound port once the server listens (port 0 picks one).
+public func buildApplication(
+    configuration: KeyfobConfiguration, store: any Store, logger: Logger = Logger(label: "keyfob"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let rotationKey = RotationKey(bytes: try await store.rotationKey())
+    let tokenEndpoint = TokenEndpoint(
+        store: store, rotationKey: rotationKey, clock: configuration.clock, random: configuration.random,
+        policy: configuration.policy)
+
+    let router = Router(context: KeyfobRequestContext.self)
+    TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)
+    VehicleAPIController(
+        bearer: BearerAuthenticator(store: store, clock: configuration.clock),
+        api: VehicleAPI(owners: store, grants: store)
+    ).addRoutes(to: router)
+    MetadataController(issuer: configuration.effectiveBaseURL, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
+
+    var services: [any Service] = []
+    if let interval = configuration.cleanupInterval {
+        services.append(ExpiredRowsCleaner(store: store, clock: configuration.clock, interval: interval, logger: logger))
+    }
+    return Application(
+        responder: RequestIDResponder(inner: router.buildResponder()),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}

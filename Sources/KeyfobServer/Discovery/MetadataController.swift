@@ -1,0 +1,31 @@
+import Hummingbird
+import KeyfobCore
+
+/// `GET /.well-known/oauth-authorization-server` (RFC 8414): what this server really supports.
+struct MetadataController {
+    let issuer: String
+    let grantTypes: [String]
+
+    struct Metadata: Encodable {
+        let issuer: String
+        let token_endpoint: String
+        let token_endpoint_auth_methods_supported: [String]
+        let grant_types_supported: [String]
+        /// RFC 8414 §2 requires the member; it stays empty until the authorize endpoint exists.
+        let response_types_supported: [String]
+        let code_challenge_methods_supported: [String]
+        let scopes_supported: [String]
+        let service_documentation: String?
+    }
+
+    func addRoutes(to router: Router<KeyfobRequestContext>) {
+        let body = JSONBody.encode(Metadata(
+            issuer: issuer, token_endpoint: issuer + "/oauth/token",
+            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+            grant_types_supported: grantTypes, response_types_supported: [],
+            code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
+        router.get(".well-known/oauth-authorization-server") { _, _ in
+            JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])
+        }
+    }
+}

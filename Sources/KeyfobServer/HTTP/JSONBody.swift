@@ -1,0 +1,25 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+
+/// Small helpers for the JSON answers Keyfob writes.
+enum JSONBody {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Encodes a value; the types passed here cannot fail to encode.
+    static func encode(_ value: some Encodable) -> ByteBuffer {
+        ByteBuffer(data: (try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+
+    /// A response with a JSON body and the given extra headers.
+    static func response(status: HTTPResponse.Status, body: ByteBuffer, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        fields[.contentLength] = String(body.readableBytes)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+}

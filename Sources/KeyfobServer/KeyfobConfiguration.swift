@@ -1,0 +1,44 @@
+import Foundation
+import KeyfobCore
+
+/// How a Keyfob server runs. The defaults are the contract's and are safe; each development-only
+/// choice is reported by `developmentWarnings`.
+public struct KeyfobConfiguration: Sendable {
+    /// Interface to bind.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests).
+    public var port: Int = 8080
+    /// The public origin clients use (issuer in discovery, links in pages). Defaults to
+    /// `http://host:port`.
+    public var baseURL: String?
+    /// Lifetimes of codes and tokens.
+    public var policy = TokenPolicy()
+    /// The largest token-request body accepted.
+    public var maxTokenBodySize = 16 * 1024
+    /// How often `serve` deletes expired rows; nil turns the task off.
+    public var cleanupInterval: Duration? = .seconds(600)
+    /// The clock; tests inject a manual one.
+    public var clock: any WallClock = SystemWallClock()
+    /// The randomness source.
+    public var random: any RandomSource = SystemRandomSource()
+
+    /// The defaults.
+    public init() {}
+
+    /// The base URL in effect, without a trailing slash.
+    public var effectiveBaseURL: String {
+        let base = baseURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
+    }
+
+    /// A warning for every development-only setting in effect.
+    public var developmentWarnings: [String] {
+        var warnings = [String]()
+        if effectiveBaseURL.lowercased().hasPrefix("http://") {
+            warnings.append(
+                "The base URL \(effectiveBaseURL) is plain HTTP: tokens and secrets cross the network unencrypted. "
+                    + "Put Keyfob behind TLS and pass --base-url https://… in production.")
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import KeyfobCore
+import Logging
+
+/// `keyfob apps …`: register and manage applications.
+struct AppsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apps", abstract: "Register and manage applications (OAuth clients).",
+        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self])
+
+    /// What the CLI shows of an application; never a secret digest.
+    struct Summary: Encodable {
+        let client_id: String
+        let name: String
+        let `public`: Bool
+        let redirect_uris: [String]
+        let permissions: [String]
+        let created_at: String
+        var client_secret: String?
+
+        init(_ application: Application, secret: String? = nil) {
+            client_id = application.id.uuidString.lowercased()
+            name = application.name
+            self.public = application.isPublic
+            redirect_uris = application.redirectURIs
+            permissions = application.permissions
+            created_at = ISO8601DateFormatter().string(from: application.createdAt)
+            client_secret = secret
+        }
+
+        var text: String {
+            var lines = [
+                "Client ID:      \(client_id)", "Name:           \(name)",
+                "Type:           \(self.public ? "public (PKCE, no secret)" : "confidential")",
+                "Redirect URIs:  \(redirect_uris.joined(separator: " "))", "Permissions:    \(permissions.joined(separator: " "))",
+                "Created:        \(created_at)",
+            ]
+            if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an application and print its credentials once.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Name shown to vehicle owners.") var name: String
+        @Option(name: .customLong("redirect-uri"), help: "A redirect URI (repeat for more; the first is the default).")
+        var redirectURIs: [String] = []
+        @Option(help: "Space-separated permissions the app may ask for (default: all).") var permissions: String?
+        @Flag(name: .customLong("public"), help: "A public client (mobile/SPA): no secret, PKCE required.") var isPublic = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            let registered: ApplicationRegistrar.Registered
+            do {
+                registered = try await ApplicationRegistrar(store: store).register(
+                    name: name, redirectURIs: redirectURIs, permissions: permissions.map(Permission.parseScope), isPublic: isPublic)
+            } catch let error as ApplicationRegistrar.InvalidRegistration {
+                throw ValidationError(error.description)
+            }
+            let summary = Summary(registered.application, secret: registered.secret)
+            if json { try Output.json(summary) } else { Output.line(summary.text) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List applications.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            let summaries = try await store.applications().map { Summary($0) }
+            if json { return try Output.json(summaries) }
+            if summaries.isEmpty { Output.line("No applications. Register one with: keyfob apps create --name N --redirect-uri U") }
+            for summary in summaries { Output.line("\(summary.client_id)  \(summary.name)  \(summary.redirect_uris.first ?? "")") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one application.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The client id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            guard let uuid = UUID(uuidString: id), let application = try await store.application(id: uuid) else {
+                throw ValidationError("No application with id \(id).")
+            }
+            let summary = Summary(application)
+            if json { try Output.json(summary) } else { Output.line(summary.text) }
+        }
+    }
+
+    struct RotateSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-secret", abstract: "Give an application a new secret; print it once.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The client id.") var id: String
+        @Option(help: "How long the old secret keeps working: 90s, 30m, 1h, 2d (default 0: it stops at once).")
+        var overlap: TimeSpan = TimeSpan(argument: "0")!
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Rotated: Encodable {
+            let client_id: String
+            let client_secret: String
+            let previous_secret_valid_for_seconds: Int
+        }
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            guard let uuid = UUID(uuidString: id),
+                let secret = try await ApplicationRegistrar(store: store).rotateSecret(of: uuid, overlap: overlap.seconds)
+            else { throw ValidationError("No confidential application with id \(id).") }
+            let rotated = Rotated(client_id: uuid.uuidString.lowercased(), client_secret: secret, previous_secret_valid_for_seconds: Int(overlap.seconds))
+            if json { return try Output.json(rotated) }
+            Output.line("New client secret: \(secret)   (shown once: store it now)")
+            Output.line(overlap.seconds > 0 ? "The previous secret keeps working for \(Int(overlap.seconds)) s." : "The previous secret no longer works.")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an application; its tokens stop working at once.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The client id.") var id: String
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            guard let uuid = UUID(uuidString: id), try await store.deleteApplication(id: uuid) else {
+                throw ValidationError("No application with id \(id).")
+            }
+            Output.line("Deleted application \(uuid.uuidString.lowercased()).")
+        }
+    }
+}

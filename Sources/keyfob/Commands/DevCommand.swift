@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import KeyfobCore
+import Logging
+
+/// `keyfob dev …`: admin tools for development and benchmarks. They write straight through the
+/// store, so they need the database, like every CLI command; nothing here is reachable over HTTP.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev", abstract: "Development and benchmark tools (admin only).", subcommands: [MintCodes.self])
+
+    struct MintCodes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mint-codes",
+            abstract: "Write N valid authorization codes for an app, one per line on stdout.",
+            discussion: """
+                The codes belong to a test-mode owner (mint@keyfob.dev) with one vehicle, are bound to \
+                --redirect-uri as if the authorize request had sent it, and expire like any code \
+                (10 minutes): mint right before use.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The client id.") var app: String
+        @Option(help: "How many codes.") var count: Int
+        @Option(name: .customLong("redirect-uri"), help: "A redirect URI registered for the app.") var redirectURI: String
+
+        static let ownerEmail = "mint@keyfob.dev"
+
+        func validate() throws {
+            guard (1...5_000_000).contains(count) else { throw ValidationError("--count must be from 1 to 5000000.") }
+        }
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .warning)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.dev"))
+            guard let appID = UUID(uuidString: app), let application = try await store.application(id: appID) else {
+                throw ValidationError("No application with id \(app).")
+            }
+            guard application.redirectURIs.contains(redirectURI) else {
+                throw ValidationError("\(redirectURI) is not a registered redirect URI of \(app).")
+            }
+            let owner = try await mintOwner(store)
+            let vehicles = try await store.vehicles(ownerID: owner.id)
+            let grant = Grant(
+                id: UUID(), applicationID: appID, ownerID: owner.id, permissions: application.permissions,
+                vehicleIDs: vehicles.map(\.id), createdAt: Date())
+            let codes = try await CodeIssuer(store: store).issue(
+                grant, binding: .init(redirectURI: redirectURI, redirectURIWasSent: true), count: count)
+            var text = codes.joined(separator: "\n")
+            text.append("\n")
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+
+        private func mintOwner(_ store: any Store) async throws -> Owner {
+            if let owner = try await store.owner(email: Self.ownerEmail, mode: .test) { return owner }
+            let owner = Owner(id: UUID(), email: Self.ownerEmail, passwordHash: nil, mode: .test)
+            let vehicle = Vehicle(
+                id: UUID(), ownerID: owner.id, make: "TESLA", model: "Model 3", year: 2024, vin: VehicleSpec.randomVIN(prefix: "0SC"))
+            do {
+                try await store.insertOwner(owner, vehicles: [vehicle])
+                return owner
+            } catch is DuplicateOwnerError {
+                // Another mint-codes run made it a moment ago.
+                return try await store.owner(email: Self.ownerEmail, mode: .test)!
+            }
+        }
+    }
+}

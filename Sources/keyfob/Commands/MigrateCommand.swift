@@ -1,0 +1,15 @@
+import ArgumentParser
+import Logging
+
+/// `keyfob migrate`: applies pending schema migrations and exits (serve does it too at start-up).
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        Output.bootstrapLogging(level: .info)
+        _ = try await database.openStore(logger: Logger(label: "keyfob.migrate"))
+        Output.line("Database is up to date: \(database.database)")
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `keyfob` command: serve by default, plus the admin nouns.
+@main
+struct Keyfob: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keyfob",
+        abstract: "An OAuth 2.0 authorization server for connected-vehicle APIs, wire-compatible with Smartcar.",
+        subcommands: [ServeCommand.self, AppsCommand.self, OwnersCommand.self, DevCommand.self, GCCommand.self, MigrateCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}

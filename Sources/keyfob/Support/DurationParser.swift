@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+
+/// A span written as `90s`, `30m`, `1h`, `2d` or plain seconds.
+struct TimeSpan: ExpressibleByArgument {
+    let seconds: TimeInterval
+
+    init?(argument: String) {
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var text = argument.lowercased()
+        var unit: TimeInterval = 1
+        if let last = text.last, let multiplier = units[last] {
+            unit = multiplier
+            text.removeLast()
+        }
+        guard let value = Double(text), value >= 0, value.isFinite else { return nil }
+        seconds = value * unit
+    }
+}
