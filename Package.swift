@@ -58,13 +58,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "KeyfobTestSupport",
+            dependencies: [
+                "KeyfobCore",
+                "KeyfobSQLite",
+                "KeyfobServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KeyfobTestSupport"
+        ),
         .testTarget(
             name: "KeyfobCoreTests",
             dependencies: ["KeyfobCore"]
         ),
         .testTarget(
             name: "KeyfobSQLiteTests",
-            dependencies: ["KeyfobCore", "KeyfobSQLite"]
+            dependencies: ["KeyfobCore", "KeyfobSQLite", "KeyfobTestSupport"]
         ),
         .testTarget(
             name: "KeyfobServerTests",
@@ -72,6 +84,17 @@ let package = Package(
                 "KeyfobCore",
                 "KeyfobSQLite",
                 "KeyfobServer",
+                "KeyfobTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyfobCLITests",
+            dependencies: [
+                "keyfob",
+                "KeyfobCore",
+                "KeyfobSQLite",
+                "KeyfobTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

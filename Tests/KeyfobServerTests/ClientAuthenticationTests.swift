@@ -1,0 +1,134 @@
+import Foundation
+import KeyfobTestSupport
+import Testing
+
+/// RFC 6749 §2.3 as CONTRACT §2 shapes it.
+@Suite("client authentication")
+struct ClientAuthenticationTests {
+    let grant = [("grant_type", "client_credentials")]
+
+    @Test func clientSecretPostIsAccepted() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let reply = try await server.token(grant + [("client_id", app.id), ("client_secret", app.secret)])
+            #expect(reply.status == 200)
+        }
+    }
+
+    @Test func basicSchemeWordIsCaseInsensitive() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let encoded = Data("\(app.id):\(app.secret)".utf8).base64EncodedString()
+            #expect(try await server.token(grant, headers: [("Authorization", "bAsIc \(encoded)")]).status == 200)
+        }
+    }
+
+    @Test func basicCredentialsAreFormDecodedAfterBase64() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            // Secrets are base64url, so '-' and '_' may appear; percent-encode every character.
+            let escaped = app.secret.utf8.map { String(format: "%%%02X", $0) }.joined()
+            let encoded = Data("\(app.id):\(escaped)".utf8).base64EncodedString()
+            #expect(try await server.token(grant, headers: [("Authorization", "Basic \(encoded)")]).status == 200)
+        }
+    }
+
+    @Test func twoAuthenticationMethodsAtOnceAreInvalidRequest() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let reply = try await server.token(grant + [("client_id", app.id), ("client_secret", app.secret)], headers: [app.basic])
+            expectOAuthError(reply, status: 400, error: "invalid_request")
+        }
+    }
+
+    @Test func bodyClientIDNamingAnotherClientThanBasicIsInvalidClient() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let other = try await server.fixtures.app(name: "Other")
+            let reply = try await server.token(grant + [("client_id", other.id)], headers: [app.basic])
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            #expect(reply.header("WWW-Authenticate")?.hasPrefix("Basic realm=\"keyfob\"") == true)
+        }
+    }
+
+    @Test func bodyClientIDNamingTheSameClientAsBasicIsFine() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            #expect(try await server.token(grant + [("client_id", app.id)], headers: [app.basic]).status == 200)
+        }
+    }
+
+    @Test func wrongSecretIsInvalidClientWithABasicChallenge() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let reply = try await server.token(grant, headers: [TestHTTP.basic(app.id, "wrong")])
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            #expect(reply.header("WWW-Authenticate")?.hasPrefix("Basic realm=\"keyfob\"") == true)
+        }
+    }
+
+    @Test func wrongSecretInTheBodyIsInvalidClientWithoutAChallenge() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let reply = try await server.token(grant + [("client_id", app.id), ("client_secret", "wrong")])
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            #expect(reply.header("WWW-Authenticate") == nil)
+        }
+    }
+
+    @Test func unknownClientIsInvalidClient() async throws {
+        try await TestServer.with { server in
+            let reply = try await server.token(grant, headers: [TestHTTP.basic(UUID().uuidString, "secret")])
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            let notUUID = try await server.token(grant, headers: [TestHTTP.basic("bench-client", "secret")])
+            expectOAuthError(notUUID, status: 401, error: "invalid_client")
+        }
+    }
+
+    @Test func noCredentialsIsInvalidClient() async throws {
+        try await TestServer.with { server in
+            let reply = try await server.token(grant)
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            #expect(reply.header("WWW-Authenticate") == nil)
+        }
+    }
+
+    @Test func confidentialClientSendingOnlyItsIDIsInvalidClient() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            expectOAuthError(try await server.token(grant + [("client_id", app.id)]), status: 401, error: "invalid_client")
+        }
+    }
+
+    @Test(arguments: ["Basic", "Basic !!!not-base64!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(), "Basic " + Data(":secret".utf8).base64EncodedString(), "Bearer abc"])
+    func malformedAuthorizationHeaderIsInvalidRequest(header: String) async throws {
+        try await TestServer.with { server in
+            expectOAuthError(try await server.token(grant, headers: [("Authorization", header)]), status: 400, error: "invalid_request")
+        }
+    }
+
+    @Test func refusedAuthenticationConsumesNothing() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let code = try await server.fixtures.code(for: app)
+            let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixtures.redirectURI)]
+            expectOAuthError(try await server.token(form, headers: [TestHTTP.basic(app.id, "wrong")]), status: 401, error: "invalid_client")
+            expectTokenPair(try await server.token(form, headers: [app.basic]))
+        }
+    }
+
+    @Test func rotatedSecretKeepsWorkingDuringTheOverlapOnly() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let registrar = KeyfobCore.ApplicationRegistrar(store: server.store, clock: server.clock)
+            let newSecret = try #require(try await registrar.rotateSecret(of: app.application.id, overlap: 3600))
+            #expect(try await server.token(grant, headers: [app.basic]).status == 200)
+            #expect(try await server.token(grant, headers: [TestHTTP.basic(app.id, newSecret)]).status == 200)
+            server.clock.advance(by: 3601)
+            expectOAuthError(try await server.token(grant, headers: [app.basic]), status: 401, error: "invalid_client")
+            #expect(try await server.token(grant, headers: [TestHTTP.basic(app.id, newSecret)]).status == 200)
+        }
+    }
+}
+
+import KeyfobCore

@@ -1,0 +1,71 @@
+import Foundation
+import KeyfobCore
+import KeyfobSQLite
+
+/// Registered applications, owners and codes made through the real store, the way Connect and the
+/// CLI make them.
+public struct Fixtures: Sendable {
+    public let store: SQLiteStore
+    public let clock: any WallClock
+
+    public init(store: SQLiteStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public static let redirectURI = "https://client.example.com/cb"
+
+    /// A registered application and its secret.
+    public struct App: Sendable {
+        public let id: String
+        public let secret: String
+        public let application: Application
+        public var basic: (String, String) { TestHTTP.basic(id, secret) }
+    }
+
+    /// Registers an application.
+    public func app(
+        name: String = "Test App", redirectURIs: [String] = [redirectURI], permissions: [String]? = nil, isPublic: Bool = false
+    ) async throws -> App {
+        let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
+            name: name, redirectURIs: redirectURIs, permissions: permissions, isPublic: isPublic)
+        return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
+    }
+
+    /// An owner with `vehicleCount` vehicles.
+    public func owner(vehicleCount: Int = 2) async throws -> (Owner, [Vehicle]) {
+        let owner = Owner(id: UUID(), email: "owner-\(UUID().uuidString.prefix(8))@example.com", passwordHash: nil, mode: .test)
+        let vehicles = (0..<vehicleCount).map { index in
+            Vehicle(
+                id: UUID(), ownerID: owner.id, make: "TESLA", model: "Model \(index)", year: 2020 + index,
+                vin: VehicleSpec.randomVIN(prefix: "0SC"))
+        }
+        try await store.insertOwner(owner, vehicles: vehicles)
+        return (owner, vehicles)
+    }
+
+    /// Codes for `app`, granted by a new owner; the grant is returned for checks.
+    public func codes(
+        for app: App, count: Int = 1, permissions: [String] = ["read_vehicle_info", "read_odometer"],
+        redirectURI: String = redirectURI, redirectURIWasSent: Bool = true, codeChallenge: String? = nil
+    ) async throws -> (codes: [String], grant: Grant, vehicles: [Vehicle]) {
+        let (owner, vehicles) = try await owner()
+        let grant = Grant(
+            id: UUID(), applicationID: app.application.id, ownerID: owner.id, permissions: permissions,
+            vehicleIDs: vehicles.map(\.id), createdAt: clock.now)
+        let codes = try await CodeIssuer(store: store, clock: clock).issue(
+            grant, binding: .init(redirectURI: redirectURI, redirectURIWasSent: redirectURIWasSent, codeChallenge: codeChallenge),
+            count: count)
+        return (codes, grant, vehicles)
+    }
+
+    /// One code.
+    public func code(for app: App, codeChallenge: String? = nil, redirectURIWasSent: Bool = true) async throws -> String {
+        try await codes(for: app, redirectURIWasSent: redirectURIWasSent, codeChallenge: codeChallenge).codes[0]
+    }
+}
+
+extension TestServer {
+    /// Fixtures over this server's store and clock.
+    public var fixtures: Fixtures { Fixtures(store: store, clock: clock) }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import KeyfobSQLite
+
+/// A SQLite file in a fresh temporary folder: a real database, never a mock.
+public struct TemporaryDatabase: Sendable {
+    public let directory: URL
+    public var path: String { directory.appendingPathComponent("keyfob.sqlite").path }
+    public var url: String { "sqlite:" + path }
+
+    public init() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// Opens the store (running migrations).
+    public func open(durability: SQLiteStore.Durability = .full) async throws -> SQLiteStore {
+        try await SQLiteStore(path: path, durability: durability)
+    }
+
+    /// Deletes the folder.
+    public func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import KeyfobCore
+import KeyfobSQLite
+import KeyfobServer
+import Logging
+
+/// A Keyfob server running for real on loopback (port picked by the OS) over a temporary SQLite
+/// file, with a manual clock so tests can move time.
+public struct TestServer: Sendable {
+    public let baseURL: String
+    public let store: SQLiteStore
+    public let clock: ManualWallClock
+    public let database: TemporaryDatabase
+    public let policy: TokenPolicy
+
+    public var tokenURL: String { baseURL + "/oauth/token" }
+
+    /// Runs `body` against a fresh server, then stops it and removes its database.
+    public static func with<T: Sendable>(
+        policy: TokenPolicy = TokenPolicy(), _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try await database.open()
+        let clock = ManualWallClock()
+        var configuration = KeyfobConfiguration()
+        configuration.port = 0
+        configuration.clock = clock
+        configuration.policy = policy
+        configuration.cleanupInterval = nil
+        var logger = Logger(label: "keyfob.test")
+        logger.logLevel = .critical
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = try await buildApplication(configuration: configuration, store: store, logger: logger) { port in
+            portContinuation.yield(port)
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let server = TestServer(
+                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, database: database, policy: policy)
+            do {
+                let result = try await body(server)
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+}
