@@ -25,7 +25,8 @@ public func buildApplication(
         bearer: BearerAuthenticator(store: store, clock: configuration.clock),
         api: VehicleAPI(owners: store, grants: store)
     ).addRoutes(to: router)
-    MetadataController(issuer: configuration.effectiveBaseURL, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
+    let origin = ServerOrigin(configuration: configuration)
+    MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
 
     var services: [any Service] = []
     if let interval = configuration.cleanupInterval {
@@ -35,6 +36,10 @@ public func buildApplication(
         responder: RequestIDResponder(inner: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            origin.listening(host: configuration.host, port: port)
+            await onServerRunning(port)
+        },
         logger: logger)
 }

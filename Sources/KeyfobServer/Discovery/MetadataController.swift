@@ -3,7 +3,7 @@ import KeyfobCore
 
 /// `GET /.well-known/oauth-authorization-server` (RFC 8414): what this server really supports.
 struct MetadataController {
-    let issuer: String
+    let origin: ServerOrigin
     let grantTypes: [String]
 
     struct Metadata: Encodable {
@@ -19,13 +19,14 @@ struct MetadataController {
     }
 
     func addRoutes(to router: Router<KeyfobRequestContext>) {
-        let body = JSONBody.encode(Metadata(
-            issuer: issuer, token_endpoint: issuer + "/oauth/token",
-            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-            grant_types_supported: grantTypes, response_types_supported: [],
-            code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
         router.get(".well-known/oauth-authorization-server") { _, _ in
-            JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])
+            let issuer = origin.url
+            let body = JSONBody.encode(Metadata(
+                issuer: issuer, token_endpoint: issuer + "/oauth/token",
+                token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+                grant_types_supported: grantTypes, response_types_supported: [],
+                code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
+            return JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])
         }
     }
 }
