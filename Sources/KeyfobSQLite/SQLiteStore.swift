@@ -17,6 +17,8 @@ public final class SQLiteStore: Sendable {
         var pragmaValue: Int { self == .full ? 2 : 1 }
     }
 
+    /// The database file.
+    public let path: String
     let pool: DatabasePool
     let writer: GroupCommitWriter
     let logger: Logger
@@ -41,6 +43,7 @@ public final class SQLiteStore: Sendable {
         }
         // Start-up only: the migrator takes the write lock, so concurrent starts run it once.
         try SQLiteMigrations.migrator(random: SystemRandomSource()).migrate(pool)
+        self.path = path
         self.pool = pool
         self.writer = GroupCommitWriter(pool: pool)
         self.logger = logger

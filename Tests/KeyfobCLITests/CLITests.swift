@@ -1,0 +1,184 @@
+import Foundation
+import KeyfobTestSupport
+import Testing
+
+/// The `keyfob` command as users and scripts run it, on real SQLite files.
+@Suite("keyfob CLI")
+struct CLITests {
+    static let redirect = "https://client.example.com/cb"
+
+    func createApp(_ database: TemporaryDatabase, extra: [String] = []) throws -> (id: String, secret: String) {
+        let created = try KeyfobProcess.run(
+            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"] + extra)
+        #expect(created.status == 0, "\(created.stderr)")
+        return (try #require(created.json["client_id"] as? String), created.json["client_secret"] as? String ?? "")
+    }
+
+    @Test func appsCreateWithJSONPrintsOnlyJSONOnStdout() throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let created = try KeyfobProcess.run(
+            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--redirect-uri", "myapp://cb",
+             "--permissions", "read_vehicle_info read_odometer", "--database", database.url, "--json"])
+        #expect(created.status == 0)
+        let json = created.json
+        #expect(UUID(uuidString: json["client_id"] as? String ?? "") != nil)
+        #expect((json["client_secret"] as? String)?.count == 43)
+        #expect(json["redirect_uris"] as? [String] == [Self.redirect, "myapp://cb"])
+        #expect(json["permissions"] as? [String] == ["read_vehicle_info", "read_odometer"])
+
+        let shown = try KeyfobProcess.run(["apps", "show", json["client_id"] as! String, "--database", database.url, "--json"])
+        #expect(shown.json["name"] as? String == "CLI App")
+        #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
+    }
+
+    @Test(arguments: [
+        ["--name", "X", "--redirect-uri", "javascript:alert(1)"], ["--name", "X"],
+        ["--name", "X", "--redirect-uri", "https://a.example/cb", "--permissions", "read_everything"],
+    ])
+    func appsCreateRefusesBadInputWithAMessage(arguments: [String]) throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let result = try KeyfobProcess.run(["apps", "create", "--database", database.url] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Error"))
+    }
+
+    @Test func ownersAddStoresABcryptHashedOwnerWithVehicles() throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let added = try KeyfobProcess.run([
+            "owners", "add", "--email", "ann@example.com", "--password", "correct horse", "--vehicle", "Tesla Model 3 2021",
+            "--vehicle", "Ford F-150 2019 1FTEW1EP5KFA12345", "--database", database.url, "--json",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        let vehicles = added.json["vehicles"] as? [[String: Any]] ?? []
+        #expect(vehicles.map { $0["model"] as? String } == ["Model 3", "F-150"])
+        #expect(vehicles.last?["vin"] as? String == "1FTEW1EP5KFA12345")
+        let raw = try Data(contentsOf: URL(fileURLWithPath: database.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
+        #expect(raw.range(of: Data("correct horse".utf8)) == nil)
+        #expect(raw.range(of: Data("$2b$12$".utf8)) != nil || raw.range(of: Data("$2a$12$".utf8)) != nil || raw.range(of: Data("$2y$12$".utf8)) != nil)
+
+        let again = try KeyfobProcess.run(["owners", "add", "--email", "ANN@example.com", "--password", "whatever1", "--database", database.url])
+        #expect(again.status != 0)
+        let bad = try KeyfobProcess.run(["owners", "add", "--email", "b@example.com", "--password", "whatever1", "--vehicle", "Tesla", "--database", database.url])
+        #expect(bad.status != 0)
+    }
+
+    @Test func mintCodesRefusesAnUnregisteredRedirectURI() throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let app = try createApp(database)
+        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", "https://evil.example/cb", "--database", database.url])
+        #expect(minted.status != 0)
+        #expect(minted.stdout.isEmpty)
+    }
+
+    @Test func freshDatabasePrintsTheDemoAppOnceAndItsCredentialsWork() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let server = try KeyfobProcess.Server(database: database.url, extra: [])
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let log = server.log
+        let id = try #require(log.firstMatch(of: /client_id:\s+(\S+)/)?.1)
+        let secret = try #require(log.firstMatch(of: /client_secret:\s+(\S+)/)?.1)
+        #expect(log.contains("/oauth/authorize?response_type=code&client_id=\(id)"))
+        #expect(log.contains("mode=test"))
+        #expect(log.contains("Development setting"))
+        let reply = try await TestHTTP.send(
+            .POST, server.baseURL + "/oauth/token",
+            headers: [TestHTTP.basic(String(id), String(secret)), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data("grant_type=client_credentials".utf8))
+        #expect(reply.status == 200)
+    }
+
+    @Test func tokenAnsweredWith200SurvivesSIGKILL() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let app = try createApp(database)
+        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "20", "--redirect-uri", Self.redirect, "--database", database.url])
+        let codes = minted.stdout.split(separator: "\n").map(String.init)
+        #expect(codes.count == 20)
+
+        let server = try KeyfobProcess.Server(database: database.url)
+        try await server.waitUntilReady()
+        // Twenty exchanges in flight together, then SIGKILL the moment the last answer arrives.
+        let pairs = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
+            for code in codes {
+                group.addTask {
+                    try await TestHTTP.send(
+                        .POST, server.baseURL + "/oauth/token",
+                        headers: [TestHTTP.basic(app.id, app.secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                        body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8))
+                }
+            }
+            return try await group.reduce(into: [TestHTTP.Reply]()) { $0.append($1) }
+        }
+        server.kill9()
+        #expect(pairs.allSatisfy { $0.status == 200 })
+
+        let restarted = try KeyfobProcess.Server(database: database.url)
+        defer { restarted.stop() }
+        try await restarted.waitUntilReady()
+        for pair in pairs {
+            let user = try await TestHTTP.send(.GET, restarted.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(pair["access_token"] ?? "")")])
+            #expect(user.status == 200)
+        }
+    }
+
+    @Test func changesMadeWithTheCLIWhileServingTakeEffectAtOnce() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let server = try KeyfobProcess.Server(database: database.url)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+
+        func applicationToken(_ id: String, _ secret: String) async throws -> TestHTTP.Reply {
+            try await TestHTTP.send(
+                .POST, server.baseURL + "/oauth/token",
+                headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("grant_type=client_credentials".utf8))
+        }
+
+        let app = try createApp(database)
+        #expect(try await applicationToken(app.id, app.secret).status == 200)
+
+        let rotated = try KeyfobProcess.run(["apps", "rotate-secret", app.id, "--database", database.url, "--json"])
+        let newSecret = try #require(rotated.json["client_secret"] as? String)
+        #expect(try await applicationToken(app.id, app.secret).status == 401)
+        #expect(try await applicationToken(app.id, newSecret).status == 200)
+
+        let overlap = try KeyfobProcess.run(["apps", "rotate-secret", app.id, "--overlap", "1h", "--database", database.url, "--json"])
+        let newest = try #require(overlap.json["client_secret"] as? String)
+        #expect(try await applicationToken(app.id, newSecret).status == 200)
+        #expect(try await applicationToken(app.id, newest).status == 200)
+
+        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url])
+        let pair = try await TestHTTP.send(
+            .POST, server.baseURL + "/oauth/token",
+            headers: [TestHTTP.basic(app.id, newest), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data("grant_type=authorization_code&code=\(minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))&redirect_uri=\(Self.redirect)".utf8))
+        let token = try #require(pair["access_token"])
+        #expect(try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(token)")]).status == 200)
+
+        #expect(try KeyfobProcess.run(["apps", "delete", app.id, "--database", database.url]).status == 0)
+        #expect(try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(token)")]).status == 401)
+        #expect(try await applicationToken(app.id, newest).status == 401)
+    }
+
+    @Test func gcReportsWhatItRemoved() throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        _ = try createApp(database)
+        let result = try KeyfobProcess.run(["gc", "--database", database.url, "--json"])
+        #expect(result.status == 0)
+        #expect(result.json["removed"] as? Int == 0)
+    }
+
+    @Test func postgresURLsAreRefusedClearlyUntilSupported() throws {
+        let result = try KeyfobProcess.run(["apps", "list", "--database", "postgres://u:p@127.0.0.1/db"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("PostgreSQL"))
+    }
+}

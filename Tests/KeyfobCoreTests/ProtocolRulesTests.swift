@@ -1,0 +1,73 @@
+import Foundation
+@testable import KeyfobCore
+import Testing
+
+@Suite("protocol rules")
+struct ProtocolRulesTests {
+    @Test func errorDescriptionsAreFoldedIntoRFC6749sCharacterSet() {
+        let error = OAuthError.invalidRequest("bad \"quote\" \\ é\n")
+        #expect(error.errorDescription == "bad ?quote? ? ??")
+    }
+
+    @Test func quotingKeepsTheFirst64Characters() {
+        #expect(OAuthError.quoting("Invalid code", String(repeating: "x", count: 100)) == "Invalid code: \(String(repeating: "x", count: 64)).")
+    }
+
+    @Test func basicAloneAuthenticatesWithBasic() throws {
+        let client = try PresentedClient.resolve(basic: ("id", "s"), bodyClientID: nil, bodySecret: nil)
+        #expect(client == PresentedClient(clientID: "id", secret: "s", method: .basic))
+    }
+
+    @Test func basicAndBodySecretTogetherAreInvalidRequest() {
+        #expect(throws: OAuthError.invalidRequest("Use one client authentication method: Basic or client_secret in the body, not both.")) {
+            try PresentedClient.resolve(basic: ("id", "s"), bodyClientID: nil, bodySecret: "s")
+        }
+    }
+
+    @Test func bodyClientIDMustMatchBasic() {
+        #expect(throws: OAuthError.self) { try PresentedClient.resolve(basic: ("id", "s"), bodyClientID: "other", bodySecret: nil) }
+    }
+
+    @Test func secretWithoutClientIDIsInvalidRequest() {
+        #expect(throws: OAuthError.self) { try PresentedClient.resolve(basic: nil, bodyClientID: nil, bodySecret: "s") }
+    }
+
+    @Test func clientIDAloneIsAPublicClient() throws {
+        #expect(try PresentedClient.resolve(basic: nil, bodyClientID: "id", bodySecret: nil)?.method == PresentedClient.Method.none)
+        #expect(try PresentedClient.resolve(basic: nil, bodyClientID: nil, bodySecret: nil) == nil)
+    }
+
+    @Test(arguments: ["https://app.example.com/cb", "http://localhost:8000/callback", "com.example.app://oauth", "sc123://exchange"])
+    func registrableRedirectURIs(uri: String) {
+        #expect(RedirectURI.problem(with: uri) == nil)
+    }
+
+    @Test(arguments: ["", "/relative", "https://app.example.com/cb#frag", "javascript:alert(1)", "data:text/html,x", "https:///nohost", "https://user:pw@app.example.com/cb", "https://app.example.com/a b"])
+    func unregistrableRedirectURIs(uri: String) {
+        #expect(RedirectURI.problem(with: uri) != nil)
+    }
+
+    @Test func vehicleSpecsAllowModelsWithSpaces() throws {
+        #expect(try VehicleSpec.parse("Tesla Model 3 2021").get() == .init(make: "Tesla", model: "Model 3", year: 2021, vin: nil))
+        #expect(try VehicleSpec.parse("Ford F-150 2019 1FTEW1EP5KFA12345").get() == .init(make: "Ford", model: "F-150", year: 2019, vin: "1FTEW1EP5KFA12345"))
+    }
+
+    @Test(arguments: ["Tesla", "Tesla 2021", "Tesla Model 3", "Ford F-150 2019 BADVIN", "Ford F-150 2019 1FTEW1EP5KFA1234O"])
+    func malformedVehicleSpecsAreExplained(spec: String) {
+        guard case .failure = VehicleSpec.parse(spec) else { Issue.record("\(spec) parsed"); return }
+    }
+
+    @Test func pagingDefaultsAndBounds() throws {
+        let defaults = try VehicleAPI.Paging(limit: nil, offset: nil)
+        #expect(defaults.limit == 10 && defaults.offset == 0)
+        #expect(throws: APIError.self) { try VehicleAPI.Paging(limit: "51", offset: nil) }
+        #expect(throws: APIError.self) { try VehicleAPI.Paging(limit: nil, offset: "-1") }
+    }
+
+    @Test func clientCredentialsScopeMustStayWithinTheApplicationsPermissions() async throws {
+        let registered = ["read_vehicle_info", "read_odometer"]
+        #expect(try ClientCredentialsGrant.scope(requested: "read_odometer", allowed: registered) == ["read_odometer"])
+        #expect(try ClientCredentialsGrant.scope(requested: nil, allowed: registered) == registered)
+        #expect(throws: OAuthError.self) { try ClientCredentialsGrant.scope(requested: "control_pin", allowed: registered) }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import KeyfobCore
+import Testing
+
+@Suite("security primitives")
+struct SecurityPrimitivesTests {
+    @Test func tokensAreLowercaseVersion4UUIDs() {
+        for _ in 0..<100 {
+            let token = TokenText.random(using: SystemRandomSource())
+            #expect(token.count == 36)
+            #expect(token == token.lowercased())
+            #expect(Array(token)[14] == "4")
+            #expect("89ab".contains(Array(token)[19]))
+            #expect(TokenText.isWellFormed(token))
+        }
+    }
+
+    @Test(arguments: ["", "abc", "cf7ba7e9-8c5d-417d-a99f-c386cfc235c", "cf7ba7e9-8c5d-417d-a99f-c386cfc235ccc", "cf7ba7e9x8c5d-417d-a99f-c386cfc235cc", "gf7ba7e9-8c5d-417d-a99f-c386cfc235cc"])
+    func malformedTokensAreRecognised(text: String) {
+        #expect(!TokenText.isWellFormed(text))
+    }
+
+    @Test func uppercaseUUIDIsWellFormed() {
+        #expect(TokenText.isWellFormed("CF7BA7E9-8C5D-417D-A99F-C386CFC235CC"))
+    }
+
+    /// RFC 7636 Appendix B's example.
+    @Test func pkceS256MatchesTheRFCExample() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        #expect(PKCE.challenge(for: verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+        #expect(PKCE.verifier(verifier, matches: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"))
+        #expect(!PKCE.verifier(verifier, matches: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"))
+    }
+
+    @Test(arguments: [String(repeating: "a", count: 42), String(repeating: "a", count: 129), String(repeating: "a", count: 42) + "!"])
+    func pkceVerifierOutsideTheGrammarIsRefused(verifier: String) {
+        #expect(!PKCE.isWellFormedVerifier(verifier))
+        #expect(!PKCE.verifier(verifier, matches: PKCE.challenge(for: verifier)))
+    }
+
+    @Test func rotationSuccessorsAreDeterministicPerKeyAndToken() {
+        let key = RotationKey(bytes: Data(repeating: 7, count: 32))
+        let other = RotationKey(bytes: Data(repeating: 8, count: 32))
+        let token = "58b128ba-8e44-41ee-b9d1-0242ac120002"
+        #expect(key.successors(of: token) == key.successors(of: token))
+        #expect(key.successors(of: token) != other.successors(of: token))
+        #expect(key.successors(of: token) != key.successors(of: "58b128ba-8e44-41ee-b9d1-0242ac120003"))
+        let (access, refresh) = key.successors(of: token)
+        #expect(TokenText.isWellFormed(access) && TokenText.isWellFormed(refresh) && access != refresh)
+    }
+
+    @Test func digestComparisonIsExact() {
+        #expect(SecretDigest.of("a").constantTimeEquals(.of("a")))
+        #expect(!SecretDigest.of("a").constantTimeEquals(.of("b")))
+        #expect(!SecretDigest.of("a").constantTimeEquals(SecretDigest(bytes: Data())))
+    }
+
+    @Test func clientSecretsCarry256BitsAsURLSafeText() {
+        let secret = ClientSecret.generate(using: SystemRandomSource())
+        #expect(secret.count == 43)
+        #expect(secret.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+
+    @Test func previousSecretWorksOnlyUntilItsExpiry() {
+        let now = Date()
+        let app = Application(
+            id: UUID(), name: "A", secretDigest: .of("new"), previousSecretDigest: .of("old"), previousSecretExpiresAt: now + 10,
+            isPublic: false, redirectURIs: ["https://a.example/cb"], permissions: [], createdAt: now)
+        #expect(app.acceptsSecret("new", at: now))
+        #expect(app.acceptsSecret("old", at: now))
+        #expect(!app.acceptsSecret("old", at: now + 10))
+        #expect(!app.acceptsSecret("other", at: now))
+    }
+}

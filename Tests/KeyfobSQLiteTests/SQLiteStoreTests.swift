@@ -1,0 +1,169 @@
+import Foundation
+import KeyfobCore
+import KeyfobSQLite
+import KeyfobTestSupport
+import Testing
+
+/// The SQLite store's own guarantees, driven through the `Store` protocol on a real file.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    func withStore(_ body: (SQLiteStore, Fixtures) async throws -> Void) async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try await database.open()
+        return try await body(store, Fixtures(store: store, clock: SystemWallClock()))
+    }
+
+    func pair(at now: Date) -> (PairToIssue, access: String, refresh: String) {
+        let access = UUID().uuidString.lowercased()
+        let refresh = UUID().uuidString.lowercased()
+        return (PairToIssue(accessDigest: .of(access), accessExpiresAt: now + 7200, refreshDigest: .of(refresh), refreshExpiresAt: now + 86400), access, refresh)
+    }
+
+    @Test func writerRunsWithSynchronousFullInWALMode() async throws {
+        try await withStore { store, _ in
+            let synchronous = try await store.writerSynchronousSetting()
+            let journalMode = try await store.journalMode()
+            #expect(synchronous == 2)
+            #expect(journalMode == "wal")
+        }
+    }
+
+    @Test func normalDurabilityIsAvailableAsAnOption() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try await database.open(durability: .normal)
+        #expect(try await store.writerSynchronousSetting() == 1)
+    }
+
+    @Test func reopeningRunsNoMigrationTwiceAndKeepsTheRotationKey() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let first = try await database.open()
+        let key = try await first.rotationKey()
+        #expect(key.count == 32)
+        let second = try await database.open()
+        #expect(try await second.rotationKey() == key)
+    }
+
+    @Test func concurrentOpeningOfAFreshFileMigratesOnce() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let keys = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<4 { group.addTask { try await database.open().rotationKey() } }
+            return try await group.reduce(into: Set<Data>()) { $0.insert($1) }
+        }
+        #expect(keys.count == 1)
+    }
+
+    @Test func storedCodesAndTokensAreDigestsNeverText() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            let (issue, access, refresh) = pair(at: now)
+            _ = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: issue)
+            // Read the raw file: no token text or secret may appear in it.
+            let raw = try Data(contentsOf: URL(fileURLWithPath: store.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal"))) ?? Data())
+            for secret in [code, access, refresh, app.secret] {
+                #expect(raw.range(of: Data(secret.utf8)) == nil, "found \(secret.prefix(8))… in the database file")
+            }
+        }
+    }
+
+    @Test func sixtyFourParallelRedemptionsHaveExactlyOneWinner() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            let outcomes = try await withThrowingTaskGroup(of: CodeRedemption.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: pair(at: now).0)
+                    }
+                }
+                return try await group.reduce(into: [CodeRedemption]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { if case .redeemed = $0 { true } else { false } }.count == 1)
+            #expect(outcomes.filter { $0 == .replayed }.count == 63)
+        }
+    }
+
+    @Test func failedCheckLeavesTheCodeUnconsumed() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            await #expect(throws: OAuthError.self) {
+                _ = try await store.redeem(
+                    code: .of(code), by: app.application.id, at: now,
+                    check: { _ throws(OAuthError) in throw OAuthError.invalidGrant("no") }, issuing: pair(at: now).0)
+            }
+            let outcome = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: pair(at: now).0)
+            #expect(outcome == .redeemed(grantID: try await grantID(of: store, app: app, outcome: outcome)))
+        }
+    }
+
+    func grantID(of store: SQLiteStore, app: Fixtures.App, outcome: CodeRedemption) async throws -> UUID {
+        guard case .redeemed(let id) = outcome else { throw OAuthError.invalidGrant("not redeemed") }
+        return id
+    }
+
+    @Test func rotationMarksUseAndAnswersRepeatsInsideGrace() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            let (first, _, refresh) = pair(at: now)
+            _ = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: first)
+            let (next, _, _) = pair(at: now)
+            let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now, grace: 60, issuing: next)
+            guard case .rotated(let grantID) = rotated else { Issue.record("expected rotated, got \(rotated)"); return }
+            let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now + 10, grace: 60, issuing: next)
+            #expect(repeated == .repeated(grantID: grantID, firstUsedAt: Date(timeIntervalSince1970: now.timeIntervalSince1970)))
+            let reused = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now + 61, grace: 60, issuing: next)
+            #expect(reused == .reused)
+            let afterRevocation = try await store.rotate(refresh: next.refreshDigest, by: app.application.id, at: now + 62, grace: 60, issuing: pair(at: now).0)
+            #expect(afterRevocation == .revoked)
+        }
+    }
+
+    @Test func garbageCollectionRemovesOnlyExpiredRows() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            let (issue, access, _) = pair(at: now)
+            _ = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: issue)
+            #expect(try await store.deleteExpired(before: now) == 0)
+            // After two hours the code (10 min) and the access token (2 h) are gone; the refresh token stays.
+            #expect(try await store.deleteExpired(before: now + 7201) == 2)
+            #expect(try await store.bearerAccess(digest: .of(access)) == nil)
+        }
+    }
+
+    @Test func deletingAnApplicationStopsItsTokensAtOnce() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            let (issue, access, refresh) = pair(at: now)
+            _ = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: issue)
+            #expect(try await store.bearerAccess(digest: .of(access)) != nil)
+            #expect(try await store.deleteApplication(id: app.application.id))
+            #expect(try await store.bearerAccess(digest: .of(access)) == nil)
+            #expect(try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now, grace: 60, issuing: pair(at: now).0) == .unknown)
+        }
+    }
+
+    @Test func ownerEmailsAreUniquePerModeIgnoringCase() async throws {
+        try await withStore { store, _ in
+            try await store.insertOwner(Owner(id: UUID(), email: "Ann@Example.com", passwordHash: nil, mode: .live), vehicles: [])
+            await #expect(throws: DuplicateOwnerError.self) {
+                try await store.insertOwner(Owner(id: UUID(), email: "ann@example.com", passwordHash: nil, mode: .live), vehicles: [])
+            }
+            try await store.insertOwner(Owner(id: UUID(), email: "ann@example.com", passwordHash: nil, mode: .test), vehicles: [])
+            #expect(try await store.owner(email: "ANN@example.com", mode: .live)?.email == "Ann@Example.com")
+        }
+    }
+}
