@@ -24,10 +24,15 @@ public final class SQLiteStore: Sendable {
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
-    public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "keyfob.sqlite")) async throws {
+    ///
+    /// - Parameter busyTimeout: how long a statement waits for a lock another process holds (the
+    ///   CLI, a second server) before the store reports itself unavailable (503).
+    public init(
+        path: String, durability: Durability = .full, busyTimeout: TimeInterval = 5,
+        logger: Logger = Logger(label: "keyfob.sqlite")
+    ) async throws {
         var configuration = Configuration()
-        // Another process (the CLI, a second server) may hold the write lock for a moment.
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }

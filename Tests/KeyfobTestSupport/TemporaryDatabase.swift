@@ -13,8 +13,8 @@ public struct TemporaryDatabase: Sendable {
     }
 
     /// Opens the store (running migrations).
-    public func open(durability: SQLiteStore.Durability = .full) async throws -> SQLiteStore {
-        try await SQLiteStore(path: path, durability: durability)
+    public func open(durability: SQLiteStore.Durability = .full, busyTimeout: TimeInterval = 5) async throws -> SQLiteStore {
+        try await SQLiteStore(path: path, durability: durability, busyTimeout: busyTimeout)
     }
 
     /// Deletes the folder.

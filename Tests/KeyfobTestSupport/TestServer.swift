@@ -18,11 +18,11 @@ public struct TestServer: Sendable {
 
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
-        policy: TokenPolicy = TokenPolicy(), _ body: @Sendable (TestServer) async throws -> T
+        policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let store = try await database.open()
+        let store = try await database.open(busyTimeout: busyTimeout)
         let clock = ManualWallClock()
         var configuration = KeyfobConfiguration()
         configuration.port = 0
