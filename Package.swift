@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "keyfob", targets: ["keyfob"]),
+        .executable(name: "keyfob-bench", targets: ["KeyfobBench"]),
         .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
         .library(name: "KeyfobSQLite", targets: ["KeyfobSQLite"]),
         .library(name: "KeyfobServer", targets: ["KeyfobServer"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -58,6 +60,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "KeyfobBench",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/KeyfobBench"
+        ),
         .target(
             name: "KeyfobTestSupport",
             dependencies: [
@@ -93,6 +104,7 @@ let package = Package(
             name: "KeyfobCLITests",
             dependencies: [
                 "keyfob",
+                "KeyfobBench",
                 "KeyfobCore",
                 "KeyfobSQLite",
                 "KeyfobTestSupport",

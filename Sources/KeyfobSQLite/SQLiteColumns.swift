@@ -15,13 +15,9 @@ enum Column {
         text.split(separator: ",").compactMap { UUID(uuidString: String($0)) }
     }
 
-    static func json(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
-    }
-
-    static func strings(fromJSON text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
+    /// Redirect URIs are printable ASCII without spaces (`RedirectURI`), so a newline separates them.
+    static func lines(_ strings: [String]) -> String { strings.joined(separator: "\n") }
+    static func strings(fromLines text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 }
 
 extension Row {

@@ -32,7 +32,7 @@ enum SQLiteMigrations {
             previous_secret_digest BLOB,
             previous_secret_expires_at REAL,
             is_public INTEGER NOT NULL,
-            redirect_uris TEXT NOT NULL,
+            redirect_uris TEXT NOT NULL, -- newline-separated, in order
             permissions TEXT NOT NULL,
             created_at REAL NOT NULL
         );

@@ -13,7 +13,7 @@ extension SQLiteStore: ApplicationStore {
                 arguments: [
                     Column.id(application.id), application.name, application.secretDigest?.bytes,
                     application.previousSecretDigest?.bytes, application.previousSecretExpiresAt.map(Column.time),
-                    application.isPublic, Column.json(application.redirectURIs), Column.list(application.permissions),
+                    application.isPublic, Column.lines(application.redirectURIs), Column.list(application.permissions),
                     Column.time(application.createdAt),
                 ])
         }
@@ -59,7 +59,7 @@ extension SQLiteStore: ApplicationStore {
             id: row.uuid("id")!, name: row["name"], secretDigest: row.digest("secret_digest"),
             previousSecretDigest: row.digest("previous_secret_digest"),
             previousSecretExpiresAt: row.date("previous_secret_expires_at"), isPublic: row["is_public"],
-            redirectURIs: Column.strings(fromJSON: row["redirect_uris"]), permissions: Column.names(row["permissions"]),
+            redirectURIs: Column.strings(fromLines: row["redirect_uris"]), permissions: Column.names(row["permissions"]),
             createdAt: row.date("created_at")!)
     }
 }

@@ -5,15 +5,18 @@ import Testing
 /// The real `keyfob` executable, run as a child process, as a user or script would run it.
 enum KeyfobProcess {
     /// The executable SwiftPM built beside this test bundle (or `KEYFOB_BIN`).
-    static let executable: URL = {
-        if let path = ProcessInfo.processInfo.environment["KEYFOB_BIN"] { return URL(fileURLWithPath: path) }
+    static let executable = builtProduct("keyfob", override: "KEYFOB_BIN")
+
+    /// A product SwiftPM built beside this test bundle, or the path an environment variable names.
+    static func builtProduct(_ name: String, override variable: String) -> URL {
+        if let path = ProcessInfo.processInfo.environment[variable] { return URL(fileURLWithPath: path) }
         let here = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for candidate in [here, here.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("keyfob")
+            let url = candidate.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        return here.appendingPathComponent("keyfob")
-    }()
+        return here.appendingPathComponent(name)
+    }
 
     struct Finished {
         let status: Int32
@@ -23,7 +26,7 @@ enum KeyfobProcess {
     }
 
     /// Runs a command to completion.
-    static func run(_ arguments: [String]) throws -> Finished {
+    static func run(_ arguments: [String], executable: URL = executable) throws -> Finished {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

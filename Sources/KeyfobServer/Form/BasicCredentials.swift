@@ -12,17 +12,18 @@ enum BasicCredentials {
     /// The client id and secret, or nil when there is no Authorization header.
     static func parse(_ header: String?) throws(Failure) -> (clientID: String, secret: String)? {
         guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard let scheme = parts.first, scheme.lowercased() == "basic" else { throw .otherScheme }
+        let parts = header.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1, omittingEmptySubsequences: true)
+        guard let scheme = parts.first, HeaderBytes.trimmedLowercase(scheme) == Array("basic".utf8) else { throw .otherScheme }
         guard parts.count == 2 else { throw .malformed }
-        let encoded = parts[1].trimmingCharacters(in: .whitespaces)
-        guard let decoded = Data(base64Encoded: encoded), let text = String(data: decoded, encoding: .utf8),
-            let colon = text.firstIndex(of: ":")
-        else { throw .malformed }
-        // RFC 6749 §2.3.1: the id and secret are form-encoded before base64.
+        let encoded = HeaderBytes.trimmed(parts[1])
+        guard let decoded = Data(base64Encoded: Data(encoded)), let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
+            throw .malformed
+        }
+        // RFC 6749 §2.3.1: the id and secret are form-encoded before base64; the decoder also
+        // refuses bytes that are not UTF-8.
         do {
-            let clientID = try FormDecoder.decodeComponent(Array(text[..<colon].utf8))
-            let secret = try FormDecoder.decodeComponent(Array(text[text.index(after: colon)...].utf8))
+            let clientID = try FormDecoder.decodeComponent(decoded[decoded.startIndex..<colon])
+            let secret = try FormDecoder.decodeComponent(decoded[decoded.index(after: colon)...])
             guard !clientID.isEmpty else { throw Failure.malformed }
             return (clientID, secret)
         } catch {

@@ -63,7 +63,7 @@ struct TokenController {
         } catch {
             throw OAuthError.invalidRequest(error.message)
         }
-        guard let userAgent = request.headers[.userAgent], !userAgent.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let userAgent = request.headers[.userAgent], userAgent.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
             throw OAuthError.invalidRequest("The User-Agent header is required.")
         }
         if let query = request.uri.query, Self.queryNamesClientSecret(query) {
@@ -93,14 +93,16 @@ struct TokenController {
         context.logger.log(level: level, "token request refused", metadata: metadata)
     }
 
-    /// `application/x-www-form-urlencoded`, optionally with `charset=utf-8`.
+    /// `application/x-www-form-urlencoded`, optionally with `charset=utf-8`. Compared on bytes,
+    /// without Foundation's string trimming: this runs on every token request.
     static func isFormContentType(_ value: String?) -> Bool {
         guard let value else { return false }
-        let parts = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard parts.first == "application/x-www-form-urlencoded" else { return false }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-            let charset = parameter.dropFirst("charset=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            guard charset == "utf-8" || charset == "utf8" else { return false }
+        let parts = value.utf8.split(separator: UInt8(ascii: ";")).map { HeaderBytes.trimmedLowercase($0) }
+        guard parts.first == Array("application/x-www-form-urlencoded".utf8) else { return false }
+        let charsetPrefix = Array("charset=".utf8)
+        for parameter in parts.dropFirst() where parameter.starts(with: charsetPrefix) {
+            let charset = parameter.dropFirst(charsetPrefix.count).filter { $0 != UInt8(ascii: "\"") }
+            guard charset == Array("utf-8".utf8) || charset == Array("utf8".utf8) else { return false }
         }
         return true
     }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+
+/// `keyfob-bench`: drives one token-endpoint workload against a running server over keep-alive
+/// connections and reports throughput, latency percentiles, non-200 answers and the server's peak
+/// memory; afterwards it checks that every 200 handed out a token that really works.
+@main
+struct KeyfobBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keyfob-bench",
+        abstract: "Load-test a Keyfob (or any Smartcar-compatible) token endpoint.",
+        discussion: """
+            Workloads: exchange (each code from --codes used once), refresh (each connection first \
+            exchanges one code, then follows its own rotation chain), client-credentials. Loopback only.
+            """)
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable {
+        case exchange, refresh, clientCredentials = "client-credentials"
+    }
+
+    @Option(name: .customLong("base-url"), help: "The server, e.g. http://127.0.0.1:8080 (loopback only).") var baseURL: String
+    @Option(name: .customLong("client-id")) var clientID: String
+    @Option(name: .customLong("client-secret")) var clientSecret: String
+    @Option(help: "exchange, refresh or client-credentials.") var workload: Workload = .exchange
+    @Option(help: "File of codes, one per line (exchange and refresh).") var codes: String?
+    @Option(name: .customLong("redirect-uri"), help: "The redirect URI the codes are bound to.") var redirectURI = "https://client.example.com/cb"
+    @Option(help: "Concurrent keep-alive connections.") var connections = 64
+    @Option(help: "Seconds to run.") var duration: Double = 10
+    @Option(name: .customLong("server-pid"), help: "The server's pid, to report its peak RSS (VmHWM).") var serverPID: Int32?
+    @Flag(name: .customLong("no-verify"), help: "Skip checking that every issued token works.") var noVerify = false
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        guard let host = URLComponents(string: baseURL)?.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || host.hasPrefix("127.")
+        else { throw ValidationError("--base-url must be a loopback address") }
+        guard (1...1024).contains(connections) else { throw ValidationError("--connections must be from 1 to 1024") }
+        guard duration > 0 && duration <= 600 else { throw ValidationError("--duration must be from 0 to 600 seconds") }
+        if workload != .clientCredentials && codes == nil { throw ValidationError("--codes is required for \(workload.rawValue)") }
+    }
+
+    func run() async throws {
+        let client = LoadClient(baseURL: baseURL, clientID: clientID, clientSecret: clientSecret, redirectURI: redirectURI, connections: connections)
+        do {
+            try await measure(with: client)
+            try await client.http.shutdown()
+        } catch {
+            try? await client.http.shutdown()
+            throw error
+        }
+    }
+
+    private func measure(with client: LoadClient) async throws {
+        let supply = try CodeSupply(path: codes)
+        let result = try await LoadRun(client: client, workload: workload, supply: supply, connections: connections, duration: duration).run()
+        var report = Report(workload: workload.rawValue, connections: connections, result: result)
+        report.serverPeakRSSMiB = serverPID.flatMap(PeakRSS.mebibytes(of:))
+        if !noVerify {
+            report.verified = try await TokenVerifier(client: client).verify(result.issuedAccessTokens, applicationTokens: workload == .clientCredentials)
+        }
+        if json { print(report.json) } else { print(report.text) }
+        if result.non200 > 0 || (report.verified.map { $0.failed > 0 } ?? false) { throw ExitCode(1) }
+    }
+}
