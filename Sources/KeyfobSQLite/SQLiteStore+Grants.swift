@@ -12,12 +12,12 @@ extension SQLiteStore: GrantStore {
                     Column.list(grant.permissions), Column.uuids(grant.vehicleIDs), Column.time(grant.createdAt),
                 ])
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO authorization_codes (digest, family_id, grant_id, application_id, redirect_uri, redirect_uri_sent,
-                    code_challenge, code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
+                    code_challenge, code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for code in codes {
                 try insert.execute(arguments: [
-                    code.digest.bytes, Column.id(code.familyID), Column.id(code.grantID), Column.id(code.applicationID),
+                    code.digest.bytes, Column.id(code.grantID), Column.id(code.applicationID),
                     code.redirectURI, code.redirectURIWasSent, code.codeChallenge, code.codeChallengeMethod,
                     Column.time(code.expiresAt),
                 ])

@@ -23,18 +23,19 @@ extension SQLiteStore: TokenStore {
                 arguments: [digest.bytes])
             else { return .outcome(.unknown) }
             let code = Self.code(from: row)
+            let familyID: Int64 = row["id"]
             // A code of another client is refused without touching it: it stays usable by its owner.
             guard code.applicationID == applicationID else { return .outcome(.unknown) }
             if code.consumedAt != nil {
-                try Self.revokeFamily(code.familyID, in: db)
+                try Self.revokeFamily(familyID, in: db)
                 return .outcome(.replayed)
             }
             guard code.expiresAt > now else { return .outcome(.expired) }
             do throws(OAuthError) { try check(code) } catch { return .refused(error) }
-            try db.cachedStatement(sql: "UPDATE authorization_codes SET consumed_at = ? WHERE digest = ? AND consumed_at IS NULL")
-                .execute(arguments: [Column.time(now), digest.bytes])
+            try db.cachedStatement(sql: "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL")
+                .execute(arguments: [Column.time(now), familyID])
             guard db.changesCount == 1 else { return .outcome(.replayed) }
-            try Self.insert(pair, family: code.familyID, grant: code.grantID, application: applicationID, in: db)
+            try Self.insert(pair, family: familyID, grant: code.grantID, application: applicationID, in: db)
             return .outcome(.redeemed(grantID: code.grantID))
         }
         switch result {
@@ -54,7 +55,8 @@ extension SQLiteStore: TokenStore {
                 arguments: [digest.bytes])
             else { return .unknown }
             guard row.uuid("application_id") == applicationID else { return .unknown }
-            let familyID = row.uuid("family_id")!
+            let familyID: Int64 = row["family_id"]
+            let tokenID: Int64 = row["id"]
             let grantID = row.uuid("grant_id")!
             guard !(row["revoked"] as Bool) else { return .revoked }
             if let usedAt = row.date("used_at") {
@@ -67,8 +69,8 @@ extension SQLiteStore: TokenStore {
                 return .repeated(grantID: grantID, firstUsedAt: usedAt)
             }
             guard row.date("expires_at")! > now else { return .expired }
-            try db.cachedStatement(sql: "UPDATE refresh_tokens SET used_at = ? WHERE digest = ? AND used_at IS NULL")
-                .execute(arguments: [Column.time(now), digest.bytes])
+            try db.cachedStatement(sql: "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL")
+                .execute(arguments: [Column.time(now), tokenID])
             guard db.changesCount == 1 else { return .repeated(grantID: grantID, firstUsedAt: now) }
             try Self.insert(pair, family: familyID, grant: grantID, application: applicationID, in: db)
             return .rotated(grantID: grantID)
@@ -78,11 +80,11 @@ extension SQLiteStore: TokenStore {
     public func insertAccessToken(_ token: AccessToken) async throws {
         try await write { db in
             try db.cachedStatement(sql: """
-                INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at, revoked)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """)
                 .execute(arguments: [
-                    token.digest.bytes, token.familyID.map(Column.id), token.grantID.map(Column.id),
+                    token.digest.bytes, token.grantID.map(Column.id),
                     Column.id(token.applicationID), Column.list(token.scope), Column.time(token.expiresAt), token.revoked,
                 ])
         }
@@ -102,7 +104,7 @@ extension SQLiteStore: TokenStore {
                 arguments: [digest.bytes])
             else { return nil }
             let token = AccessToken(
-                digest: digest, familyID: row.uuid("family_id"), grantID: row.uuid("grant_id"),
+                digest: digest, grantID: row.uuid("grant_id"),
                 applicationID: row.uuid("application_id")!, scope: Column.names(row["scope"]),
                 expiresAt: row.date("expires_at")!, revoked: row["revoked"])
             // A user token whose grant is gone opens nothing.
@@ -119,7 +121,7 @@ extension SQLiteStore: TokenStore {
             while true {
                 let count = try await write { db in
                     try db.execute(
-                        sql: "DELETE FROM \(table) WHERE digest IN (SELECT digest FROM \(table) WHERE expires_at < ? LIMIT 5000)",
+                        sql: "DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE expires_at < ? LIMIT 5000)",
                         arguments: [Column.time(cutoff)])
                     return db.changesCount
                 }
@@ -130,31 +132,31 @@ extension SQLiteStore: TokenStore {
         return removed
     }
 
-    private static func insert(_ pair: PairToIssue, family: UUID, grant: UUID, application: UUID, in db: Database) throws {
+    private static func insert(_ pair: PairToIssue, family: Int64, grant: UUID, application: UUID, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)
             """)
             .execute(arguments: [
-                pair.accessDigest.bytes, Column.id(family), Column.id(grant), Column.id(application),
+                pair.accessDigest.bytes, family, Column.id(grant), Column.id(application),
                 Column.time(pair.accessExpiresAt),
             ])
         try db.cachedStatement(sql: """
             INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)
             """)
             .execute(arguments: [
-                pair.refreshDigest.bytes, Column.id(family), Column.id(grant), Column.id(application),
+                pair.refreshDigest.bytes, family, Column.id(grant), Column.id(application),
                 Column.time(pair.refreshExpiresAt),
             ])
     }
 
-    private static func revokeFamily(_ familyID: UUID, in db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [Column.id(familyID)])
-        try db.cachedStatement(sql: "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [Column.id(familyID)])
+    private static func revokeFamily(_ familyID: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [familyID])
+        try db.cachedStatement(sql: "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [familyID])
     }
 
     static func code(from row: Row) -> AuthorizationCode {
         AuthorizationCode(
-            digest: row.digest("digest")!, familyID: row.uuid("family_id")!, grantID: row.uuid("grant_id")!,
+            digest: row.digest("digest")!, grantID: row.uuid("grant_id")!,
             applicationID: row.uuid("application_id")!, redirectURI: row["redirect_uri"],
             redirectURIWasSent: row["redirect_uri_sent"], codeChallenge: row["code_challenge"],
             codeChallengeMethod: row["code_challenge_method"], expiresAt: row.date("expires_at")!,

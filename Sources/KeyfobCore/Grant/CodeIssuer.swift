@@ -42,7 +42,7 @@ public struct CodeIssuer: Sendable {
             let text = TokenText.random(using: random)
             texts.append(text)
             records.append(AuthorizationCode(
-                digest: .of(text), familyID: UUID(), grantID: grant.id, applicationID: grant.applicationID,
+                digest: .of(text), grantID: grant.id, applicationID: grant.applicationID,
                 redirectURI: binding.redirectURI, redirectURIWasSent: binding.redirectURIWasSent,
                 codeChallenge: binding.codeChallenge, codeChallengeMethod: binding.codeChallenge == nil ? nil : PKCE.s256,
                 expiresAt: expiresAt))

@@ -1,11 +1,11 @@
 import Foundation
 
-/// A stored authorization code (RFC 6749 §4.1.2). Only the digest of the code text is kept.
+/// A stored authorization code (RFC 6749 §4.1.2). Only the digest of the code text is kept. Every
+/// token issued from a code, and every rotation of those, forms the code's token family, which a
+/// replay of the code revokes; the store keeps that link.
 public struct AuthorizationCode: Sendable, Equatable {
     /// SHA-256 of the code text.
     public var digest: SecretDigest
-    /// The token family every token issued from this code belongs to; a replay revokes it.
-    public var familyID: UUID
     public var grantID: UUID
     public var applicationID: UUID
     /// The redirect URI the code was delivered to.
@@ -22,12 +22,11 @@ public struct AuthorizationCode: Sendable, Equatable {
 
     /// Makes a code record.
     public init(
-        digest: SecretDigest, familyID: UUID, grantID: UUID, applicationID: UUID, redirectURI: String,
+        digest: SecretDigest, grantID: UUID, applicationID: UUID, redirectURI: String,
         redirectURIWasSent: Bool, codeChallenge: String?, codeChallengeMethod: String?, expiresAt: Date,
         consumedAt: Date? = nil
     ) {
         self.digest = digest
-        self.familyID = familyID
         self.grantID = grantID
         self.applicationID = applicationID
         self.redirectURI = redirectURI

@@ -3,8 +3,6 @@ import Foundation
 /// A stored access token. Only the digest of the token text is kept.
 public struct AccessToken: Sendable, Equatable {
     public var digest: SecretDigest
-    /// The code family it descends from; nil for application (client_credentials) tokens.
-    public var familyID: UUID?
     /// The owner's grant; nil for application tokens.
     public var grantID: UUID?
     public var applicationID: UUID
@@ -15,11 +13,10 @@ public struct AccessToken: Sendable, Equatable {
 
     /// Makes an access token record.
     public init(
-        digest: SecretDigest, familyID: UUID?, grantID: UUID?, applicationID: UUID, scope: [String] = [],
+        digest: SecretDigest, grantID: UUID?, applicationID: UUID, scope: [String] = [],
         expiresAt: Date, revoked: Bool = false
     ) {
         self.digest = digest
-        self.familyID = familyID
         self.grantID = grantID
         self.applicationID = applicationID
         self.scope = scope
@@ -28,8 +25,9 @@ public struct AccessToken: Sendable, Equatable {
     }
 }
 
-/// The digests and lifetimes of a token pair about to be written. The store adds the family, grant
-/// and application from the code or refresh token being spent, inside the same transaction.
+/// The digests and lifetimes of a token pair about to be written. The store adds the token family
+/// (the code it descends from), grant and application from the code or refresh token being spent,
+/// inside the same transaction.
 public struct PairToIssue: Sendable, Equatable {
     public var accessDigest: SecretDigest
     public var accessExpiresAt: Date

@@ -16,7 +16,7 @@ public struct ClientCredentialsGrant: TokenGrant {
         let now = context.clock.now
         let accessToken = TokenText.random(using: context.random)
         try await context.store.insertAccessToken(AccessToken(
-            digest: .of(accessToken), familyID: nil, grantID: nil, applicationID: client.id, scope: scope,
+            digest: .of(accessToken), grantID: nil, applicationID: client.id, scope: scope,
             expiresAt: now + context.policy.applicationTokenLifetime))
         return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil)
     }
