@@ -40,7 +40,8 @@ enum SQLiteMigrations {
             is_public INTEGER NOT NULL,
             redirect_uris TEXT NOT NULL, -- newline-separated, in order
             permissions TEXT NOT NULL,
-            created_at REAL NOT NULL
+            created_at REAL NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
         );
         CREATE TABLE owners (
             id TEXT PRIMARY KEY,

@@ -37,7 +37,7 @@ extension SQLiteStore: ApplicationStore {
             try db.execute(
                 sql: """
                     UPDATE applications SET previous_secret_digest = secret_digest, previous_secret_expires_at = ?,
-                        secret_digest = ? WHERE id = ? AND is_public = 0
+                        secret_digest = ?, version = version + 1 WHERE id = ? AND is_public = 0
                     """,
                 arguments: [previousExpiresAt.map(Column.time), digest.bytes, Column.id(id)])
             return db.changesCount == 1
@@ -60,6 +60,6 @@ extension SQLiteStore: ApplicationStore {
             previousSecretDigest: row.digest("previous_secret_digest"),
             previousSecretExpiresAt: row.date("previous_secret_expires_at"), isPublic: row["is_public"],
             redirectURIs: Column.strings(fromLines: row["redirect_uris"]), permissions: Column.names(row["permissions"]),
-            createdAt: row.date("created_at")!)
+            createdAt: row.date("created_at")!, version: row["version"])
     }
 }

@@ -8,19 +8,18 @@ extension SQLiteStore: TokenStore {
     private enum Redemption: Sendable {
         case outcome(CodeRedemption)
         case refused(OAuthError)
+        case staleClient
     }
 
     public func redeem(
-        code digest: SecretDigest, by applicationID: UUID, at now: Date,
+        code digest: SecretDigest, by client: ClientVersion, at now: Date,
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
+        let applicationID = client.id
         let result: Redemption = try await write { db in
-            // Joining the application makes codes of a deleted application unknown.
+            guard try Self.isCurrent(client, in: db) else { return .staleClient }
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT c.* FROM authorization_codes c JOIN applications a ON a.id = c.application_id WHERE c.digest = ?
-                    """),
-                arguments: [digest.bytes])
+                db.cachedStatement(sql: "SELECT * FROM authorization_codes WHERE digest = ?"), arguments: [digest.bytes])
             else { return .outcome(.unknown) }
             let code = Self.code(from: row)
             let familyID: Int64 = row["id"]
@@ -41,18 +40,18 @@ extension SQLiteStore: TokenStore {
         switch result {
         case .outcome(let outcome): return outcome
         case .refused(let error): throw error
+        case .staleClient: throw StaleClientError(client: client)
         }
     }
 
     public func rotate(
-        refresh digest: SecretDigest, by applicationID: UUID, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
     ) async throws -> RefreshRotation {
-        try await write { db in
+        let applicationID = client.id
+        let rotation: RefreshRotation? = try await write { db in
+            guard try Self.isCurrent(client, in: db) else { return nil }
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT r.* FROM refresh_tokens r JOIN applications a ON a.id = r.application_id WHERE r.digest = ?
-                    """),
-                arguments: [digest.bytes])
+                db.cachedStatement(sql: "SELECT * FROM refresh_tokens WHERE digest = ?"), arguments: [digest.bytes])
             else { return .unknown }
             guard row.uuid("application_id") == applicationID else { return .unknown }
             let familyID: Int64 = row["family_id"]
@@ -75,10 +74,13 @@ extension SQLiteStore: TokenStore {
             try Self.insert(pair, family: familyID, grant: grantID, application: applicationID, in: db)
             return .rotated(grantID: grantID)
         }
+        guard let rotation else { throw StaleClientError(client: client) }
+        return rotation
     }
 
-    public func insertAccessToken(_ token: AccessToken) async throws {
-        try await write { db in
+    public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {
+        let written = try await write { db in
+            guard try Self.isCurrent(client, in: db) else { return false }
             try db.cachedStatement(sql: """
                 INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -87,7 +89,17 @@ extension SQLiteStore: TokenStore {
                     token.digest.bytes, token.grantID.map(Column.id),
                     Column.id(token.applicationID), Column.list(token.scope), Column.time(token.expiresAt), token.revoked,
                 ])
+            return true
         }
+        guard written else { throw StaleClientError(client: client) }
+    }
+
+    /// Whether the client's record is still the version the request authenticated against: the
+    /// check that makes the in-memory application cache safe across processes.
+    private static func isCurrent(_ client: ClientVersion, in db: Database) throws -> Bool {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT version FROM applications WHERE id = ?"), arguments: [Column.id(client.id)]
+        ) == client.version
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {

@@ -35,7 +35,7 @@ struct SQLiteStoreTests {
         let code = try await fixtures.code(for: app)
         let now = Date()
         let (issue, access, refresh) = pair(at: now)
-        let outcome = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: issue)
+        let outcome = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: issue)
         return Redeemed(app: app, now: now, issued: issue, access: access, refresh: refresh, outcome: outcome)
     }
 
@@ -81,7 +81,7 @@ struct SQLiteStoreTests {
             let code = try await fixtures.code(for: app)
             let now = Date()
             let (issue, access, refresh) = pair(at: now)
-            _ = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: issue)
+            _ = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: issue)
             // Read the raw file: no token text or secret may appear in it.
             let raw = try Data(contentsOf: URL(fileURLWithPath: store.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal"))) ?? Data())
             for secret in [code, access, refresh, app.secret] {
@@ -98,7 +98,7 @@ struct SQLiteStoreTests {
             let outcomes = try await withThrowingTaskGroup(of: CodeRedemption.self) { group in
                 for _ in 0..<64 {
                     group.addTask {
-                        try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: pair(at: now).0)
+                        try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
                     }
                 }
                 return try await group.reduce(into: [CodeRedemption]()) { $0.append($1) }
@@ -115,10 +115,10 @@ struct SQLiteStoreTests {
             let now = Date()
             await #expect(throws: OAuthError.self) {
                 _ = try await store.redeem(
-                    code: .of(code), by: app.application.id, at: now,
+                    code: .of(code), by: app.application.clientVersion, at: now,
                     check: { _ throws(OAuthError) in throw OAuthError.invalidGrant("no") }, issuing: pair(at: now).0)
             }
-            let outcome = try await store.redeem(code: .of(code), by: app.application.id, at: now, check: { _ in }, issuing: pair(at: now).0)
+            let outcome = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
             guard case .redeemed = outcome else { Issue.record("expected redeemed, got \(outcome)"); return }
         }
     }
@@ -128,13 +128,13 @@ struct SQLiteStoreTests {
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (app, now, refresh) = (redeemed.app, redeemed.now, redeemed.refresh)
             let (next, _, _) = pair(at: now)
-            let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now, grace: 60, issuing: next)
+            let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now, grace: 60, issuing: next)
             guard case .rotated(let grantID) = rotated else { Issue.record("expected rotated, got \(rotated)"); return }
-            let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now + 10, grace: 60, issuing: next)
+            let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 10, grace: 60, issuing: next)
             #expect(repeated == .repeated(grantID: grantID, firstUsedAt: Date(timeIntervalSince1970: now.timeIntervalSince1970)))
-            let reused = try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now + 61, grace: 60, issuing: next)
+            let reused = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 61, grace: 60, issuing: next)
             #expect(reused == .reused)
-            let afterRevocation = try await store.rotate(refresh: next.refreshDigest, by: app.application.id, at: now + 62, grace: 60, issuing: pair(at: now).0)
+            let afterRevocation = try await store.rotate(refresh: next.refreshDigest, by: app.application.clientVersion, at: now + 62, grace: 60, issuing: pair(at: now).0)
             #expect(afterRevocation == .revoked)
         }
     }
@@ -157,7 +157,30 @@ struct SQLiteStoreTests {
             #expect(try await store.bearerAccess(digest: .of(access)) != nil)
             #expect(try await store.deleteApplication(id: app.application.id))
             #expect(try await store.bearerAccess(digest: .of(access)) == nil)
-            #expect(try await store.rotate(refresh: .of(refresh), by: app.application.id, at: now, grace: 60, issuing: pair(at: now).0) == .unknown)
+            await #expect(throws: StaleClientError.self) {
+                _ = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now, grace: 60, issuing: pair(at: now).0)
+            }
+        }
+    }
+
+    @Test func spendingWithAnOutdatedClientVersionIsStaleAndConsumesNothing() async throws {
+        try await withStore { store, fixtures in
+            let app = try await fixtures.app()
+            let code = try await fixtures.code(for: app)
+            let now = Date()
+            #expect(try await store.replaceSecret(of: app.application.id, with: .of("new"), previousExpiresAt: nil))
+            await #expect(throws: StaleClientError.self) {
+                _ = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
+            }
+            await #expect(throws: StaleClientError.self) {
+                try await store.insertAccessToken(
+                    AccessToken(digest: .of("x"), grantID: nil, applicationID: app.application.id, expiresAt: now + 60),
+                    for: app.application.clientVersion)
+            }
+            let current = try #require(try await store.application(id: app.application.id))
+            #expect(current.version == app.application.version + 1)
+            let outcome = try await store.redeem(code: .of(code), by: current.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
+            guard case .redeemed = outcome else { Issue.record("expected redeemed, got \(outcome)"); return }
         }
     }
 

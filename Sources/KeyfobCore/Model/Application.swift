@@ -20,12 +20,15 @@ public struct Application: Sendable, Equatable {
     public var permissions: [String]
     /// When it was registered.
     public var createdAt: Date
+    /// Bumped by the store on every change, so a cached copy can be confirmed current inside the
+    /// transaction that relies on it.
+    public var version: Int64
 
     /// Makes an application record.
     public init(
         id: UUID, name: String, secretDigest: SecretDigest?, previousSecretDigest: SecretDigest? = nil,
         previousSecretExpiresAt: Date? = nil, isPublic: Bool, redirectURIs: [String], permissions: [String],
-        createdAt: Date
+        createdAt: Date, version: Int64 = 1
     ) {
         self.id = id
         self.name = name
@@ -36,7 +39,11 @@ public struct Application: Sendable, Equatable {
         self.redirectURIs = redirectURIs
         self.permissions = permissions
         self.createdAt = createdAt
+        self.version = version
     }
+
+    /// Which record of this application a request was authenticated against.
+    public var clientVersion: ClientVersion { ClientVersion(id: id, version: version) }
 
     /// Whether `secret` is this application's current secret, or its previous one still inside the
     /// rotation overlap. Compares digests in constant time.

@@ -31,23 +31,26 @@ public enum RefreshRotation: Sendable, Equatable {
 
 /// Codes and tokens. Each method that changes more than one row is one transaction.
 public protocol TokenStore: Sendable {
-    /// Redeems a code for `applicationID` and writes `pair` — or changes nothing.
+    /// Redeems a code for `client` and writes `pair` — or changes nothing.
     ///
+    /// Throws `StaleClientError` when the client's record is no longer at `client.version`.
     /// `check` runs on the code record inside the transaction (redirect URI, PKCE); an error it
     /// throws leaves the code unconsumed and is rethrown.
     func redeem(
-        code digest: SecretDigest, by applicationID: UUID, at now: Date,
+        code digest: SecretDigest, by client: ClientVersion, at now: Date,
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
     ) async throws -> CodeRedemption
 
-    /// Rotates a refresh token of `applicationID`, writing `pair` on first use.
+    /// Rotates a refresh token of `client`, writing `pair` on first use. Throws `StaleClientError`
+    /// like `redeem`.
     func rotate(
-        refresh digest: SecretDigest, by applicationID: UUID, at now: Date, grace: TimeInterval,
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval,
         issuing pair: PairToIssue
     ) async throws -> RefreshRotation
 
-    /// Writes an application (client_credentials) token.
-    func insertAccessToken(_ token: AccessToken) async throws
+    /// Writes an application (client_credentials) token for `client`. Throws `StaleClientError`
+    /// like `redeem`.
+    func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws
 
     /// An access token with its grant, whatever its state (the caller judges expiry and revocation).
     func bearerAccess(digest: SecretDigest) async throws -> BearerAccess?

@@ -22,7 +22,7 @@ public struct AuthorizationCodeGrant: TokenGrant {
             refreshDigest: .of(refreshToken), refreshExpiresAt: now + context.policy.refreshTokenLifetime)
 
         let outcome = try await context.store.redeem(
-            code: .of(code), by: client.id, at: now,
+            code: .of(code), by: client.clientVersion, at: now,
             check: { (record: AuthorizationCode) throws(OAuthError) in
                 try Self.checkBinding(of: record, redirectURI: redirectURI, verifier: verifier, clientIsPublic: clientIsPublic)
             },

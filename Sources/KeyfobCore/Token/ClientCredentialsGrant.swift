@@ -17,7 +17,7 @@ public struct ClientCredentialsGrant: TokenGrant {
         let accessToken = TokenText.random(using: context.random)
         try await context.store.insertAccessToken(AccessToken(
             digest: .of(accessToken), grantID: nil, applicationID: client.id, scope: scope,
-            expiresAt: now + context.policy.applicationTokenLifetime))
+            expiresAt: now + context.policy.applicationTokenLifetime), for: client.clientVersion)
         return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil)
     }
 

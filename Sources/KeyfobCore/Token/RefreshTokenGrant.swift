@@ -22,7 +22,7 @@ public struct RefreshTokenGrant: TokenGrant {
             refreshDigest: .of(successors.refreshToken), refreshExpiresAt: now + policy.refreshTokenLifetime)
 
         let outcome = try await context.store.rotate(
-            refresh: .of(refreshToken), by: client.id, at: now, grace: policy.refreshGracePeriod, issuing: pair)
+            refresh: .of(refreshToken), by: client.clientVersion, at: now, grace: policy.refreshGracePeriod, issuing: pair)
 
         switch outcome {
         case .rotated:

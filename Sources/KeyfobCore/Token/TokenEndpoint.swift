@@ -13,7 +13,7 @@ public struct TokenEndpoint: Sendable {
         random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy(),
         grants: [any TokenGrant] = [AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant()]
     ) {
-        self.authenticator = ClientAuthenticator(applications: store, clock: clock)
+        self.authenticator = ClientAuthenticator(applications: store, clock: clock, cache: ApplicationCache())
         self.context = GrantContext(store: store, clock: clock, random: random, policy: policy, rotationKey: rotationKey)
         self.grants = Dictionary(grants.map { ($0.grantType, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -28,6 +28,17 @@ public struct TokenEndpoint: Sendable {
         guard let grant = grants[grantType] else {
             throw OAuthError(.unsupportedGrantType, OAuthError.quoting("Unsupported grant_type", grantType))
         }
-        return try await grant.respond(to: request, for: client, in: context)
+        do {
+            return try await grant.respond(to: request, for: client, in: context)
+        } catch is StaleClientError {
+            // The application changed since it was cached (secret rotated, app deleted): nothing
+            // was written, so authenticate against the store and try once more.
+            let current = try await authenticator.authenticate(request.client, fresh: true)
+            do {
+                return try await grant.respond(to: request, for: current, in: context)
+            } catch is StaleClientError {
+                throw OAuthError.storeUnavailable(detail: "the application changed twice during one request")
+            }
+        }
     }
 }
