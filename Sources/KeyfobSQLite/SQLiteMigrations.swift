@@ -6,6 +6,22 @@ import KeyfobCore
 /// records the applied ones, so a second process starting at once waits on the write lock and then
 /// finds nothing left to do.
 enum SQLiteMigrations {
+    /// Applies pending migrations at start-up. Each migration is its own transaction, so when two
+    /// processes start at once the second may try one the first has just applied; it then fails
+    /// harmlessly, finds the schema complete, and goes on.
+    static func migrate(_ pool: DatabasePool) throws {
+        let migrator = migrator(random: SystemRandomSource())
+        for attempt in 1...5 {
+            do {
+                return try migrator.migrate(pool)
+            } catch {
+                if try pool.read(migrator.hasCompletedMigrations) { return }
+                if attempt == 5 { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+    }
+
     static func migrator(random: any RandomSource) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-schema") { db in
@@ -15,8 +31,24 @@ enum SQLiteMigrations {
                 sql: "INSERT INTO keys (name, value) VALUES ('rotation', ?)",
                 arguments: [Data(random.bytes(32))])
         }
+        migrator.registerMigration("v2-connect") { db in
+            try db.execute(sql: v2Connect)
+        }
         return migrator
     }
+
+    /// Connect sessions, and the grant lookup `approval_prompt=auto` makes.
+    static let v2Connect = """
+        CREATE TABLE connect_sessions (
+            digest BLOB PRIMARY KEY,
+            request TEXT NOT NULL,
+            csrf_token TEXT NOT NULL,
+            owner_id TEXT,
+            expires_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX connect_sessions_by_expiry ON connect_sessions (expires_at);
+        CREATE INDEX grants_by_application_owner ON grants (application_id, owner_id, created_at);
+        """
 
     /// Times are Unix seconds (REAL); ids are lowercase UUID text; codes and tokens are found by their
     /// SHA-256 digest (BLOB), never by their text.

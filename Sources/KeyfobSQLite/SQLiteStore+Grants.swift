@@ -31,6 +31,15 @@ extension SQLiteStore: GrantStore {
         }
     }
 
+    public func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM grants WHERE application_id = ? AND owner_id = ? ORDER BY created_at DESC LIMIT 1",
+                arguments: [Column.id(applicationID), Column.id(ownerID)]
+            ).map { Self.grant(from: $0) }
+        }
+    }
+
     public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) async throws -> Bool {
         // Read and write in one writer transaction: SQLite has one writer, so no other change to
         // this grant can slip in between.

@@ -35,6 +35,12 @@ extension SQLiteStore: OwnerStore {
         }
     }
 
+    public func owner(id: UUID) async throws -> Owner? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM owners WHERE id = ?", arguments: [Column.id(id)]).map(Self.owner(from:))
+        }
+    }
+
     public func owners(mode: ConnectMode) async throws -> [Owner] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM owners WHERE mode = ? ORDER BY created_at, id", arguments: [mode.rawValue])

@@ -129,6 +129,10 @@ extension SQLiteStore: TokenStore {
     public func deleteExpired(before cutoff: Date) async throws -> Int {
         // Small batches, so the writer is never held long enough to stall the token endpoint.
         var removed = 0
+        removed += try await write { db in
+            try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
+            return db.changesCount
+        }
         for table in ["authorization_codes", "access_tokens", "refresh_tokens"] {
             while true {
                 let count = try await write { db in

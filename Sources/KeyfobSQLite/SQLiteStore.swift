@@ -46,8 +46,7 @@ public final class SQLiteStore: Sendable {
         guard effective == durability.pragmaValue else {
             throw StoreUnavailableError("SQLite refused synchronous=\(durability.rawValue) (got \(effective ?? -1))")
         }
-        // Start-up only: the migrator takes the write lock, so concurrent starts run it once.
-        try SQLiteMigrations.migrator(random: SystemRandomSource()).migrate(pool)
+        try SQLiteMigrations.migrate(pool)
         self.path = path
         self.pool = pool
         self.writer = GroupCommitWriter(pool: pool)

@@ -26,6 +26,13 @@ public func buildApplication(
         api: VehicleAPI(owners: store, grants: store)
     ).addRoutes(to: router)
     let origin = ServerOrigin(configuration: configuration)
+    let flow = ConnectFlow(
+        store: store, clock: configuration.clock, random: configuration.random, policy: configuration.policy,
+        passwords: BcryptPasswordVerifier())
+    ConnectController(
+        flow: flow, pages: try await ConnectPages.load(),
+        secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://")
+    ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
 
     var services: [any Service] = []

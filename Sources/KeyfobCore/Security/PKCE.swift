@@ -13,6 +13,11 @@ public enum PKCE {
         (43...128).contains(text.utf8.count) && text.utf8.allSatisfy(isUnreserved)
     }
 
+    /// An S256 challenge is a SHA-256 digest in base64url without padding: 43 characters.
+    public static func isWellFormedS256Challenge(_ text: String) -> Bool {
+        text.utf8.count == 43 && text.utf8.allSatisfy { isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") }
+    }
+
     /// RFC 7636 §4.2: `BASE64URL(SHA256(ASCII(verifier)))` without padding.
     public static func challenge(for verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()

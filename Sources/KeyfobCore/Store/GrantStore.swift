@@ -6,6 +6,8 @@ public protocol GrantStore: Sendable {
     func insertGrant(_ grant: Grant, codes: [AuthorizationCode]) async throws
     /// A grant by id.
     func grant(id: UUID) async throws -> Grant?
+    /// The newest grant an owner gave an application, for `approval_prompt=auto`.
+    func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant?
     /// Takes a vehicle out of a grant (`DELETE /v2.0/vehicles/{id}/application`). False when the
     /// vehicle was not in it.
     func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) async throws -> Bool

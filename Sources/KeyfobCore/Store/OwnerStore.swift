@@ -7,6 +7,8 @@ public protocol OwnerStore: Sendable {
     func insertOwner(_ owner: Owner, vehicles: [Vehicle]) async throws
     /// The owner with this email in this mode (emails compare case-insensitively).
     func owner(email: String, mode: ConnectMode) async throws -> Owner?
+    /// An owner by id.
+    func owner(id: UUID) async throws -> Owner?
     /// Every owner of a mode, oldest first.
     func owners(mode: ConnectMode) async throws -> [Owner]
     /// An owner's vehicles, in the order they were added.

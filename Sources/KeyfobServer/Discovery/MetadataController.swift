@@ -8,10 +8,10 @@ struct MetadataController {
 
     struct Metadata: Encodable {
         let issuer: String
+        let authorization_endpoint: String
         let token_endpoint: String
         let token_endpoint_auth_methods_supported: [String]
         let grant_types_supported: [String]
-        /// RFC 8414 §2 requires the member; it stays empty until the authorize endpoint exists.
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
         let scopes_supported: [String]
@@ -22,9 +22,9 @@ struct MetadataController {
         router.get(".well-known/oauth-authorization-server") { _, _ in
             let issuer = origin.url
             let body = JSONBody.encode(Metadata(
-                issuer: issuer, token_endpoint: issuer + "/oauth/token",
+                issuer: issuer, authorization_endpoint: issuer + "/oauth/authorize", token_endpoint: issuer + "/oauth/token",
                 token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-                grant_types_supported: grantTypes, response_types_supported: [],
+                grant_types_supported: grantTypes, response_types_supported: ["code"],
                 code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
             return JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])
         }

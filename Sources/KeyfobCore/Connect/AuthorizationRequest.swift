@@ -1,0 +1,141 @@
+import Foundation
+
+/// A validated `GET /oauth/authorize` request (CONTRACT §3), kept in the Connect session while the
+/// owner logs in and decides.
+public struct AuthorizationRequest: Sendable, Codable, Equatable {
+    /// One permission asked for; a required one cannot be unticked.
+    public struct RequestedPermission: Sendable, Codable, Equatable {
+        public var name: String
+        public var required: Bool
+    }
+
+    public var applicationID: UUID
+    /// Where the answer goes: the URI sent, or the application's first one.
+    public var redirectURI: String
+    /// Whether the request named the redirect URI (RFC 6749 §4.1.3 then binds the code to it).
+    public var redirectURIWasSent: Bool
+    /// Echoed verbatim.
+    public var state: String?
+    public var permissions: [RequestedPermission]
+    /// `force` always shows the grant screen; `auto` skips it when an earlier grant covers this one.
+    public var forceApproval: Bool
+    public var mode: ConnectMode
+    /// Only vehicles of this brand are offered.
+    public var make: String?
+    public var singleSelect: Bool
+    /// Only this vehicle is offered.
+    public var singleSelectVIN: String?
+    /// RFC 7636 S256 challenge.
+    public var codeChallenge: String?
+}
+
+/// Why an authorize request cannot go on.
+public enum AuthorizationRequestFailure: Error, Sendable, Equatable {
+    /// The client or redirect URI cannot be trusted: show a page, never redirect (RFC 6749 §4.1.2.1).
+    case page(String)
+    /// The redirect URI is trusted: send the error back to the application with `state`.
+    case redirect(ConnectRedirect)
+}
+
+extension AuthorizationRequest {
+    /// Validates raw query parameters against the registered application.
+    ///
+    /// Client, redirect URI and response type are checked first, and any fault in them is a page
+    /// whatever else is wrong; only then may an error travel to the redirect URI.
+    public static func validate(
+        _ query: [String: String], lookUp: (UUID) async throws -> Application?
+    ) async throws -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
+        let clientID = query["client_id"] ?? query["application_id"]
+        guard let clientID, let id = UUID(uuidString: clientID), let application = try await lookUp(id) else {
+            return .failure(.page("This link names an application that is not registered with Keyfob."))
+        }
+        let redirectURI: String
+        if let sent = query["redirect_uri"] {
+            // Byte-for-byte: no normalisation of case, slashes, dots or escapes (RFC 9700 §4.1.3).
+            guard application.redirectURIs.contains(sent) else {
+                return .failure(.page("The redirect URI in this link is not registered for \(application.name)."))
+            }
+            redirectURI = sent
+        } else {
+            guard let first = application.redirectURIs.first else {
+                return .failure(.page("\(application.name) has no registered redirect URI."))
+            }
+            redirectURI = first
+        }
+        guard let responseType = query["response_type"] else {
+            return .failure(.page("This link is missing response_type=code."))
+        }
+        guard responseType == "code" else {
+            return .failure(.page("Keyfob supports only response_type=code."))
+        }
+
+        let state = query["state"]
+        func refuse(_ error: String, _ description: String) -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
+            .failure(.redirect(ConnectRedirect(uri: redirectURI, state: state, error: error, description: description)))
+        }
+
+        var permissions = [RequestedPermission]()
+        if let scope = query["scope"] {
+            for word in Permission.parseScope(scope) {
+                let required = word.hasPrefix("required:")
+                let name = required ? String(word.dropFirst("required:".count)) : word
+                guard Permission.isKnown(name) else {
+                    return refuse("invalid_scope", OAuthError.quoting("Unknown permission", name))
+                }
+                guard application.permissions.contains(name) else {
+                    return refuse("invalid_scope", OAuthError.quoting("Permission not allowed for this application", name))
+                }
+                if let index = permissions.firstIndex(where: { $0.name == name }) {
+                    permissions[index].required = permissions[index].required || required
+                } else {
+                    permissions.append(RequestedPermission(name: name, required: required))
+                }
+            }
+            guard !permissions.isEmpty else { return refuse("invalid_scope", "The scope names no permission.") }
+        } else {
+            permissions = application.permissions.map { RequestedPermission(name: $0, required: false) }
+        }
+
+        let forceApproval: Bool
+        switch query["approval_prompt"] ?? "auto" {
+        case "auto": forceApproval = false
+        case "force": forceApproval = true
+        default: return refuse("invalid_request", "approval_prompt must be auto or force.")
+        }
+        guard let mode = ConnectMode(rawValue: query["mode"] ?? "live") else {
+            return refuse("invalid_request", "mode must be live, test or simulated.")
+        }
+        var singleSelect: Bool
+        switch query["single_select"] ?? "false" {
+        case "true": singleSelect = true
+        case "false": singleSelect = false
+        default: return refuse("invalid_request", "single_select must be true or false.")
+        }
+        let singleSelectVIN = query["single_select_vin"]
+        if singleSelectVIN != nil { singleSelect = true }
+
+        let challenge = query["code_challenge"]
+        let method = query["code_challenge_method"]
+        if let method, method != PKCE.s256 {
+            // RFC 9700 §2.1.1: plain offers no protection where S256 can be used.
+            return refuse("invalid_request", "code_challenge_method must be S256.")
+        }
+        if let challenge {
+            guard method == PKCE.s256 else { return refuse("invalid_request", "code_challenge needs code_challenge_method=S256.") }
+            guard PKCE.isWellFormedS256Challenge(challenge) else {
+                return refuse("invalid_request", "code_challenge must be 43 base64url characters (S256).")
+            }
+        } else if method != nil {
+            return refuse("invalid_request", "code_challenge_method was sent without code_challenge.")
+        } else if application.isPublic {
+            return refuse("invalid_request", "A public application must send a PKCE code_challenge.")
+        }
+
+        let request = AuthorizationRequest(
+            applicationID: id, redirectURI: redirectURI, redirectURIWasSent: query["redirect_uri"] != nil, state: state,
+            permissions: permissions, forceApproval: forceApproval, mode: mode,
+            make: query["make"].flatMap { $0.isEmpty ? nil : $0 }, singleSelect: singleSelect,
+            singleSelectVIN: singleSelectVIN, codeChallenge: challenge)
+        return .success((request, application))
+    }
+}

@@ -1,0 +1,302 @@
+import Foundation
+
+/// The Connect flow (CONTRACT §3) apart from HTTP: authorize → login → grant → redirect. Every step
+/// reads and writes the session in the store, so each page may be served by another instance.
+public struct ConnectFlow: Sendable {
+    let store: any Store
+    let clock: any WallClock
+    let random: any RandomSource
+    let policy: TokenPolicy
+    let passwords: any PasswordVerifier
+    let throttle: LoginThrottle
+
+    /// How long an owner has to finish a flow.
+    public static let sessionLifetime: TimeInterval = 900
+
+    /// Makes the flow.
+    public init(
+        store: any Store, clock: any WallClock, random: any RandomSource, policy: TokenPolicy, passwords: any PasswordVerifier
+    ) {
+        self.store = store
+        self.clock = clock
+        self.random = random
+        self.policy = policy
+        self.passwords = passwords
+        self.throttle = LoginThrottle(clock: clock)
+    }
+
+    /// What to show or where to go next.
+    public enum Step: Sendable {
+        case login(LoginScreen)
+        case grant(GrantScreen)
+        case redirect(ConnectRedirect)
+        /// An error page that does not redirect: bad client or redirect URI (400), lost session
+        /// (400), forged form (403).
+        case page(status: Int, message: String)
+    }
+
+    /// The login screen's content.
+    public struct LoginScreen: Sendable {
+        public var applicationName: String
+        public var mode: ConnectMode
+        public var csrfToken: String
+        public var email: String
+        public var message: String?
+    }
+
+    /// The grant screen's content.
+    public struct GrantScreen: Sendable {
+        public struct Item: Sendable {
+            public var name: String
+            public var description: String
+            public var required: Bool
+        }
+
+        public var applicationName: String
+        public var csrfToken: String
+        public var permissions: [Item]
+        public var vehicles: [Vehicle]
+        public var singleSelect: Bool
+        public var message: String?
+    }
+
+    // MARK: Steps
+
+    /// `GET /oauth/authorize`: validates, starts a session, and shows the login screen. Returns
+    /// the session token for the cookie when a session was started.
+    public func start(query: [String: String]) async throws -> (step: Step, sessionToken: String?) {
+        let validated = try await AuthorizationRequest.validate(query) { try await store.application(id: $0) }
+        switch validated {
+        case .failure(.page(let message)):
+            return (.page(status: 400, message: message), nil)
+        case .failure(.redirect(let redirect)):
+            return (.redirect(redirect), nil)
+        case .success(let (request, application)):
+            let token = TokenText.random(using: random) + TokenText.random(using: random)
+            let session = ConnectSession(
+                digest: .of(token), request: request, csrfToken: ClientSecret.generate(using: random), ownerID: nil,
+                expiresAt: clock.now + Self.sessionLifetime)
+            try await store.insertSession(session)
+            let screen = LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: "", message: nil)
+            return (.login(screen), token)
+        }
+    }
+
+    /// `POST /oauth/login`.
+    public func login(sessionToken: String?, form: [String: String]) async throws -> Step {
+        let (session, application): (ConnectSession, Application)
+        switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
+        case .failure(let failure): return failure.step
+        case .success(let found): (session, application) = found
+        }
+        let request = session.request
+        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        func again(_ message: String) -> Step {
+            .login(LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: email, message: message))
+        }
+        guard email.count <= 254, email.split(separator: "@").count == 2, !password.isEmpty else {
+            return again("Enter your email address and password.")
+        }
+
+        let owner: Owner
+        if request.mode == .live {
+            if let wait = throttle.waitTime(for: email) {
+                return again("Too many failed attempts for this email. Try again in \(wait) seconds.")
+            }
+            guard let found = try await store.owner(email: email, mode: .live), let hash = found.passwordHash,
+                passwords.verify(password, hash: hash)
+            else {
+                throttle.recordFailure(for: email)
+                return again("That email and password do not match an account.")
+            }
+            throttle.recordSuccess(for: email)
+            owner = found
+        } else {
+            if let special = specialTestLogin(email, request: request, session: session) { return special }
+            owner = try await testOwner(email: email, mode: request.mode)
+        }
+        try await store.setSessionOwner(owner.id, digest: session.digest)
+
+        let offered = try await offeredVehicles(for: owner, request: request)
+        guard !offered.isEmpty else {
+            return try await finish(session, .init(
+                uri: request.redirectURI, state: request.state, error: "no_vehicles",
+                description: "No vehicles were found for this account."))
+        }
+        if !request.forceApproval, let grant = try await coveringGrant(owner: owner, request: request, offered: offered) {
+            return try await issueCode(session, ownerID: owner.id, permissions: grant.permissions, vehicleIDs: grant.vehicleIDs)
+        }
+        return .grant(grantScreen(application, session, offered, message: nil))
+    }
+
+    /// `GET /oauth/grant`: the grant screen again (after a reload).
+    public func grantPage(sessionToken: String?) async throws -> Step {
+        let (session, application): (ConnectSession, Application)
+        switch try await checkedSession(sessionToken, .notAForm) {
+        case .failure(let failure): return failure.step
+        case .success(let found): (session, application) = found
+        }
+        guard let ownerID = session.ownerID, let owner = try await owner(ownerID, mode: session.request.mode) else {
+            return outOfOrder(session)
+        }
+        return .grant(grantScreen(application, session, try await offeredVehicles(for: owner, request: session.request), message: nil))
+    }
+
+    /// `POST /oauth/grant`: Allow or Deny.
+    public func decide(sessionToken: String?, form: [String: String]) async throws -> Step {
+        let (session, application): (ConnectSession, Application)
+        switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
+        case .failure(let failure): return failure.step
+        case .success(let found): (session, application) = found
+        }
+        let request = session.request
+        guard let ownerID = session.ownerID, let owner = try await owner(ownerID, mode: request.mode) else {
+            return outOfOrder(session)
+        }
+        switch form["action"] {
+        case "deny":
+            return try await finish(session, .init(
+                uri: request.redirectURI, state: request.state, error: "access_denied", description: "User denied access to application."))
+        case "allow":
+            break
+        default:
+            return outOfOrder(session)
+        }
+        let offered = try await offeredVehicles(for: owner, request: request)
+        let selected = offered.filter { form["vehicle"] == $0.id.uuidString.lowercased() || form["vehicle_\($0.id.uuidString.lowercased())"] == "on" }
+        guard !selected.isEmpty else {
+            return .grant(grantScreen(application, session, offered, message: "Select a vehicle to share."))
+        }
+        guard !request.singleSelect || selected.count == 1 else {
+            return .grant(grantScreen(application, session, offered, message: "Select exactly one vehicle."))
+        }
+        // Required permissions are granted whatever the form says: their boxes cannot be unticked.
+        let granted = request.permissions.filter { $0.required || form["permission_\($0.name)"] == "on" }.map(\.name)
+        guard !granted.isEmpty else {
+            return .grant(grantScreen(application, session, offered, message: "Allow at least one permission, or choose Deny."))
+        }
+        return try await issueCode(session, ownerID: owner.id, permissions: granted, vehicleIDs: selected.map(\.id))
+    }
+
+    // MARK: Pieces
+
+    /// Whether a step is a form post, which must carry the session's anti-CSRF token.
+    enum FormProof {
+        case notAForm
+        case submitted(String?)
+    }
+
+    private func checkedSession(_ token: String?, _ proof: FormProof) async throws -> Result<(ConnectSession, Application), StepFailure> {
+        guard let token, let session = try await store.session(digest: .of(token)), session.expiresAt > clock.now else {
+            return .failure(StepFailure(step: .page(
+                status: 400, message: "This sign-in has expired or was already finished. Go back to the application and start again.")))
+        }
+        guard let application = try await store.application(id: session.request.applicationID) else {
+            return .failure(StepFailure(step: .page(status: 400, message: "The application is no longer registered.")))
+        }
+        if case .submitted(let csrf) = proof {
+            guard let csrf, SecretDigest.of(csrf).constantTimeEquals(.of(session.csrfToken)) else {
+                return .failure(StepFailure(step: .page(
+                    status: 403, message: "This form could not be verified. Go back to the application and start again.")))
+            }
+        }
+        return .success((session, application))
+    }
+
+    struct StepFailure: Error {
+        let step: Step
+    }
+
+    private func outOfOrder(_ session: ConnectSession) -> Step {
+        .redirect(.init(
+            uri: session.request.redirectURI, state: session.request.state, error: "configuration_error",
+            description: "Connect pages were used out of order.",
+            extra: [("status_code", "400"), ("error_message", "The grant step was reached before logging in.")]))
+    }
+
+    private func specialTestLogin(_ email: String, request: AuthorizationRequest, session: ConnectSession) -> Step? {
+        switch email.lowercased() {
+        case TestOwners.incompatibleEmail:
+            let vehicle = TestOwners.mockVehicle(ownerID: TestOwners.owner(email: email, mode: request.mode).id, index: 0)
+            return .redirect(.init(
+                uri: request.redirectURI, state: request.state, error: "vehicle_incompatible",
+                description: "The vehicle is not compatible with this application.",
+                extra: [("vin", vehicle.vin), ("make", vehicle.make), ("model", vehicle.model), ("year", String(vehicle.year))]))
+        case TestOwners.invalidSubscriptionEmail:
+            return .redirect(.init(
+                uri: request.redirectURI, state: request.state, error: "invalid_subscription",
+                description: "The vehicle's connected services subscription is not active."))
+        default:
+            return nil
+        }
+    }
+
+    /// The stable test owner for an email, made on first login.
+    private func testOwner(email: String, mode: ConnectMode) async throws -> Owner {
+        if let existing = try await store.owner(email: email, mode: mode) { return existing }
+        let owner = TestOwners.owner(email: email, mode: mode)
+        do {
+            try await store.insertOwner(owner, vehicles: TestOwners.vehicles(for: owner))
+        } catch is DuplicateOwnerError {
+            // Another request (or instance) made it a moment ago: same id, same vehicles.
+        }
+        return owner
+    }
+
+    private func owner(_ id: UUID, mode: ConnectMode) async throws -> Owner? {
+        guard let owner = try await store.owner(id: id), owner.mode == mode else { return nil }
+        return owner
+    }
+
+    /// The vehicles the grant screen offers: filtered by `make`, or only `single_select_vin`.
+    private func offeredVehicles(for owner: Owner, request: AuthorizationRequest) async throws -> [Vehicle] {
+        var vehicles = try await store.vehicles(ownerID: owner.id)
+        if let make = request.make { vehicles = vehicles.filter { $0.make.caseInsensitiveCompare(make) == .orderedSame } }
+        if let vin = request.singleSelectVIN { vehicles = vehicles.filter { $0.vin.caseInsensitiveCompare(vin) == .orderedSame } }
+        return vehicles
+    }
+
+    /// `approval_prompt=auto`: an earlier grant to this app with every asked permission over every
+    /// offered vehicle.
+    private func coveringGrant(owner: Owner, request: AuthorizationRequest, offered: [Vehicle]) async throws -> Grant? {
+        guard let grant = try await store.latestGrant(applicationID: request.applicationID, ownerID: owner.id) else { return nil }
+        let permissions = Set(grant.permissions)
+        let vehicles = Set(grant.vehicleIDs)
+        guard request.permissions.allSatisfy({ permissions.contains($0.name) }), offered.allSatisfy({ vehicles.contains($0.id) }) else {
+            return nil
+        }
+        if request.singleSelect && offered.count != 1 { return nil }
+        return Grant(
+            id: UUID(), applicationID: request.applicationID, ownerID: owner.id, permissions: request.permissions.map(\.name),
+            vehicleIDs: offered.map(\.id), createdAt: clock.now)
+    }
+
+    private func grantScreen(_ application: Application, _ session: ConnectSession, _ vehicles: [Vehicle], message: String?) -> GrantScreen {
+        GrantScreen(
+            applicationName: application.name, csrfToken: session.csrfToken,
+            permissions: session.request.permissions.map {
+                .init(name: $0.name, description: PermissionDescriptions.describe($0.name), required: $0.required)
+            },
+            vehicles: vehicles, singleSelect: session.request.singleSelect, message: message)
+    }
+
+    private func issueCode(_ session: ConnectSession, ownerID: UUID, permissions: [String], vehicleIDs: [UUID]) async throws -> Step {
+        // Deleting the session first makes a double submit harmless: only one request gets a code.
+        guard try await store.deleteSession(digest: session.digest) else {
+            return .page(status: 400, message: "This sign-in was already finished. Go back to the application.")
+        }
+        let request = session.request
+        let grant = Grant(
+            id: UUID(), applicationID: request.applicationID, ownerID: ownerID, permissions: permissions, vehicleIDs: vehicleIDs,
+            createdAt: clock.now)
+        let code = try await CodeIssuer(store: store, clock: clock, random: random, policy: policy).issue(
+            grant, binding: .init(redirectURI: request.redirectURI, redirectURIWasSent: request.redirectURIWasSent, codeChallenge: request.codeChallenge))
+        return .redirect(ConnectRedirect(uri: request.redirectURI, state: request.state, code: code[0]))
+    }
+
+    private func finish(_ session: ConnectSession, _ redirect: ConnectRedirect) async throws -> Step {
+        _ = try await store.deleteSession(digest: session.digest)
+        return .redirect(redirect)
+    }
+}

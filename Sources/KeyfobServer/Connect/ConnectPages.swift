@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KeyfobCore
+import Mustache
+
+/// Renders the Connect pages from the templates beside this module (every value HTML-escaped by
+/// Mustache's `{{…}}`) and answers them with the headers CONTRACT §3 requires.
+struct ConnectPages: Sendable {
+    let library: MustacheLibrary
+
+    /// Loads the templates shipped as the module's resources.
+    static func load() async throws -> ConnectPages {
+        guard let directory = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw TemplatesMissing()
+        }
+        return ConnectPages(library: try await MustacheLibrary(directory: directory.path))
+    }
+
+    struct TemplatesMissing: Error, CustomStringConvertible {
+        var description: String { "the Connect templates are missing from the KeyfobServer resource bundle" }
+    }
+
+    /// Headers on every Connect answer: no framing, no referrer, no caching.
+    static let securityHeaders: HTTPFields = [
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        HTTPField.Name("Content-Security-Policy")!:
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        .cacheControl: "no-store",
+    ]
+
+    func login(_ screen: ConnectFlow.LoginScreen) -> Response {
+        page(.ok, "login", [
+            "title": "Log in", "appName": screen.applicationName, "mode": screen.mode.rawValue,
+            "testMode": screen.mode != .live, "csrf": screen.csrfToken, "email": screen.email, "message": screen.message as Any,
+        ])
+    }
+
+    func grant(_ screen: ConnectFlow.GrantScreen) -> Response {
+        let vehicles: [[String: Any]] = screen.vehicles.enumerated().map { index, vehicle in
+            [
+                "id": vehicle.id.uuidString.lowercased(), "make": vehicle.make, "model": vehicle.model, "year": vehicle.year,
+                "vin": vehicle.vin, "first": index == 0,
+            ]
+        }
+        let permissions: [[String: Any]] = screen.permissions.map {
+            ["name": $0.name, "description": $0.description, "required": $0.required]
+        }
+        return page(.ok, "grant", [
+            "title": "Allow access", "appName": screen.applicationName, "csrf": screen.csrfToken, "permissions": permissions,
+            "vehicles": vehicles, "singleSelect": screen.singleSelect, "message": screen.message as Any,
+        ])
+    }
+
+    func error(status: Int, message: String) -> Response {
+        page(.init(code: status), "error", ["title": "Error", "message": message])
+    }
+
+    /// A redirect back to the application (or to the next page), with the same security headers.
+    static func redirect(to location: String, status: HTTPResponse.Status) -> Response {
+        var headers = securityHeaders
+        headers[.location] = location
+        return Response(status: status, headers: headers)
+    }
+
+    private func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: Any]) -> Response {
+        let html = library.render(values, withTemplate: template) ?? "<!doctype html><title>Keyfob</title><p>Page unavailable.</p>"
+        var headers = Self.securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
