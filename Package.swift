@@ -102,6 +102,7 @@ let package = Package(
                 "KeyfobServer",
                 "KeyfobTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         .testTarget(
