@@ -94,6 +94,7 @@ struct ConnectErrorTests {
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
             #expect(login.text.contains("type=\"email\"") && login.text.contains("type=\"password\""))
             #expect(login.text.contains("<label for=\"email\">") && login.text.contains("<label for=\"password\">"))
+            #expect(!login.text.contains("role=\"alert\""), "no message box before anything went wrong")
         }
     }
 

@@ -34,8 +34,8 @@ struct ConnectPages: Sendable {
     func login(_ screen: ConnectFlow.LoginScreen) -> Response {
         page(.ok, "login", [
             "title": "Log in", "appName": screen.applicationName, "mode": screen.mode.rawValue,
-            "testMode": screen.mode != .live, "csrf": screen.csrfToken, "email": screen.email, "message": screen.message as Any,
-        ])
+            "testMode": screen.mode != .live, "csrf": screen.csrfToken, "email": screen.email,
+        ].merging(Self.message(screen.message)) { $1 })
     }
 
     func grant(_ screen: ConnectFlow.GrantScreen) -> Response {
@@ -50,8 +50,13 @@ struct ConnectPages: Sendable {
         }
         return page(.ok, "grant", [
             "title": "Allow access", "appName": screen.applicationName, "csrf": screen.csrfToken, "permissions": permissions,
-            "vehicles": vehicles, "singleSelect": screen.singleSelect, "message": screen.message as Any,
-        ])
+            "vehicles": vehicles, "singleSelect": screen.singleSelect,
+        ].merging(Self.message(screen.message)) { $1 })
+    }
+
+    /// A message key only when there is a message: Mustache would print an absent optional as "nil".
+    private static func message(_ text: String?) -> [String: Any] {
+        text.map { ["message": $0] } ?? [:]
     }
 
     func error(status: Int, message: String) -> Response {

@@ -1,0 +1,133 @@
+"""Connect in a real browser: headless Chromium walks login -> grant -> redirect in test mode
+against a real `keyfob serve`, keeps a screenshot of each page, and redeems the code.
+
+Run after `swift build` (it uses .build/debug/keyfob, or KEYFOB_BIN):
+    python3 -m pytest Tests/Browser
+Screenshots go to $KEYFOB_ARTIFACTS (default /tmp/keyfob-artifacts/browser).
+"""
+import base64
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KEYFOB = os.environ.get("KEYFOB_BIN", os.path.join(ROOT, ".build", "debug", "keyfob"))
+ARTIFACTS = os.environ.get("KEYFOB_ARTIFACTS", "/tmp/keyfob-artifacts/browser")
+REDIRECT = "http://127.0.0.1:9/callback"  # nothing listens there: the browser just stops at it
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def keyfob():
+    workdir = tempfile.mkdtemp(prefix="keyfob-browser-")
+    database = "sqlite:" + os.path.join(workdir, "keyfob.sqlite")
+    app = json.loads(subprocess.check_output(
+        [KEYFOB, "apps", "create", "--name", "Browser Test App", "--redirect-uri", REDIRECT,
+         "--permissions", "read_vehicle_info read_odometer read_location", "--database", database, "--json"]))
+    port = free_port()
+    server = subprocess.Popen(
+        [KEYFOB, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database, "--no-demo-app"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/.well-known/oauth-authorization-server", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, app
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=430,932"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
+
+
+def test_owner_logs_in_allows_and_the_app_redeems_the_code(keyfob, browser):
+    base, app = keyfob
+    query = urllib.parse.urlencode({
+        "response_type": "code", "client_id": app["client_id"], "redirect_uri": REDIRECT,
+        "scope": "required:read_vehicle_info read_odometer", "mode": "test", "state": "browser & state",
+    })
+    browser.get(f"{base}/oauth/authorize?{query}")
+    screenshot(browser, "1-login")
+    assert "Browser Test App" in browser.page_source
+    browser.find_element(By.ID, "email").send_keys("2-vehicles@example.com")
+    browser.find_element(By.ID, "password").send_keys("anything")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
+
+    assert browser.current_url.endswith("/oauth/grant")
+    screenshot(browser, "2-grant")
+    vehicles = browser.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name^=vehicle_]")
+    assert len(vehicles) == 2
+    required = browser.find_element(By.ID, "permission_read_vehicle_info")
+    assert required.get_attribute("disabled") is not None
+    browser.find_element(By.XPATH, "//button[normalize-space()='Allow']").click()
+
+    time.sleep(0.5)
+    screenshot(browser, "3-redirect")
+    landed = urllib.parse.urlparse(browser.current_url)
+    assert f"{landed.scheme}://{landed.netloc}{landed.path}" == REDIRECT
+    parameters = urllib.parse.parse_qs(landed.query)
+    assert parameters["state"] == ["browser & state"]
+    code = parameters["code"][0]
+
+    request = urllib.request.Request(
+        base + "/oauth/token",
+        data=urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}).encode(),
+        headers={
+            "Authorization": "Basic " + base64.b64encode(f"{app['client_id']}:{app['client_secret']}".encode()).decode(),
+            "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "keyfob-browser-test",
+        })
+    pair = json.load(urllib.request.urlopen(request, timeout=10))
+    assert pair["token_type"] == "Bearer" and pair["expires_in"] == 7200 and pair["refresh_token"]
+
+
+def test_deny_sends_access_denied_back(keyfob, browser):
+    base, app = keyfob
+    query = urllib.parse.urlencode({"response_type": "code", "client_id": app["client_id"], "mode": "test", "state": "d"})
+    browser.get(f"{base}/oauth/authorize?{query}")
+    browser.find_element(By.ID, "email").send_keys("deny@example.com")
+    browser.find_element(By.ID, "password").send_keys("x")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
+    browser.find_element(By.XPATH, "//button[normalize-space()='Deny']").click()
+    time.sleep(0.5)
+    parameters = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    assert parameters["error"] == ["access_denied"]
+    assert parameters["state"] == ["d"]
+
+
+def test_unregistered_redirect_uri_shows_an_error_page_in_the_browser(keyfob, browser):
+    base, app = keyfob
+    query = urllib.parse.urlencode({"response_type": "code", "client_id": app["client_id"], "redirect_uri": "https://evil.example/cb"})
+    browser.get(f"{base}/oauth/authorize?{query}")
+    screenshot(browser, "4-error-page")
+    assert browser.current_url.startswith(base)
+    assert "cannot continue" in browser.page_source
