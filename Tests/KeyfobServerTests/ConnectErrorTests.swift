@@ -98,6 +98,16 @@ struct ConnectErrorTests {
         }
     }
 
+    @Test func cookiesAreSecureWhenTheBaseURLIsHTTPS() async throws {
+        try await TestServer.with(publicBaseURL: "https://auth.example.com") { server in
+            let app = try await server.fixtures.app()
+            let browser = ConnectBrowser(baseURL: server.baseURL)
+            _ = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
+            let cookie = try #require(browser.lastSetCookie)
+            #expect(cookie.contains("; Secure"))
+        }
+    }
+
     @Test func loginWithoutTheCSRFTokenIs403() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()

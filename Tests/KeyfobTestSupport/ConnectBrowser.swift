@@ -4,7 +4,8 @@ import Foundation
 /// read what a person would (forms, links, the final redirect). Redirects are not followed, so
 /// tests see every Location.
 public final class ConnectBrowser: @unchecked Sendable {
-    public let baseURL: String
+    /// The server the next request goes to; tests may switch it between instances.
+    public var baseURL: String
     private var cookie: String?
     public private(set) var lastSetCookie: String?
 

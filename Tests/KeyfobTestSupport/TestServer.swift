@@ -18,7 +18,7 @@ public struct TestServer: Sendable {
 
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
-        policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5, _ body: @Sendable (TestServer) async throws -> T
+        policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5, publicBaseURL: String? = nil, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let database = TemporaryDatabase()
         defer { database.remove() }
@@ -29,6 +29,7 @@ public struct TestServer: Sendable {
         configuration.clock = clock
         configuration.policy = policy
         configuration.cleanupInterval = nil
+        configuration.baseURL = publicBaseURL
         var logger = Logger(label: "keyfob.test")
         logger.logLevel = .critical
 
