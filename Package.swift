@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
         .library(name: "KeyfobSQLite", targets: ["KeyfobSQLite"]),
         .library(name: "KeyfobServer", targets: ["KeyfobServer"]),
+        .library(name: "KeyfobClient", targets: ["KeyfobClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -52,9 +54,20 @@ let package = Package(
             ],
             resources: [.copy("Templates")]
         ),
+        .target(
+            name: "KeyfobClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                // SHA-256 for PKCE challenges; Foundation on Linux has none.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "keyfob",
             dependencies: [
+                "KeyfobClient",
                 "KeyfobCore",
                 "KeyfobSQLite",
                 "KeyfobServer",
@@ -104,6 +117,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
+        ),
+        .testTarget(
+            name: "KeyfobClientTests",
+            dependencies: ["KeyfobClient", "KeyfobCore", "KeyfobTestSupport"]
         ),
         .testTarget(
             name: "KeyfobCLITests",

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Every failure of `AuthClient` and `VehicleAPIClient`: an answer from the server (OAuth or v2
+/// API error) kept apart from a failure to get one (transport).
+public enum KeyfobClientError: Error, Sendable, Equatable {
+    /// The token endpoint refused (RFC 6749 §5.2).
+    case oauth(OAuthFailure)
+    /// The API answered with Smartcar's v2 error body.
+    case api(APIFailure)
+    /// No answer: connection refused, timeout, TLS failure. The description is the transport's.
+    case transport(String)
+    /// An answer that is neither success nor a known error shape.
+    case unexpectedResponse(status: Int, body: String)
+
+    /// `error` and `error_description` from the token endpoint.
+    public struct OAuthFailure: Sendable, Equatable {
+        public var statusCode: Int
+        /// The RFC 6749 code, e.g. `invalid_grant`.
+        public var code: String
+        public var description: String
+        /// Seconds from `Retry-After`, when the server sent one.
+        public var retryAfter: Int?
+    }
+
+    /// Smartcar's v2 error fields.
+    public struct APIFailure: Sendable, Equatable {
+        public var type: String
+        public var code: String?
+        public var description: String
+        public var docURL: String
+        public var statusCode: Int
+        public var requestID: String
+        public var resolutionType: String?
+        /// Seconds from `retry-after`, when the server sent one.
+        public var retryAfter: Int?
+    }
+}
+
+extension KeyfobClientError {
+    /// Decodes a token-endpoint error answer.
+    static func oauth(status: Int, body: Data, retryAfter: Int?) -> KeyfobClientError {
+        struct Wire: Decodable {
+            let error: String
+            let error_description: String?
+        }
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else {
+            return .unexpectedResponse(status: status, body: String(decoding: body.prefix(512), as: UTF8.self))
+        }
+        return .oauth(OAuthFailure(statusCode: status, code: wire.error, description: wire.error_description ?? "", retryAfter: retryAfter))
+    }
+
+    /// Decodes a v2 API error answer.
+    static func api(status: Int, body: Data, requestID: String?, retryAfter: Int?) -> KeyfobClientError {
+        struct Wire: Decodable {
+            struct Resolution: Decodable { let type: String? }
+            let type: String
+            let code: String?
+            let description: String
+            let docURL: String?
+            let statusCode: Int?
+            let requestId: String?
+            let resolution: Resolution?
+        }
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else {
+            return .unexpectedResponse(status: status, body: String(decoding: body.prefix(512), as: UTF8.self))
+        }
+        return .api(APIFailure(
+            type: wire.type, code: wire.code, description: wire.description, docURL: wire.docURL ?? "",
+            statusCode: wire.statusCode ?? status, requestID: wire.requestId ?? requestID ?? "",
+            resolutionType: wire.resolution?.type, retryAfter: retryAfter))
+    }
+}

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The `/v2.0` calls an access token opens: user, vehicles, one vehicle, disconnect.
+public struct VehicleAPIClient: Sendable {
+    let base: String
+    let http: HTTPExchange
+
+    init(origin: String, http: HTTPExchange) {
+        self.base = origin.trimmingTrailingSlash + "/v2.0"
+        self.http = http
+    }
+
+    /// Makes a client for an API origin on its own.
+    public init(origin: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
+        self.init(origin: origin, http: HTTPExchange(client: httpClient, timeout: timeout, userAgent: "Keyfob-Swift/\(AuthClient.version)"))
+    }
+
+    /// One page of the vehicle ids a token opens.
+    public struct VehiclePage: Sendable, Equatable, Decodable {
+        public struct Paging: Sendable, Equatable, Decodable {
+            /// The total number of vehicles.
+            public var count: Int
+            public var offset: Int
+        }
+
+        public var vehicles: [String]
+        public var paging: Paging
+    }
+
+    /// A vehicle's make, model and year.
+    public struct VehicleAttributes: Sendable, Equatable, Decodable {
+        public var id: String
+        public var make: String
+        public var model: String
+        public var year: Int
+    }
+
+    /// The id of the owner behind the token.
+    public func user(accessToken: String) async throws -> String {
+        struct User: Decodable { let id: String }
+        return try await get("/user", accessToken, as: User.self).id
+    }
+
+    /// The vehicles the token opens, a page at a time (`limit` ≤ 50).
+    public func vehicles(accessToken: String, limit: Int? = nil, offset: Int? = nil) async throws -> VehiclePage {
+        var query = [(String, String)]()
+        if let limit { query.append(("limit", String(limit))) }
+        if let offset { query.append(("offset", String(offset))) }
+        return try await get("/vehicles" + (query.isEmpty ? "" : "?" + FormEncoding.encode(query)), accessToken, as: VehiclePage.self)
+    }
+
+    /// One vehicle's attributes (needs `read_vehicle_info`).
+    public func vehicle(id: String, accessToken: String) async throws -> VehicleAttributes {
+        try await get("/vehicles/\(FormEncoding.escape(id))", accessToken, as: VehicleAttributes.self)
+    }
+
+    /// Takes the vehicle out of the owner's grant to this app.
+    public func disconnect(vehicleID: String, accessToken: String) async throws {
+        struct Status: Decodable { let status: String }
+        _ = try await call(.DELETE, "/vehicles/\(FormEncoding.escape(vehicleID))/application", accessToken, as: Status.self)
+    }
+
+    private func get<T: Decodable>(_ path: String, _ token: String, as type: T.Type) async throws -> T {
+        try await call(.GET, path, token, as: type)
+    }
+
+    private func call<T: Decodable>(_ method: HTTPMethod, _ path: String, _ token: String, as type: T.Type) async throws -> T {
+        let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")])
+        guard answer.status == 200 else {
+            throw KeyfobClientError.api(
+                status: answer.status, body: answer.body, requestID: answer.headers.first(name: "sc-request-id"),
+                retryAfter: answer.retryAfter)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: answer.body)
+        } catch {
+            throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: answer.body.prefix(512), as: UTF8.self))
+        }
+    }
+}
