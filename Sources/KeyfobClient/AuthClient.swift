@@ -7,13 +7,23 @@ import NIOCore
 public struct AuthClient: Sendable {
     /// Connect's `mode`.
     public enum Mode: String, Sendable {
-        case live, test, simulated
+        /// Real owners' accounts.
+        case live
+        /// Any login works and gets stable mock vehicles.
+        case test
+        /// Like test, for simulated vehicles.
+        case simulated
     }
 
+    /// The application's client id.
     public let clientID: String
+    /// The application's secret; sent with HTTP Basic, never in a URL.
     public let clientSecret: String
+    /// Where Connect sends the owner back; must be registered for the application.
     public let redirectURI: String
+    /// Connect's mode for URLs this client builds.
     public let mode: Mode
+    /// Where requests go.
     public let origins: Origins
     let http: HTTPExchange
 

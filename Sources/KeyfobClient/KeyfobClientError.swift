@@ -14,9 +14,11 @@ public enum KeyfobClientError: Error, Sendable, Equatable {
 
     /// `error` and `error_description` from the token endpoint.
     public struct OAuthFailure: Sendable, Equatable {
+        /// The HTTP status.
         public var statusCode: Int
         /// The RFC 6749 code, e.g. `invalid_grant`.
         public var code: String
+        /// `error_description`.
         public var description: String
         /// Seconds from `Retry-After`, when the server sent one.
         public var retryAfter: Int?
@@ -24,12 +26,19 @@ public enum KeyfobClientError: Error, Sendable, Equatable {
 
     /// Smartcar's v2 error fields.
     public struct APIFailure: Sendable, Equatable {
+        /// `type`, e.g. `AUTHENTICATION`.
         public var type: String
+        /// `code`, a finer cause; often nil.
         public var code: String?
+        /// `description`.
         public var description: String
+        /// `docURL`, a page about this error type.
         public var docURL: String
+        /// `statusCode`.
         public var statusCode: Int
+        /// `requestId` (also the `sc-request-id` header): quote it when asking for support.
         public var requestID: String
+        /// `resolution.type`, what the app should do; often nil.
         public var resolutionType: String?
         /// Seconds from `retry-after`, when the server sent one.
         public var retryAfter: Int?

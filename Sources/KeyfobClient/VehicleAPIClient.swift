@@ -20,21 +20,29 @@ public struct VehicleAPIClient: Sendable {
 
     /// One page of the vehicle ids a token opens.
     public struct VehiclePage: Sendable, Equatable, Decodable {
+        /// Where this page sits.
         public struct Paging: Sendable, Equatable, Decodable {
             /// The total number of vehicles.
             public var count: Int
+            /// The index of the first vehicle on this page.
             public var offset: Int
         }
 
+        /// Vehicle ids on this page.
         public var vehicles: [String]
+        /// Paging information.
         public var paging: Paging
     }
 
     /// A vehicle's make, model and year.
     public struct VehicleAttributes: Sendable, Equatable, Decodable {
+        /// The vehicle id.
         public var id: String
+        /// The brand, e.g. `TESLA`.
         public var make: String
+        /// The model, e.g. `Model 3`.
         public var model: String
+        /// The model year.
         public var year: Int
     }
 
