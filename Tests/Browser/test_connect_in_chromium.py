@@ -8,9 +8,6 @@ Screenshots go to $KEYFOB_ARTIFACTS (default /tmp/keyfob-artifacts/browser).
 import base64
 import json
 import os
-import socket
-import subprocess
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -19,39 +16,13 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KEYFOB = os.environ.get("KEYFOB_BIN", os.path.join(ROOT, ".build", "debug", "keyfob"))
 ARTIFACTS = os.environ.get("KEYFOB_ARTIFACTS", "/tmp/keyfob-artifacts/browser")
 REDIRECT = "http://127.0.0.1:9/callback"  # nothing listens there: the browser just stops at it
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def keyfob():
-    workdir = tempfile.mkdtemp(prefix="keyfob-browser-")
-    database = "sqlite:" + os.path.join(workdir, "keyfob.sqlite")
-    app = json.loads(subprocess.check_output(
-        [KEYFOB, "apps", "create", "--name", "Browser Test App", "--redirect-uri", REDIRECT,
-         "--permissions", "read_vehicle_info read_odometer read_location", "--database", database, "--json"]))
-    port = free_port()
-    server = subprocess.Popen(
-        [KEYFOB, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database, "--no-demo-app"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/.well-known/oauth-authorization-server", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base, app
-    server.terminate()
-    server.wait(timeout=10)
+def keyfob(keyfob_server):
+    return keyfob_server("Browser Test App", REDIRECT, "read_vehicle_info read_odometer read_location")
 
 
 @pytest.fixture

@@ -5,47 +5,19 @@ Run after `swift build` (it uses .build/debug/keyfob, or KEYFOB_BIN):
     python3 -m pytest Tests/Interop
 """
 import importlib
-import json
-import os
 import re
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 
 import pytest
 import requests
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KEYFOB = os.environ.get("KEYFOB_BIN", os.path.join(ROOT, ".build", "debug", "keyfob"))
 REDIRECT = "https://app.example.com/callback"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def smartcar_at_keyfob(monkeypatch):
-    workdir = tempfile.mkdtemp(prefix="keyfob-sdk-")
-    database = "sqlite:" + os.path.join(workdir, "keyfob.sqlite")
-    app = json.loads(subprocess.check_output(
-        [KEYFOB, "apps", "create", "--name", "Python SDK", "--redirect-uri", REDIRECT, "--database", database, "--json"]))
-    port = free_port()
-    server = subprocess.Popen(
-        [KEYFOB, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database, "--no-demo-app"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(base + "/.well-known/oauth-authorization-server", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
+def smartcar_at_keyfob(keyfob_server, monkeypatch):
+    base, app = keyfob_server("Python SDK", REDIRECT)
     # CONTRACT §6: the Python SDK takes the full token URL as its auth origin.
     monkeypatch.setenv("SMARTCAR_AUTH_ORIGIN", base + "/oauth/token")
     monkeypatch.setenv("SMARTCAR_CONNECT_ORIGIN", base)
@@ -53,10 +25,7 @@ def smartcar_at_keyfob(monkeypatch):
     # The SDK reads its origins when imported.
     for name in [m for m in sys.modules if m == "smartcar" or m.startswith("smartcar.")]:
         del sys.modules[name]
-    smartcar = importlib.import_module("smartcar")
-    yield smartcar, base, app
-    server.terminate()
-    server.wait(timeout=10)
+    return importlib.import_module("smartcar"), base, app
 
 
 def walk_connect(auth_url, base, email):
