@@ -8,13 +8,13 @@ Screenshots go to $KEYFOB_ARTIFACTS (default /tmp/keyfob-artifacts/browser).
 import base64
 import json
 import os
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = os.environ.get("KEYFOB_ARTIFACTS", "/tmp/keyfob-artifacts/browser")
 REDIRECT = "http://127.0.0.1:9/callback"  # nothing listens there: the browser just stops at it
@@ -36,6 +36,11 @@ def browser():
     driver.quit()
 
 
+def wait_for_url(driver, predicate):
+    """Clicks return before the navigation they start has finished; wait for it (at most 20 s)."""
+    WebDriverWait(driver, 20).until(lambda d: predicate(d.current_url))
+
+
 def screenshot(driver, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
@@ -54,7 +59,7 @@ def test_owner_logs_in_allows_and_the_app_redeems_the_code(keyfob, browser):
     browser.find_element(By.ID, "password").send_keys("anything")
     browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
 
-    assert browser.current_url.endswith("/oauth/grant")
+    wait_for_url(browser, lambda url: url.endswith("/oauth/grant"))
     screenshot(browser, "2-grant")
     vehicles = browser.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name^=vehicle_]")
     assert len(vehicles) == 2
@@ -62,7 +67,7 @@ def test_owner_logs_in_allows_and_the_app_redeems_the_code(keyfob, browser):
     assert required.get_attribute("disabled") is not None
     browser.find_element(By.XPATH, "//button[normalize-space()='Allow']").click()
 
-    time.sleep(0.5)
+    wait_for_url(browser, lambda url: url.startswith(REDIRECT))
     screenshot(browser, "3-redirect")
     landed = urllib.parse.urlparse(browser.current_url)
     assert f"{landed.scheme}://{landed.netloc}{landed.path}" == REDIRECT
@@ -88,8 +93,9 @@ def test_deny_sends_access_denied_back(keyfob, browser):
     browser.find_element(By.ID, "email").send_keys("deny@example.com")
     browser.find_element(By.ID, "password").send_keys("x")
     browser.find_element(By.XPATH, "//button[normalize-space()='Log in']").click()
+    wait_for_url(browser, lambda url: url.endswith("/oauth/grant"))
     browser.find_element(By.XPATH, "//button[normalize-space()='Deny']").click()
-    time.sleep(0.5)
+    wait_for_url(browser, lambda url: url.startswith("http://127.0.0.1:9/"))
     parameters = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
     assert parameters["error"] == ["access_denied"]
     assert parameters["state"] == ["d"]
