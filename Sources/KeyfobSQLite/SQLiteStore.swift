@@ -80,6 +80,8 @@ public final class SQLiteStore: Sendable {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_READONLY,
                 .SQLITE_PROTOCOL, .SQLITE_NOMEM:
+                // The HTTP layer logs the refusal with its request id; this keeps SQLite's own words.
+                logger.debug("SQLite unavailable", metadata: ["sqlite.code": "\(error.resultCode)", "sqlite.message": "\(error.message ?? "")"])
                 throw StoreUnavailableError("SQLite: \(error.resultCode) \(error.message ?? "")")
             default:
                 throw error
