@@ -176,6 +176,18 @@ struct CLITests {
         #expect(result.json["removed"] as? Int == 0)
     }
 
+    @Test(arguments: [
+        ["serve", "--port", "70000"], ["serve", "--base-url", "ftp://example.com"], ["apps", "rotate-secret", "x", "--overlap", "soon"],
+        ["dev", "mint-codes", "--app", "x", "--count", "0", "--redirect-uri", "https://a.example/cb"],
+        ["apps", "list", "--database", "mysql://db"], ["apps", "list", "--sqlite-synchronous", "off"],
+    ])
+    func invalidArgumentsAreRefusedBeforeAnythingRuns(arguments: [String]) throws {
+        let result = try KeyfobProcess.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Error"))
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func postgresURLsAreRefusedClearlyUntilSupported() throws {
         let result = try KeyfobProcess.run(["apps", "list", "--database", "postgres://u:p@127.0.0.1/db"])
         #expect(result.status != 0)

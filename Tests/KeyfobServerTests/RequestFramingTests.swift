@@ -47,6 +47,10 @@ struct RequestFramingTests {
         }
     }
 
+    @Test func charsetOtherThanUTF8IsInvalidRequest() async throws {
+        try await expectRefusedWithoutConsuming(contentType: "application/x-www-form-urlencoded; charset=ISO-8859-1") { Data(Self.form($0).utf8) }
+    }
+
     @Test func missingUserAgentIsInvalidRequest() async throws {
         try await expectRefusedWithoutConsuming(omitUserAgent: true) { Data(Self.form($0).utf8) }
     }
