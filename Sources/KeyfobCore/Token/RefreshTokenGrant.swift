@@ -30,9 +30,11 @@ public struct RefreshTokenGrant: TokenGrant {
                 accessToken: successors.accessToken, expiresIn: Int(policy.accessTokenLifetime),
                 refreshToken: successors.refreshToken)
         case .repeated(_, let firstUsedAt):
+            // Rounded to the nearest second: stored times lose a little precision, and rounding down
+            // would report a second less than the token really has.
             let remaining = (firstUsedAt + policy.accessTokenLifetime).timeIntervalSince(now)
             return TokenResponse(
-                accessToken: successors.accessToken, expiresIn: max(0, Int(remaining.rounded(.down))),
+                accessToken: successors.accessToken, expiresIn: max(0, Int(remaining.rounded())),
                 refreshToken: successors.refreshToken)
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid refresh token", refreshToken))
