@@ -21,6 +21,10 @@ public func buildApplication(
 
     let router = Router(context: KeyfobRequestContext.self)
     TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)
+    TokenManagementController(
+        management: TokenManagement(store: store, clock: configuration.clock, policy: configuration.policy),
+        maxBodySize: configuration.maxTokenBodySize
+    ).addRoutes(to: router)
     VehicleAPIController(
         bearer: BearerAuthenticator(store: store, clock: configuration.clock),
         api: VehicleAPI(owners: store, grants: store)

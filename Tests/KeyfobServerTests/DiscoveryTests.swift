@@ -12,6 +12,8 @@ struct DiscoveryTests {
             #expect(reply["issuer"] == server.baseURL)
             #expect(reply["token_endpoint"] == server.baseURL + "/oauth/token")
             #expect(reply["authorization_endpoint"] == server.baseURL + "/oauth/authorize")
+            #expect(reply["revocation_endpoint"] == server.baseURL + "/oauth/revoke")
+            #expect(reply["introspection_endpoint"] == server.baseURL + "/oauth/introspect")
             #expect(reply.json["response_types_supported"] as? [String] == ["code"])
             #expect(Set(reply.json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials"])
             #expect(reply.json["code_challenge_methods_supported"] as? [String] == ["S256"])

@@ -29,6 +29,30 @@ public enum RefreshRotation: Sendable, Equatable {
     case reused
 }
 
+/// Which kind of token a revocation found.
+public enum RevokedToken: Sendable, Equatable {
+    case accessToken
+    case refreshToken
+}
+
+/// What introspection needs to know of a refresh token.
+public struct RefreshTokenState: Sendable, Equatable {
+    public var applicationID: UUID
+    public var grant: Grant?
+    public var expiresAt: Date
+    public var usedAt: Date?
+    public var revoked: Bool
+
+    /// Makes a state value.
+    public init(applicationID: UUID, grant: Grant?, expiresAt: Date, usedAt: Date?, revoked: Bool) {
+        self.applicationID = applicationID
+        self.grant = grant
+        self.expiresAt = expiresAt
+        self.usedAt = usedAt
+        self.revoked = revoked
+    }
+}
+
 /// Codes and tokens. Each method that changes more than one row is one transaction.
 public protocol TokenStore: Sendable {
     /// Redeems a code for `client` and writes `pair` — or changes nothing.
@@ -54,6 +78,14 @@ public protocol TokenStore: Sendable {
 
     /// An access token with its grant, whatever its state (the caller judges expiry and revocation).
     func bearerAccess(digest: SecretDigest) async throws -> BearerAccess?
+
+    /// RFC 7009: revokes the access or refresh token with this digest if `applicationID` owns it;
+    /// a refresh token takes its whole family with it. Returns what was revoked, nil when nothing
+    /// (unknown, or another client's).
+    func revoke(digest: SecretDigest, of applicationID: UUID) async throws -> RevokedToken?
+
+    /// A refresh token's state, for introspection (RFC 7662).
+    func refreshTokenState(digest: SecretDigest) async throws -> RefreshTokenState?
 
     /// Deletes codes, tokens and sessions that expired before `cutoff`. Returns rows removed.
     func deleteExpired(before cutoff: Date) async throws -> Int

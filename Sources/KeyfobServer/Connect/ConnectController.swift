@@ -66,7 +66,7 @@ struct ConnectController {
 
     /// A strict form body, or nil when it is not one.
     private func form(_ request: Request) async -> [String: String]? {
-        guard TokenController.isFormContentType(request.headers[.contentType]) else { return nil }
+        guard TokenRequestReader.isFormContentType(request.headers[.contentType]) else { return nil }
         var request = request
         guard let body = try? await request.collectBody(upTo: Self.maxFormSize) else { return nil }
         return try? FormDecoder.decode(body.readableBytesView)

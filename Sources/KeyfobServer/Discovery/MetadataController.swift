@@ -11,6 +11,10 @@ struct MetadataController {
         let authorization_endpoint: String
         let token_endpoint: String
         let token_endpoint_auth_methods_supported: [String]
+        let revocation_endpoint: String
+        let revocation_endpoint_auth_methods_supported: [String]
+        let introspection_endpoint: String
+        let introspection_endpoint_auth_methods_supported: [String]
         let grant_types_supported: [String]
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
@@ -18,12 +22,16 @@ struct MetadataController {
         let service_documentation: String?
     }
 
+    static let authMethods = ["client_secret_basic", "client_secret_post", "none"]
+
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get(".well-known/oauth-authorization-server") { _, _ in
             let issuer = origin.url
             let body = JSONBody.encode(Metadata(
                 issuer: issuer, authorization_endpoint: issuer + "/oauth/authorize", token_endpoint: issuer + "/oauth/token",
-                token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+                token_endpoint_auth_methods_supported: Self.authMethods,
+                revocation_endpoint: issuer + "/oauth/revoke", revocation_endpoint_auth_methods_supported: Self.authMethods,
+                introspection_endpoint: issuer + "/oauth/introspect", introspection_endpoint_auth_methods_supported: Self.authMethods,
                 grant_types_supported: grantTypes, response_types_supported: ["code"],
                 code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
             return JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])

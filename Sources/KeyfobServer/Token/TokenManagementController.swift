@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KeyfobCore
+
+/// `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662), with the token
+/// endpoint's framing and client authentication.
+struct TokenManagementController {
+    let management: TokenManagement
+    let maxBodySize: Int
+
+    func addRoutes(to router: Router<KeyfobRequestContext>) {
+        OAuthAnswer.addPostRoute("/oauth/revoke", to: router) { request, context in
+            await OAuthAnswer.respond(context) {
+                try await management.revoke(try await TokenRequestReader(maxBodySize: maxBodySize).read(request))
+                // RFC 7009 §2.2: 200 whether or not there was anything to revoke.
+                return Response(status: .ok, headers: TokenController.noStoreHeaders)
+            }
+        }
+        OAuthAnswer.addPostRoute("/oauth/introspect", to: router) { request, context in
+            await OAuthAnswer.respond(context) {
+                let answer = try await management.introspect(try await TokenRequestReader(maxBodySize: maxBodySize).read(request))
+                return JSONBody.response(status: .ok, body: JSONBody.encode(Body(answer)), headers: TokenController.noStoreHeaders)
+            }
+        }
+    }
+
+    /// RFC 7662 §2.2's members; only `active` when the token is not active.
+    struct Body: Encodable {
+        let active: Bool
+        let client_id: String?
+        let token_type: String?
+        let scope: String?
+        let exp: Int?
+        let sub: String?
+
+        init(_ answer: Introspection) {
+            active = answer.active
+            client_id = answer.clientID?.uuidString.lowercased()
+            token_type = answer.tokenType
+            scope = answer.active ? answer.scope.joined(separator: " ") : nil
+            exp = answer.expiresAt.map { Int($0.timeIntervalSince1970) }
+            sub = answer.subject?.uuidString.lowercased()
+        }
+    }
+}
