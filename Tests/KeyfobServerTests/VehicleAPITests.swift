@@ -126,6 +126,15 @@ struct VehicleAPITests {
         }
     }
 
+    @Test func unknownV2PathIsNotFoundInTheV2Shape() async throws {
+        try await TestServer.with { server in
+            let session = try await session(server)
+            expectV2Error(try await server.api("/nope", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND")
+            expectV2Error(try await server.api("/vehicles/\(session.vehicleIDs[0])/odometer", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND")
+            #expect(try await server.api("/user", token: session.accessToken).status == 200)
+        }
+    }
+
     @Test func expiredAccessTokenIsAuthentication() async throws {
         try await TestServer.with { server in
             let session = try await session(server)
