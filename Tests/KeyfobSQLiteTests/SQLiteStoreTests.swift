@@ -144,9 +144,26 @@ struct SQLiteStoreTests {
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (now, access) = (redeemed.now, redeemed.access)
             #expect(try await store.deleteExpired(before: now) == 0)
-            // After two hours the code (10 min) and the access token (2 h) are gone; the refresh token stays.
+            // After two hours the code (10 min) and the access token (2 h) are gone; the refresh token
+            // stays, and with it the grant.
             #expect(try await store.deleteExpired(before: now + 7201) == 2)
             #expect(try await store.bearerAccess(digest: .of(access)) == nil)
+        }
+    }
+
+    @Test func garbageCollectionRemovesGrantsOnceNothingRefersToThem() async throws {
+        try await withStore { store, fixtures in
+            let redeemed = try await redeemFreshCode(store, fixtures)
+            let (_, unusedGrant, _) = try await fixtures.codes(for: redeemed.app)
+            guard case .redeemed(let grantID) = redeemed.outcome else { Issue.record("not redeemed"); return }
+            // After the code (10 min) and the access token (2 h) expire, the refresh token (1 day
+            // here) still holds the redeemed grant; the never-redeemed code's grant is gone.
+            _ = try await store.deleteExpired(before: redeemed.now + 7201)
+            #expect(try await store.grant(id: grantID) != nil)
+            #expect(try await store.grant(id: unusedGrant.id) == nil)
+            // Once the refresh token expires too, nothing refers to the grant.
+            _ = try await store.deleteExpired(before: redeemed.now + 86_401)
+            #expect(try await store.grant(id: grantID) == nil)
         }
     }
 
