@@ -126,54 +126,6 @@ extension SQLiteStore: TokenStore {
         }
     }
 
-    public func deleteExpired(before cutoff: Date) async throws -> Int {
-        // Small batches, so the writer is never held long enough to stall the token endpoint.
-        var removed = 0
-        removed += try await write { db in
-            try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
-            return db.changesCount
-        }
-        for table in ["authorization_codes", "access_tokens", "refresh_tokens"] {
-            while true {
-                let count = try await write { db in
-                    try db.execute(
-                        sql: "DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE expires_at < ? LIMIT 5000)",
-                        arguments: [Column.time(cutoff)])
-                    return db.changesCount
-                }
-                removed += count
-                if count < 5000 { break }
-            }
-        }
-        return removed + (try await deleteDeadGrants(createdBefore: cutoff - 3600))
-    }
-
-    /// Grants that no code or token refers to any more. None can gain one later: codes are only
-    /// written together with a new grant, and tokens only come from a code or a refresh token of the
-    /// grant. Found on a reader (the scans never hold the writer), deleted in small batches.
-    private func deleteDeadGrants(createdBefore cutoff: Date) async throws -> Int {
-        let dead = try await read { db in
-            try String.fetchAll(
-                db, sql: """
-                    SELECT id FROM grants WHERE created_at < ?
-                    EXCEPT SELECT grant_id FROM authorization_codes
-                    EXCEPT SELECT grant_id FROM refresh_tokens
-                    EXCEPT SELECT grant_id FROM access_tokens WHERE grant_id IS NOT NULL
-                    """, arguments: [Column.time(cutoff)])
-        }
-        var removed = 0
-        for start in stride(from: 0, to: dead.count, by: 5000) {
-            let batch = Array(dead[start..<min(start + 5000, dead.count)])
-            removed += try await write { db in
-                try db.execute(
-                    sql: "DELETE FROM grants WHERE id IN (\(databaseQuestionMarks(count: batch.count)))",
-                    arguments: StatementArguments(batch))
-                return db.changesCount
-            }
-        }
-        return removed
-    }
-
     private static func insert(_ pair: PairToIssue, family: Int64, grant: UUID, application: UUID, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)
@@ -206,39 +158,3 @@ extension SQLiteStore: TokenStore {
     }
 }
 
-extension SQLiteStore {
-    public func revoke(digest: SecretDigest, of applicationID: UUID) async throws -> RevokedToken? {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE access_tokens SET revoked = 1 WHERE digest = ? AND application_id = ?",
-                arguments: [digest.bytes, Column.id(applicationID)])
-            if db.changesCount == 1 { return .accessToken }
-            guard let family = try Int64.fetchOne(
-                db, sql: "SELECT family_id FROM refresh_tokens WHERE digest = ? AND application_id = ?",
-                arguments: [digest.bytes, Column.id(applicationID)])
-            else { return nil }
-            // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of its grant.
-            try db.execute(sql: "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?", arguments: [family])
-            try db.execute(sql: "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?", arguments: [family])
-            return .refreshToken
-        }
-    }
-
-    public func refreshTokenState(digest: SecretDigest) async throws -> RefreshTokenState? {
-        try await read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: """
-                    SELECT r.application_id, r.expires_at, r.used_at, r.revoked, g.id AS g_id, g.application_id AS g_application_id,
-                        g.owner_id AS g_owner_id, g.permissions AS g_permissions, g.vehicle_ids AS g_vehicle_ids, g.created_at AS g_created_at
-                    FROM refresh_tokens r
-                    JOIN applications a ON a.id = r.application_id
-                    LEFT JOIN grants g ON g.id = r.grant_id
-                    WHERE r.digest = ?
-                    """, arguments: [digest.bytes])
-            else { return nil }
-            return RefreshTokenState(
-                applicationID: row.uuid("application_id")!, grant: row["g_id"] == nil ? nil : Self.grant(from: row, prefix: "g_"),
-                expiresAt: row.date("expires_at")!, usedAt: row.date("used_at"), revoked: row["revoked"])
-        }
-    }
-}

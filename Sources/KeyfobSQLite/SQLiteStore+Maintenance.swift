@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import KeyfobCore
+
+extension SQLiteStore {
+    public func deleteExpired(before cutoff: Date) async throws -> Int {
+        // Small batches, so the writer is never held long enough to stall the token endpoint.
+        var removed = 0
+        removed += try await write { db in
+            try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
+            return db.changesCount
+        }
+        for table in ["authorization_codes", "access_tokens", "refresh_tokens"] {
+            while true {
+                let count = try await write { db in
+                    try db.execute(
+                        sql: "DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE expires_at < ? LIMIT 5000)",
+                        arguments: [Column.time(cutoff)])
+                    return db.changesCount
+                }
+                removed += count
+                if count < 5000 { break }
+            }
+        }
+        return removed + (try await deleteDeadGrants(createdBefore: cutoff - 3600))
+    }
+
+    /// Grants that no code or token refers to any more. None can gain one later: codes are only
+    /// written together with a new grant, and tokens only come from a code or a refresh token of the
+    /// grant. Found on a reader (the scans never hold the writer), deleted in small batches.
+    private func deleteDeadGrants(createdBefore cutoff: Date) async throws -> Int {
+        let dead = try await read { db in
+            try String.fetchAll(
+                db, sql: """
+                    SELECT id FROM grants WHERE created_at < ?
+                    EXCEPT SELECT grant_id FROM authorization_codes
+                    EXCEPT SELECT grant_id FROM refresh_tokens
+                    EXCEPT SELECT grant_id FROM access_tokens WHERE grant_id IS NOT NULL
+                    """, arguments: [Column.time(cutoff)])
+        }
+        var removed = 0
+        for start in stride(from: 0, to: dead.count, by: 5000) {
+            let batch = Array(dead[start..<min(start + 5000, dead.count)])
+            removed += try await write { db in
+                try db.execute(
+                    sql: "DELETE FROM grants WHERE id IN (\(databaseQuestionMarks(count: batch.count)))",
+                    arguments: StatementArguments(batch))
+                return db.changesCount
+            }
+        }
+        return removed
+    }
+}
