@@ -15,11 +15,13 @@ public struct ApplicationRegistrar: Sendable {
 
     /// A registration refused for its input.
     public struct InvalidRegistration: Error, CustomStringConvertible, Sendable {
+        /// What is wrong with the registration.
         public var description: String
     }
 
     /// A new application and its secret, which is shown once and stored only as a digest.
     public struct Registered: Sendable {
+        /// The stored record.
         public var application: Application
         /// nil for a public client.
         public var secret: String?

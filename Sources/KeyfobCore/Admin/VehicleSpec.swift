@@ -5,9 +5,13 @@ import Foundation
 public enum VehicleSpec {
     /// A parsed description.
     public struct Parsed: Sendable, Equatable {
+        /// The brand, e.g. `Tesla`.
         public var make: String
+        /// The model; may contain spaces.
         public var model: String
+        /// The model year.
         public var year: Int
+        /// The VIN, when given (uppercased).
         public var vin: String?
     }
 
@@ -45,5 +49,6 @@ public enum VehicleSpec {
 
 /// A vehicle description that could not be parsed.
 public struct VehicleSpecError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong with the description.
     public var description: String
 }

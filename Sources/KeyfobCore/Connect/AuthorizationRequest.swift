@@ -5,10 +5,13 @@ import Foundation
 public struct AuthorizationRequest: Sendable, Codable, Equatable {
     /// One permission asked for; a required one cannot be unticked.
     public struct RequestedPermission: Sendable, Codable, Equatable {
+        /// The permission name.
         public var name: String
+        /// Whether the owner may not untick it (`required:` in the scope).
         public var required: Bool
     }
 
+    /// The client asking.
     public var applicationID: UUID
     /// Where the answer goes: the URI sent, or the application's first one.
     public var redirectURI: String
@@ -16,12 +19,15 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
     public var redirectURIWasSent: Bool
     /// Echoed verbatim.
     public var state: String?
+    /// The permissions asked for, in the order given.
     public var permissions: [RequestedPermission]
     /// `force` always shows the grant screen; `auto` skips it when an earlier grant covers this one.
     public var forceApproval: Bool
+    /// Which owners log in: live accounts, or test/simulated ones.
     public var mode: ConnectMode
     /// Only vehicles of this brand are offered.
     public var make: String?
+    /// The owner may share one vehicle only.
     public var singleSelect: Bool
     /// Only this vehicle is offered.
     public var singleSelectVIN: String?

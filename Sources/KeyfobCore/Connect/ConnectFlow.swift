@@ -37,26 +37,40 @@ public struct ConnectFlow: Sendable {
 
     /// The login screen's content.
     public struct LoginScreen: Sendable {
+        /// The name shown to the owner.
         public var applicationName: String
+        /// The flow's mode (test and simulated pages say any login works).
         public var mode: ConnectMode
+        /// The session's anti-CSRF token for the form.
         public var csrfToken: String
+        /// The email typed so far, shown again after a failure.
         public var email: String
+        /// Why the page is shown again, if it is.
         public var message: String?
     }
 
     /// The grant screen's content.
     public struct GrantScreen: Sendable {
         public struct Item: Sendable {
+            /// The permission name (the checkbox's key).
             public var name: String
+            /// The permission in plain words.
             public var description: String
+            /// Shown ticked and locked.
             public var required: Bool
         }
 
+        /// The name shown to the owner.
         public var applicationName: String
+        /// The session's anti-CSRF token for the form.
         public var csrfToken: String
+        /// The permissions asked for.
         public var permissions: [Item]
+        /// The vehicles offered.
         public var vehicles: [Vehicle]
+        /// Radio buttons instead of checkboxes.
         public var singleSelect: Bool
+        /// Why the page is shown again, if it is.
         public var message: String?
     }
 

@@ -1,7 +1,9 @@
 /// Where Connect sends the owner back: the application's redirect URI with the code or an error,
 /// and `state` echoed exactly (CONTRACT §3).
 public struct ConnectRedirect: Sendable, Equatable {
+    /// The registered redirect URI.
     public var uri: String
+    /// Query parameters to append, in order.
     public var parameters: [(String, String)]
 
     /// A success: `?code=…&state=…`.

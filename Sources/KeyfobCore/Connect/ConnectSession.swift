@@ -4,11 +4,13 @@ import Foundation
 public struct ConnectSession: Sendable, Equatable {
     /// SHA-256 of the session token the browser holds in its cookie.
     public var digest: SecretDigest
+    /// The validated authorize request.
     public var request: AuthorizationRequest
     /// The anti-CSRF token every form of this session carries.
     public var csrfToken: String
     /// Set once the owner has logged in.
     public var ownerID: UUID?
+    /// When the session ends (15 minutes after it starts).
     public var expiresAt: Date
 
     /// Makes a session record.

@@ -3,6 +3,7 @@
 public struct OAuthError: Error, Sendable, Equatable {
     /// The RFC 6749 error code. Open, because extensions (RFC 6750, RFC 7009, …) add codes.
     public struct Code: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+        /// The code as sent in `error`.
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         public init(stringLiteral value: String) { self.rawValue = value }

@@ -18,8 +18,11 @@ public struct CodeIssuer: Sendable {
 
     /// Where the codes will be delivered and how they are bound (RFC 6749 §4.1.3, RFC 7636).
     public struct Binding: Sendable {
+        /// Where the code is delivered.
         public var redirectURI: String
+        /// Whether the authorize request named it, which binds the code to it.
         public var redirectURIWasSent: Bool
+        /// An S256 PKCE challenge, if the request carried one.
         public var codeChallenge: String?
 
         /// Makes a binding; `codeChallenge` is an S256 challenge.

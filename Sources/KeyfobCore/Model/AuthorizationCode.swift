@@ -6,7 +6,9 @@ import Foundation
 public struct AuthorizationCode: Sendable, Equatable {
     /// SHA-256 of the code text.
     public var digest: SecretDigest
+    /// The grant the code carries.
     public var grantID: UUID
+    /// The client it was issued to.
     public var applicationID: UUID
     /// The redirect URI the code was delivered to.
     public var redirectURI: String
@@ -16,6 +18,7 @@ public struct AuthorizationCode: Sendable, Equatable {
     public var codeChallenge: String?
     /// RFC 7636 method; only `S256` is ever issued.
     public var codeChallengeMethod: String?
+    /// Ten minutes after issue.
     public var expiresAt: Date
     /// Set once, when the code is redeemed.
     public var consumedAt: Date?

@@ -31,9 +31,13 @@ public struct Vehicle: Sendable, Equatable, Codable {
     public var id: UUID
     /// The owner's id.
     public var ownerID: UUID
+    /// The brand, e.g. `TESLA`.
     public var make: String
+    /// The model.
     public var model: String
+    /// The model year.
     public var year: Int
+    /// The VIN (test vehicles start with `0SC`).
     public var vin: String
 
     /// Makes a vehicle record.

@@ -2,13 +2,17 @@ import Foundation
 
 /// A stored access token. Only the digest of the token text is kept.
 public struct AccessToken: Sendable, Equatable {
+    /// SHA-256 of the token text.
     public var digest: SecretDigest
     /// The owner's grant; nil for application tokens.
     public var grantID: UUID?
+    /// The client it was issued to.
     public var applicationID: UUID
     /// Permissions of an application token (a user token takes its grant's).
     public var scope: [String]
+    /// When it stops working.
     public var expiresAt: Date
+    /// Set by a replay, a late reuse or a revocation.
     public var revoked: Bool
 
     /// Makes an access token record.
@@ -29,9 +33,13 @@ public struct AccessToken: Sendable, Equatable {
 /// (the code it descends from), grant and application from the code or refresh token being spent,
 /// inside the same transaction.
 public struct PairToIssue: Sendable, Equatable {
+    /// SHA-256 of the new access token.
     public var accessDigest: SecretDigest
+    /// When the new access token expires.
     public var accessExpiresAt: Date
+    /// SHA-256 of the new refresh token.
     public var refreshDigest: SecretDigest
+    /// When the new refresh token expires.
     public var refreshExpiresAt: Date
 
     /// Makes a pair description.
@@ -45,6 +53,7 @@ public struct PairToIssue: Sendable, Equatable {
 
 /// An access token that checked out for an API call, with the grant it opens.
 public struct BearerAccess: Sendable, Equatable {
+    /// The access token record.
     public var token: AccessToken
     /// The owner's grant; nil for an application token.
     public var grant: Grant?

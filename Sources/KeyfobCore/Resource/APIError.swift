@@ -22,6 +22,7 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
+    /// The error type, which fixes the status.
     public var kind: Kind
     /// Sent as `description`.
     public var description: String

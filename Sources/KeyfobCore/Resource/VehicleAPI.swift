@@ -13,7 +13,9 @@ public struct VehicleAPI: Sendable {
 
     /// One page of a list (`limit` ≤ 50, default 10; `offset` ≥ 0, default 0).
     public struct Paging: Sendable, Equatable {
+        /// How many items at most (1–50).
         public var limit: Int
+        /// How many items to skip.
         public var offset: Int
 
         /// Validates the raw query values.

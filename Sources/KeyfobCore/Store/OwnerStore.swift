@@ -19,6 +19,7 @@ public protocol OwnerStore: Sendable {
 
 /// The email is already registered in that mode.
 public struct DuplicateOwnerError: Error, Sendable, CustomStringConvertible {
+    /// The email already registered.
     public var email: String
     public init(email: String) { self.email = email }
     public var description: String { "an owner with email \(email) exists already" }

@@ -37,10 +37,15 @@ public enum RevokedToken: Sendable, Equatable {
 
 /// What introspection needs to know of a refresh token.
 public struct RefreshTokenState: Sendable, Equatable {
+    /// The client it was issued to.
     public var applicationID: UUID
+    /// Its grant, if it still exists.
     public var grant: Grant?
+    /// When it expires.
     public var expiresAt: Date
+    /// When it was first rotated, if it was.
     public var usedAt: Date?
+    /// Whether its family was revoked.
     public var revoked: Bool
 
     /// Makes a state value.

@@ -1,9 +1,14 @@
 /// What a grant needs besides the request: the store, time, randomness and lifetimes.
 public struct GrantContext: Sendable {
+    /// Where codes and tokens are kept.
     public var store: any TokenStore
+    /// The time.
     public var clock: any WallClock
+    /// Randomness for new tokens.
     public var random: any RandomSource
+    /// Lifetimes.
     public var policy: TokenPolicy
+    /// The key refresh successors are derived with.
     public var rotationKey: RotationKey
 
     /// Bundles the grant dependencies.

@@ -64,11 +64,15 @@ public struct TokenManagement: Sendable {
 
 /// An RFC 7662 introspection answer.
 public struct Introspection: Sendable, Equatable {
+    /// Whether the token is an active token of the asking client.
     public var active: Bool
+    /// The client it was issued to.
     public var clientID: UUID?
     /// `Bearer` for access tokens (RFC 6749 §5.1), `refresh_token` for refresh tokens.
     public var tokenType: String?
+    /// Its permissions.
     public var scope: [String]
+    /// When it expires.
     public var expiresAt: Date?
     /// The owner (user id); nil for application tokens.
     public var subject: UUID?

@@ -31,8 +31,11 @@ public struct PresentedClient: Sendable, Equatable {
         case none
     }
 
+    /// The presented client id.
     public var clientID: String
+    /// The presented secret; nil for a public client.
     public var secret: String?
+    /// How the credentials were presented.
     public var method: Method
 
     /// Makes a credential value.

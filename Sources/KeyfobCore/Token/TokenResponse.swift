@@ -1,6 +1,8 @@
 /// A successful token answer (RFC 6749 §5.1) in the contract's four fields.
 public struct TokenResponse: Sendable, Equatable, Codable {
+    /// The bearer token.
     public var accessToken: String
+    /// Always `Bearer`.
     public var tokenType: String
     /// Seconds until the access token expires.
     public var expiresIn: Int
