@@ -26,13 +26,6 @@ extension SQLiteStore: ConnectSessionStore {
         }
     }
 
-    public func setSessionOwner(_ ownerID: UUID, digest: SecretDigest) async throws {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE connect_sessions SET owner_id = ? WHERE digest = ?", arguments: [Column.id(ownerID), digest.bytes])
-        }
-    }
-
     public func deleteSession(digest: SecretDigest) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM connect_sessions WHERE digest = ?", arguments: [digest.bytes])

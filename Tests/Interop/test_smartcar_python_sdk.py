@@ -37,6 +37,7 @@ def walk_connect(auth_url, base, email):
     logged_in = session.post(base + "/oauth/login", data={"csrf": csrf, "email": email, "password": "pw"}, allow_redirects=False)
     assert logged_in.headers["Location"] == "/oauth/grant"
     grant = session.get(base + "/oauth/grant", allow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]*)"', grant.text).group(1)  # renewed at login
     boxes = {name: "on" for name in re.findall(r'name="((?:vehicle|permission)_[0-9a-z_-]+)"', grant.text)}
     done = session.post(base + "/oauth/grant", data={"csrf": csrf, "action": "allow", **boxes}, allow_redirects=False)
     assert done.status_code == 303

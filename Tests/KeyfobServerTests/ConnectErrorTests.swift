@@ -108,6 +108,22 @@ struct ConnectErrorTests {
         }
     }
 
+    @Test func loginRenewsTheSessionSoThePreLoginCookieIsWorthless() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let browser = ConnectBrowser(baseURL: server.baseURL)
+            let login = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
+            let before = try #require(browser.lastSetCookie?.split(separator: ";").first.map(String.init))
+            let answer = try await browser.post("/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")])
+            let after = try #require(answer.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
+            #expect(before != after)
+            let grant = try await browser.get("/oauth/grant")
+            #expect(grant.status == 200)
+            #expect(grant.inputValue("csrf") != login.inputValue("csrf"))
+            expectErrorPage(try await TestHTTP.send(.GET, server.baseURL + "/oauth/grant", headers: [("Cookie", before)]))
+        }
+    }
+
     @Test func loginWithoutTheCSRFTokenIs403() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()

@@ -96,13 +96,18 @@ public struct ConnectFlow: Sendable {
         }
     }
 
-    /// `POST /oauth/login`.
-    public func login(sessionToken: String?, form: [String: String]) async throws -> Step {
+    /// `POST /oauth/login`. Returns the renewed session token for the cookie after a successful
+    /// login that leads to the grant page.
+    public func login(sessionToken: String?, form: [String: String]) async throws -> (step: Step, sessionToken: String?) {
         let (session, application): (ConnectSession, Application)
         switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
-        case .failure(let failure): return failure.step
+        case .failure(let failure): return (failure.step, nil)
         case .success(let found): (session, application) = found
         }
+        return try await logIn(session, application, form: form)
+    }
+
+    private func logIn(_ session: ConnectSession, _ application: Application, form: [String: String]) async throws -> (step: Step, sessionToken: String?) {
         let request = session.request
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
@@ -110,38 +115,54 @@ public struct ConnectFlow: Sendable {
             .login(LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: email, message: message))
         }
         guard email.count <= 254, email.split(separator: "@").count == 2, !password.isEmpty else {
-            return again("Enter your email address and password.")
+            return (again("Enter your email address and password."), nil)
         }
 
         let owner: Owner
         if request.mode == .live {
             if let wait = throttle.waitTime(for: email) {
-                return again("Too many failed attempts for this email. Try again in \(wait) seconds.")
+                return (again("Too many failed attempts for this email. Try again in \(wait) seconds."), nil)
             }
             guard let found = try await store.owner(email: email, mode: .live), let hash = found.passwordHash,
                 passwords.verify(password, hash: hash)
             else {
                 throttle.recordFailure(for: email)
-                return again("That email and password do not match an account.")
+                return (again("That email and password do not match an account."), nil)
             }
             throttle.recordSuccess(for: email)
             owner = found
         } else {
-            if let special = specialTestLogin(email, request: request, session: session) { return special }
+            if let special = specialTestLogin(email, request: request, session: session) {
+                _ = try await store.deleteSession(digest: session.digest)
+                return (special, nil)
+            }
             owner = try await testOwner(email: email, mode: request.mode)
         }
-        try await store.setSessionOwner(owner.id, digest: session.digest)
+        let (renewed, renewedToken) = try await renew(session, ownerID: owner.id)
 
         let offered = try await offeredVehicles(for: owner, request: request)
         guard !offered.isEmpty else {
-            return try await finish(session, .init(
+            return (try await finish(renewed, .init(
                 uri: request.redirectURI, state: request.state, error: "no_vehicles",
-                description: "No vehicles were found for this account."))
+                description: "No vehicles were found for this account.")), nil)
         }
         if !request.forceApproval, let grant = try await coveringGrant(owner: owner, request: request, offered: offered) {
-            return try await issueCode(session, ownerID: owner.id, permissions: grant.permissions, vehicleIDs: grant.vehicleIDs)
+            return (try await issueCode(renewed, ownerID: owner.id, permissions: grant.permissions, vehicleIDs: grant.vehicleIDs), nil)
         }
-        return .grant(grantScreen(application, session, offered, message: nil))
+        return (.grant(grantScreen(application, renewed, offered, message: nil)), renewedToken)
+    }
+
+    /// A logged-in session gets a new token and a new CSRF token (renewing the session id when
+    /// privileges change), so a token that existed before the login is worthless after it.
+    private func renew(_ session: ConnectSession, ownerID: UUID) async throws -> (ConnectSession, String) {
+        let token = TokenText.random(using: random) + TokenText.random(using: random)
+        var renewed = session
+        renewed.digest = .of(token)
+        renewed.csrfToken = ClientSecret.generate(using: random)
+        renewed.ownerID = ownerID
+        try await store.insertSession(renewed)
+        _ = try await store.deleteSession(digest: session.digest)
+        return (renewed, token)
     }
 
     /// `GET /oauth/grant`: the grant screen again (after a reload).

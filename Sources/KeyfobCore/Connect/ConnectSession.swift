@@ -29,8 +29,6 @@ public protocol ConnectSessionStore: Sendable {
     func insertSession(_ session: ConnectSession) async throws
     /// A session by the digest of its token (expired ones included; the caller judges).
     func session(digest: SecretDigest) async throws -> ConnectSession?
-    /// Records the logged-in owner.
-    func setSessionOwner(_ ownerID: UUID, digest: SecretDigest) async throws
     /// Ends a session; false when it was already gone (a second submit of the same form).
     func deleteSession(digest: SecretDigest) async throws -> Bool
 }

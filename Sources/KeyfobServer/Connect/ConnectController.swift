@@ -38,10 +38,12 @@ struct ConnectController {
 
     private func login(_ request: Request) async throws -> Response {
         guard let form = await form(request) else { return pages.error(status: 400, message: "The form could not be read.") }
-        let step = try await flow.login(sessionToken: sessionToken(request), form: form)
+        let (step, renewedToken) = try await flow.login(sessionToken: sessionToken(request), form: form)
         // Post/Redirect/Get: a reload of the grant page must not post the password again.
-        if case .grant = step { return ConnectPages.redirect(to: "/oauth/grant", status: .seeOther) }
-        return render(step, redirectStatus: .seeOther)
+        guard case .grant = step else { return render(step, redirectStatus: .seeOther) }
+        var response = ConnectPages.redirect(to: "/oauth/grant", status: .seeOther)
+        if let renewedToken { response.headers[.setCookie] = cookie(renewedToken, maxAge: Int(ConnectFlow.sessionLifetime)) }
+        return response
     }
 
     private func grantPage(_ request: Request) async throws -> Response {

@@ -48,8 +48,10 @@ struct ConnectWalker {
         var final = loggedIn
         if loggedIn.location == "/oauth/grant" {
             let grant = try await request(.GET, "/oauth/grant")
+            // The session (and its CSRF token) is renewed at login: take the grant form's token.
+            let grantCSRF = Self.input("csrf", in: grant.html) ?? ""
             let boxes = grant.html.matches(of: /name="((?:vehicle|permission)_[0-9a-z_-]+)"/).map { (String($0.output.1), "on") }
-            final = try await request(.POST, "/oauth/grant", form: [("csrf", csrf), ("action", "allow")] + boxes)
+            final = try await request(.POST, "/oauth/grant", form: [("csrf", grantCSRF), ("action", "allow")] + boxes)
         }
         guard let location = final.location, let items = URLComponents(string: location)?.queryItems,
             let code = items.first(where: { $0.name == "code" })?.value
