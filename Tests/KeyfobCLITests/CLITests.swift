@@ -188,6 +188,19 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test(arguments: [
+        ["apps", "show"], ["apps", "delete"], ["apps", "rotate-secret"], ["try", "--secret", "s", "--app"],
+        ["dev", "mint-codes", "--count", "1", "--redirect-uri", "https://a.example/cb", "--app"],
+    ])
+    func unknownApplicationIDsAreRefusedWithAMessage(arguments: [String]) throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let result = try KeyfobProcess.run(arguments + [UUID().uuidString, "--database", database.url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("No application") || result.stderr.contains("No confidential application"))
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func postgresURLsAreRefusedClearlyUntilSupported() throws {
         let result = try KeyfobProcess.run(["apps", "list", "--database", "postgres://u:p@127.0.0.1/db"])
         #expect(result.status != 0)

@@ -79,6 +79,7 @@ struct ConnectFormInputTests {
             let reply = try await browser.post("/oauth/grant", [("csrf", csrf), ("action", "maybe")])
             #expect(reply.status == 303)
             #expect(reply.redirectParameters["error"] == "configuration_error")
+            #expect(reply.redirectParameters["error_message"] == "The grant form was sent without Allow or Deny.")
             #expect(reply.redirectParameters["state"] == "s")
         }
     }

@@ -6,15 +6,10 @@ import Testing
 /// Rotation with an idempotent grace window (CONTRACT §2, RFC 9700 §4.14).
 @Suite("refresh_token grant")
 struct RefreshTokenTests {
-    /// Redeems a fresh code and returns the pair.
-    func pair(_ server: TestServer, _ app: Fixtures.App) async throws -> TestHTTP.Reply {
-        try await server.exchange(try await server.fixtures.code(for: app), app: app)
-    }
-
     @Test func refreshRotatesToANewPair() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             let second = try await server.refresh(first["refresh_token"]!, app: app)
             expectTokenPair(second)
             #expect(second["access_token"] != first["access_token"])
@@ -26,7 +21,7 @@ struct RefreshTokenTests {
     @Test func oldAccessTokenStaysValidAfterRotation() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             _ = try await server.refresh(first["refresh_token"]!, app: app)
             #expect(try await server.api("/user", token: first["access_token"]).status == 200)
         }
@@ -35,7 +30,7 @@ struct RefreshTokenTests {
     @Test func retryInsideTheGraceWindowAnswersTheSamePair() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             let rotated = try await server.refresh(first["refresh_token"]!, app: app)
             server.clock.advance(by: 30)
             let retried = try await server.refresh(first["refresh_token"]!, app: app)
@@ -51,7 +46,7 @@ struct RefreshTokenTests {
     @Test func sixteenConcurrentRefreshesOfOneTokenGiveOnePair() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
                 for _ in 0..<16 { group.addTask { try await server.refresh(first["refresh_token"]!, app: app) } }
                 return try await group.reduce(into: [TestHTTP.Reply]()) { $0.append($1) }
@@ -65,7 +60,7 @@ struct RefreshTokenTests {
     @Test func reuseAfterTheGraceWindowRevokesTheFamily() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             let rotated = try await server.refresh(first["refresh_token"]!, app: app)
             server.clock.advance(by: 61)
             expectOAuthError(try await server.refresh(first["refresh_token"]!, app: app), status: 400, error: "invalid_grant")
@@ -79,7 +74,7 @@ struct RefreshTokenTests {
     @Test func expiredRefreshTokenIsInvalidGrant() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let first = try await pair(server, app)
+            let first = try await server.freshPair(app)
             server.clock.advance(by: 60 * 24 * 3600 + 1)
             expectOAuthError(try await server.refresh(first["refresh_token"]!, app: app), status: 400, error: "invalid_grant")
         }
@@ -89,7 +84,7 @@ struct RefreshTokenTests {
         try await TestServer.with { server in
             let owner = try await server.fixtures.app(name: "Owner")
             let thief = try await server.fixtures.app(name: "Thief")
-            let first = try await pair(server, owner)
+            let first = try await server.freshPair(owner)
             expectOAuthError(try await server.refresh(first["refresh_token"]!, app: thief), status: 400, error: "invalid_grant")
             expectTokenPair(try await server.refresh(first["refresh_token"]!, app: owner))
         }

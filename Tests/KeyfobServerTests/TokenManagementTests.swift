@@ -5,14 +5,10 @@ import Testing
 /// `POST /oauth/revoke` (RFC 7009) and `POST /oauth/introspect` (RFC 7662).
 @Suite("revocation and introspection")
 struct TokenManagementTests {
-    func pair(_ server: TestServer, _ app: Fixtures.App) async throws -> TestHTTP.Reply {
-        try await server.exchange(try await server.fixtures.code(for: app), app: app)
-    }
-
     @Test func revokingAnAccessTokenEndsItAlone() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let tokens = try await pair(server, app)
+            let tokens = try await server.freshPair(app)
             let reply = try await server.token([("token", tokens["access_token"]!), ("token_type_hint", "access_token")], headers: [app.basic], path: "/oauth/revoke")
             #expect(reply.status == 200 && reply.header("Cache-Control") == "no-store")
             #expect(try await server.api("/user", token: tokens["access_token"]).status == 401)
@@ -23,7 +19,7 @@ struct TokenManagementTests {
     @Test func revokingARefreshTokenEndsItsWholeFamily() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
-            let tokens = try await pair(server, app)
+            let tokens = try await server.freshPair(app)
             #expect(try await server.token([("token", tokens["refresh_token"]!)], headers: [app.basic], path: "/oauth/revoke").status == 200)
             #expect(try await server.api("/user", token: tokens["access_token"]).status == 401)
             expectOAuthError(try await server.refresh(tokens["refresh_token"]!, app: app), status: 400, error: "invalid_grant")
@@ -34,7 +30,7 @@ struct TokenManagementTests {
         try await TestServer.with { server in
             let owner = try await server.fixtures.app(name: "Owner")
             let other = try await server.fixtures.app(name: "Other")
-            let tokens = try await pair(server, owner)
+            let tokens = try await server.freshPair(owner)
             #expect(try await server.token([("token", tokens["access_token"]!)], headers: [other.basic], path: "/oauth/revoke").status == 200)
             #expect(try await server.api("/user", token: tokens["access_token"]).status == 200)
             #expect(try await server.token([("token", "nonsense")], headers: [other.basic], path: "/oauth/revoke").status == 200)
@@ -71,7 +67,7 @@ struct TokenManagementTests {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
             let other = try await server.fixtures.app(name: "Other")
-            let tokens = try await pair(server, app)
+            let tokens = try await server.freshPair(app)
             let refresh = try await server.token([("token", tokens["refresh_token"]!), ("token_type_hint", "refresh_token")], headers: [app.basic], path: "/oauth/introspect")
             #expect(refresh.json["active"] as? Bool == true && refresh["token_type"] == "refresh_token")
 

@@ -12,7 +12,6 @@ public struct TestServer: Sendable {
     public let store: SQLiteStore
     public let clock: ManualWallClock
     public let database: TemporaryDatabase
-    public let policy: TokenPolicy
 
     public var tokenURL: String { baseURL + "/oauth/token" }
 
@@ -42,7 +41,7 @@ public struct TestServer: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             let server = TestServer(
-                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, database: database, policy: policy)
+                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, database: database)
             do {
                 let result = try await body(server)
                 group.cancelAll()

@@ -16,6 +16,11 @@ extension TestServer {
         return try await token(form + extra, headers: [app.basic])
     }
 
+    /// A fresh code for `app`, redeemed: the token pair.
+    public func freshPair(_ app: Fixtures.App) async throws -> TestHTTP.Reply {
+        try await exchange(try await fixtures.code(for: app), app: app)
+    }
+
     /// Refreshes with Basic authentication.
     public func refresh(_ refreshToken: String, app: Fixtures.App) async throws -> TestHTTP.Reply {
         try await token([("grant_type", "refresh_token"), ("refresh_token", refreshToken)], headers: [app.basic])

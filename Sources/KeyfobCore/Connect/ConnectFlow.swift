@@ -173,7 +173,7 @@ public struct ConnectFlow: Sendable {
         case .success(let found): (session, application) = found
         }
         guard let ownerID = session.ownerID, let owner = try await owner(ownerID, mode: session.request.mode) else {
-            return outOfOrder(session)
+            return outOfOrder(session, Self.notLoggedIn)
         }
         return .grant(grantScreen(application, session, try await offeredVehicles(for: owner, request: session.request), message: nil))
     }
@@ -187,7 +187,7 @@ public struct ConnectFlow: Sendable {
         }
         let request = session.request
         guard let ownerID = session.ownerID, let owner = try await owner(ownerID, mode: request.mode) else {
-            return outOfOrder(session)
+            return outOfOrder(session, Self.notLoggedIn)
         }
         switch form["action"] {
         case "deny":
@@ -196,7 +196,7 @@ public struct ConnectFlow: Sendable {
         case "allow":
             break
         default:
-            return outOfOrder(session)
+            return outOfOrder(session, "The grant form was sent without Allow or Deny.")
         }
         let offered = try await offeredVehicles(for: owner, request: request)
         let selected = offered.filter { form["vehicle"] == $0.id.uuidString.lowercased() || form["vehicle_\($0.id.uuidString.lowercased())"] == "on" }
@@ -243,12 +243,13 @@ public struct ConnectFlow: Sendable {
         let step: Step
     }
 
-    private func outOfOrder(_ session: ConnectSession) -> Step {
+    private func outOfOrder(_ session: ConnectSession, _ reason: String) -> Step {
         .redirect(.init(
             uri: session.request.redirectURI, state: session.request.state, error: "configuration_error",
-            description: "Connect pages were used out of order.",
-            extra: [("status_code", "400"), ("error_message", "The grant step was reached before logging in.")]))
+            description: "Connect pages were used out of order.", extra: [("status_code", "400"), ("error_message", reason)]))
     }
+
+    private static let notLoggedIn = "The grant step was reached before logging in."
 
     private func grantScreen(_ application: Application, _ session: ConnectSession, _ vehicles: [Vehicle], message: String?) -> GrantScreen {
         GrantScreen(
