@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "keyfob-bench", targets: ["KeyfobBench"]),
         .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
         .library(name: "KeyfobSQLite", targets: ["KeyfobSQLite"]),
+        .library(name: "KeyfobPostgres", targets: ["KeyfobPostgres"]),
         .library(name: "KeyfobServer", targets: ["KeyfobServer"]),
         .library(name: "KeyfobClient", targets: ["KeyfobClient"]),
     ],
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -38,6 +41,15 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KeyfobPostgres",
+            dependencies: [
+                "KeyfobCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -91,9 +103,11 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 "KeyfobSQLite",
+                "KeyfobPostgres",
                 "KeyfobServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -104,8 +118,11 @@ let package = Package(
             dependencies: ["KeyfobCore"]
         ),
         .testTarget(
-            name: "KeyfobSQLiteTests",
-            dependencies: ["KeyfobCore", "KeyfobSQLite", "KeyfobTestSupport"]
+            name: "KeyfobStoreTests",
+            dependencies: [
+                "KeyfobCore", "KeyfobSQLite", "KeyfobPostgres", "KeyfobTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "KeyfobServerTests",

@@ -1,14 +1,13 @@
 import Foundation
 import KeyfobCore
-import KeyfobSQLite
 
 /// Registered applications, owners and codes made through the real store, the way Connect and the
 /// CLI make them.
 public struct Fixtures: Sendable {
-    public let store: SQLiteStore
+    public let store: any Store
     public let clock: any WallClock
 
-    public init(store: SQLiteStore, clock: any WallClock) {
+    public init(store: any Store, clock: any WallClock) {
         self.store = store
         self.clock = clock
     }

@@ -1,0 +1,173 @@
+import Foundation
+import KeyfobCore
+import PostgresNIO
+
+/// Versioned schema migrations, run at start-up by every instance.
+///
+/// Two instances starting at once are kept apart by the migrations table itself, not by an advisory
+/// lock (CockroachDB and YugabyteDB have none that works): each migration runs in the transaction
+/// that inserts its name, so the second instance's insert waits on the first's uncommitted row and
+/// then finds the name taken and skips the migration. PostgreSQL runs DDL transactionally, so a
+/// migration that fails leaves nothing half-applied.
+enum PostgresMigrations {
+    struct Migration {
+        let name: String
+        let statements: [String]
+    }
+
+    static func migrate(_ store: PostgresStore) async throws {
+        try await createLedger(store)
+        for migration in migrations {
+            try await store.transaction { connection in
+                let claimed = try await connection.query(
+                    "INSERT INTO keyfob_migrations (name) VALUES (\(migration.name)) ON CONFLICT (name) DO NOTHING RETURNING name",
+                    logger: store.logger)
+                var isMine = false
+                for try await _ in claimed { isMine = true }
+                guard isMine else { return .rollback(()) }
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: store.logger)
+                }
+                if migration.name == "v1-schema" {
+                    // The per-deployment rotation key (DESIGN.md `keys`), from the OS CSPRNG.
+                    let key = Data(SystemRandomSource().bytes(32))
+                    try await connection.query("INSERT INTO keys (name, value) VALUES ('rotation', \(key))", logger: store.logger)
+                }
+                return .commit(())
+            }
+        }
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` is not safe against itself: two sessions creating the same new
+    /// table at once can make one fail on the catalog's unique index. The loser tries again and
+    /// then finds the table.
+    private static func createLedger(_ store: PostgresStore) async throws {
+        for attempt in 1...5 {
+            do {
+                return try await store.withConnection { connection in
+                    try await connection.query(
+                        "CREATE TABLE IF NOT EXISTS keyfob_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                        logger: store.logger)
+                }
+            } catch let error as PSQLError where error.isUniqueViolation && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
+
+    static let migrations = [
+        Migration(name: "v1-schema", statements: v1Schema),
+    ]
+
+    /// The same tables as the SQLite schema, in PostgreSQL's own types: uuid, timestamptz, bytea
+    /// for SHA-256 digests (never token text), arrays for lists. Codes and tokens take identity
+    /// ids in issue order; a token family is the id of the code it descends from.
+    static let v1Schema = [
+        "CREATE TABLE keys (name text PRIMARY KEY, value bytea NOT NULL)",
+        """
+        CREATE TABLE applications (
+            id uuid PRIMARY KEY,
+            name text NOT NULL,
+            secret_digest bytea,
+            previous_secret_digest bytea,
+            previous_secret_expires_at timestamptz,
+            is_public boolean NOT NULL,
+            redirect_uris text[] NOT NULL,
+            permissions text[] NOT NULL,
+            created_at timestamptz NOT NULL,
+            version bigint NOT NULL DEFAULT 1
+        )
+        """,
+        """
+        CREATE TABLE owners (
+            id uuid PRIMARY KEY,
+            email text NOT NULL,
+            email_key text NOT NULL,
+            password_hash text,
+            mode text NOT NULL,
+            created_at timestamptz NOT NULL,
+            UNIQUE (mode, email_key)
+        )
+        """,
+        """
+        CREATE TABLE vehicles (
+            id uuid PRIMARY KEY,
+            owner_id uuid NOT NULL REFERENCES owners (id) ON DELETE CASCADE,
+            position integer NOT NULL,
+            make text NOT NULL,
+            model text NOT NULL,
+            year integer NOT NULL,
+            vin text NOT NULL
+        )
+        """,
+        "CREATE INDEX vehicles_by_owner ON vehicles (owner_id, position)",
+        """
+        CREATE TABLE grants (
+            id uuid PRIMARY KEY,
+            application_id uuid NOT NULL,
+            owner_id uuid NOT NULL,
+            permissions text[] NOT NULL,
+            vehicle_ids uuid[] NOT NULL,
+            created_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX grants_by_application_owner ON grants (application_id, owner_id, created_at)",
+        "CREATE INDEX grants_by_creation ON grants (created_at)",
+        """
+        CREATE TABLE authorization_codes (
+            id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            digest bytea NOT NULL UNIQUE,
+            grant_id uuid NOT NULL,
+            application_id uuid NOT NULL,
+            redirect_uri text NOT NULL,
+            redirect_uri_sent boolean NOT NULL,
+            code_challenge text,
+            code_challenge_method text,
+            expires_at timestamptz NOT NULL,
+            consumed_at timestamptz
+        )
+        """,
+        "CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at)",
+        "CREATE INDEX authorization_codes_by_grant ON authorization_codes (grant_id)",
+        """
+        CREATE TABLE access_tokens (
+            id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            digest bytea NOT NULL UNIQUE,
+            family_id bigint,
+            grant_id uuid,
+            application_id uuid NOT NULL,
+            scope text[] NOT NULL,
+            expires_at timestamptz NOT NULL,
+            revoked boolean NOT NULL DEFAULT false
+        )
+        """,
+        "CREATE INDEX access_tokens_by_family ON access_tokens (family_id) WHERE family_id IS NOT NULL",
+        "CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at)",
+        "CREATE INDEX access_tokens_by_grant ON access_tokens (grant_id) WHERE grant_id IS NOT NULL",
+        """
+        CREATE TABLE refresh_tokens (
+            id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+            digest bytea NOT NULL UNIQUE,
+            family_id bigint NOT NULL,
+            grant_id uuid NOT NULL,
+            application_id uuid NOT NULL,
+            expires_at timestamptz NOT NULL,
+            used_at timestamptz,
+            revoked boolean NOT NULL DEFAULT false
+        )
+        """,
+        "CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id)",
+        "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
+        "CREATE INDEX refresh_tokens_by_grant ON refresh_tokens (grant_id)",
+        """
+        CREATE TABLE connect_sessions (
+            digest bytea PRIMARY KEY,
+            request text NOT NULL,
+            csrf_token text NOT NULL,
+            owner_id uuid,
+            expires_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX connect_sessions_by_expiry ON connect_sessions (expires_at)",
+    ]
+}

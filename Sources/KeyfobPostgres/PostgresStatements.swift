@@ -1,0 +1,156 @@
+import Foundation
+import KeyfobCore
+import PostgresNIO
+
+// The statements every token request runs, prepared once per connection (postgres-nio keeps them by
+// name). The rarer paths — a refused or replayed code, admin calls — use one-off queries.
+
+/// Consumes a live code of this client, if the client is still at the version the request
+/// authenticated against. The `consumed_at IS NULL` condition is what makes one redemption win:
+/// a racing transaction waits on the row lock and then finds the condition false.
+struct ClaimCode: PostgresPreparedStatement {
+    static let sql = """
+        UPDATE authorization_codes c SET consumed_at = $3
+        FROM applications a
+        WHERE c.digest = $1 AND c.application_id = $2 AND c.consumed_at IS NULL AND c.expires_at > $3
+            AND a.id = $2 AND a.version = $4
+        RETURNING c.id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method, c.expires_at
+        """
+    typealias Row = (family: Int64, code: AuthorizationCode)
+    let digest: SecretDigest
+    let client: ClientVersion
+    let now: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        try bindings.append(digest.bytes)
+        bindings.append(client.id)
+        bindings.append(now)
+        bindings.append(client.version)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt) =
+            try row.decode((Int64, UUID, String, Bool, String?, String?, Date).self)
+        let code = AuthorizationCode(
+            digest: digest, grantID: grantID, applicationID: client.id, redirectURI: redirectURI,
+            redirectURIWasSent: redirectURIWasSent, codeChallenge: challenge, codeChallengeMethod: method, expiresAt: expiresAt,
+            consumedAt: nil)
+        return (id, code)
+    }
+}
+
+/// Marks a live refresh token of this client used, under the same conditions as `ClaimCode`.
+struct ClaimRefreshToken: PostgresPreparedStatement {
+    static let sql = """
+        UPDATE refresh_tokens r SET used_at = $3
+        FROM applications a
+        WHERE r.digest = $1 AND r.application_id = $2 AND r.used_at IS NULL AND NOT r.revoked AND r.expires_at > $3
+            AND a.id = $2 AND a.version = $4
+        RETURNING r.family_id, r.grant_id
+        """
+    typealias Row = (family: Int64, grantID: UUID)
+    let digest: SecretDigest
+    let client: ClientVersion
+    let now: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        try bindings.append(digest.bytes)
+        bindings.append(client.id)
+        bindings.append(now)
+        bindings.append(client.version)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, UUID).self) }
+}
+
+/// Writes a token pair in one statement.
+struct InsertPair: PostgresPreparedStatement {
+    static let sql = """
+        WITH access AS (
+            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at)
+            VALUES ($1, $3, $4, $5, '{}', $2)
+        )
+        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES ($6, $3, $4, $5, $7)
+        """
+    typealias Row = Void
+    let pair: PairToIssue
+    let family: Int64
+    let grantID: UUID
+    let applicationID: UUID
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 7)
+        try bindings.append(pair.accessDigest.bytes)
+        bindings.append(pair.accessExpiresAt)
+        bindings.append(family)
+        bindings.append(grantID)
+        bindings.append(applicationID)
+        try bindings.append(pair.refreshDigest.bytes)
+        bindings.append(pair.refreshExpiresAt)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+/// Writes an application (client_credentials) token if the client is still at its version.
+struct InsertApplicationToken: PostgresPreparedStatement {
+    static let sql = """
+        INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
+        SELECT $1::bytea, $2::uuid, $3::uuid, $4::text[], $5::timestamptz, $6::boolean
+        FROM applications WHERE id = $3 AND version = $7
+        RETURNING id
+        """
+    typealias Row = Int64
+    let token: AccessToken
+    let client: ClientVersion
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 7)
+        try bindings.append(token.digest.bytes)
+        bindings.append(token.grantID)
+        bindings.append(token.applicationID)
+        bindings.append(token.scope)
+        bindings.append(token.expiresAt)
+        bindings.append(token.revoked)
+        bindings.append(client.version)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+}
+
+/// An access token with its grant, for every call to the vehicle API.
+struct BearerLookup: PostgresPreparedStatement {
+    static let sql = """
+        SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, \(PostgresStore.grantColumns)
+        FROM access_tokens t
+        JOIN applications a ON a.id = t.application_id
+        LEFT JOIN grants g ON g.id = t.grant_id
+        WHERE t.digest = $1
+        """
+    typealias Row = BearerAccess?
+    let digest: SecretDigest
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        try bindings.append(digest.bytes)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> BearerAccess? {
+        let cells = row.makeRandomAccess()
+        let token = AccessToken(
+            digest: digest, grantID: try cells[0].decode(UUID?.self), applicationID: try cells[1].decode(UUID.self),
+            scope: try cells[2].decode([String].self), expiresAt: try cells[3].decode(Date.self),
+            revoked: try cells[4].decode(Bool.self))
+        guard token.grantID != nil else { return BearerAccess(token: token, grant: nil) }
+        // A user token whose grant is gone opens nothing.
+        guard try cells[5].decode(UUID?.self) != nil else { return nil }
+        return BearerAccess(token: token, grant: try PostgresStore.grant(from: row, offset: 5))
+    }
+}

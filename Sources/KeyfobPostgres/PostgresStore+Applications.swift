@@ -1,0 +1,88 @@
+import Foundation
+import KeyfobCore
+import PostgresNIO
+
+extension PostgresStore: ApplicationStore {
+    static let applicationColumns = """
+        id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris, permissions,
+        created_at, version
+        """
+
+    public func insertApplication(_ application: Application) async throws {
+        try await withConnection { connection in
+            _ = try await connection.query(
+                """
+                INSERT INTO applications (id, name, secret_digest, previous_secret_digest, previous_secret_expires_at,
+                    is_public, redirect_uris, permissions, created_at)
+                VALUES (\(application.id), \(application.name), \(application.secretDigest?.bytes),
+                    \(application.previousSecretDigest?.bytes), \(application.previousSecretExpiresAt), \(application.isPublic),
+                    \(application.redirectURIs), \(application.permissions), \(application.createdAt))
+                """,
+                logger: self.logger)
+        }
+    }
+
+    public func application(id: UUID) async throws -> Application? {
+        try await withConnection { connection in
+            let rows = try await connection.execute(ApplicationByID(id: id), logger: self.logger)
+            for try await application in rows { return application }
+            return nil
+        }
+    }
+
+    public func applications() async throws -> [Application] {
+        try await withConnection { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: Self.applicationColumns) FROM applications ORDER BY created_at, id", logger: self.logger)
+            return try await rows.collect().map(Self.application(from:))
+        }
+    }
+
+    public func replaceSecret(of id: UUID, with digest: SecretDigest, previousExpiresAt: Date?) async throws -> Bool {
+        // One statement: the version bump is what tells every instance's cache that the secret changed.
+        try await withConnection { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE applications SET previous_secret_digest = secret_digest, previous_secret_expires_at = \(previousExpiresAt),
+                    secret_digest = \(digest.bytes), version = version + 1
+                WHERE id = \(id) AND NOT is_public RETURNING id
+                """,
+                logger: self.logger)
+            return try await rows.collect().count == 1
+        }
+    }
+
+    public func deleteApplication(id: UUID) async throws -> Bool {
+        // Codes and tokens stay until they expire: every spend checks the application's version and
+        // every bearer lookup joins the application, so they stop working once its row is gone.
+        try await transaction { connection in
+            try await connection.query("DELETE FROM grants WHERE application_id = \(id)", logger: self.logger)
+            let rows = try await connection.query("DELETE FROM applications WHERE id = \(id) RETURNING id", logger: self.logger)
+            return .commit(try await rows.collect().count == 1)
+        }
+    }
+
+    static func application(from row: PostgresRow) throws -> Application {
+        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version) =
+            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64).self)
+        return Application(
+            id: id, name: name, secretDigest: secret.map(SecretDigest.init(bytes:)),
+            previousSecretDigest: previousSecret.map(SecretDigest.init(bytes:)), previousSecretExpiresAt: previousExpiresAt,
+            isPublic: isPublic, redirectURIs: redirectURIs, permissions: permissions, createdAt: createdAt, version: version)
+    }
+}
+
+/// The client lookup every token request makes when the application cache misses.
+struct ApplicationByID: PostgresPreparedStatement {
+    static let sql = "SELECT \(PostgresStore.applicationColumns) FROM applications WHERE id = $1"
+    typealias Row = Application
+    let id: UUID
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Application { try PostgresStore.application(from: row) }
+}

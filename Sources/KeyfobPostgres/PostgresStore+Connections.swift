@@ -1,0 +1,153 @@
+import Foundation
+import KeyfobCore
+import Logging
+import PostgresNIO
+
+/// How a transaction ends when its body returns normally.
+enum TransactionEnd<Value: Sendable>: Sendable {
+    /// Keep what the body wrote.
+    case commit(Value)
+    /// Undo what the body wrote (a refused check), and answer `Value` all the same.
+    case rollback(Value)
+}
+
+extension PostgresStore {
+    /// Runs `work` on a pooled connection within `options.operationTimeout`, turning connection
+    /// failures into `StoreUnavailableError`.
+    func withConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withDeadline { leased in
+            try await self.client.withConnection { connection in
+                leased.hold(connection)
+                defer { leased.hold(nil) }
+                return try await work(connection)
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction, trying again when the database reports a serialization
+    /// failure or deadlock (which SERIALIZABLE, and CockroachDB always, may report for any
+    /// transaction that raced another). Each attempt starts from scratch.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> TransactionEnd<T>) async throws -> T {
+        try await withDeadline { leased in
+            var attempt = 1
+            while true {
+                do {
+                    return try await self.client.withConnection { connection in
+                        leased.hold(connection)
+                        defer { leased.hold(nil) }
+                        return try await self.runTransaction(on: connection, body)
+                    }
+                } catch let error as PSQLError where error.isSerializationFailure && attempt < self.options.serializationAttempts {
+                    // Jittered backoff, so the racers do not meet again at once.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 << min(attempt, 5)))))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    private func runTransaction<T: Sendable>(
+        on connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> TransactionEnd<T>
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            switch try await body(connection) {
+            case .commit(let value):
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            case .rollback(let value):
+                try await connection.query("ROLLBACK", logger: logger)
+                return value
+            }
+        } catch {
+            // If the connection broke, the server rolls back by itself and the pool drops it.
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// Runs `work`, giving up after `options.operationTimeout`. On time-out the connection `work` is
+    /// using is closed — postgres-nio cannot cancel a query in flight — which fails `work` at once,
+    /// so the call returns in bounded time even when the server has stopped answering.
+    private func withDeadline<T: Sendable>(_ work: @escaping @Sendable (LeasedConnection) async throws -> T) async throws -> T {
+        let leased = LeasedConnection()
+        let timeout = options.operationTimeout
+        do {
+            return try await withThrowingTaskGroup(of: DeadlineRace<T>.self) { group in
+                group.addTask { .finished(try await work(leased)) }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return .timedOut
+                }
+                let first = try await group.next()!
+                switch first {
+                case .finished(let value):
+                    group.cancelAll()
+                    return value
+                case .timedOut:
+                    leased.close()
+                    group.cancelAll()
+                    throw StoreUnavailableError("PostgreSQL did not answer within \(timeout)")
+                }
+            }
+        } catch let error as PSQLError {
+            throw unavailable(error) ?? error
+        }
+    }
+
+    /// The `StoreUnavailableError` for a failure of the database rather than of the request, nil
+    /// for anything else (a bug: it surfaces as a 500 and in the log).
+    private func unavailable(_ error: PSQLError) -> StoreUnavailableError? {
+        guard error.code == .server else {
+            // Connection refused, reset or closed, TLS failures, a closed pool: the database is
+            // unreachable from here, not the request at fault.
+            logger.debug("PostgreSQL unreachable", metadata: ["postgres.error": "\(error.code)"])
+            return StoreUnavailableError("PostgreSQL: \(error.code)")
+        }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        let transient = ["08", "53", "57", "40", "55P03", "25006", "58"]
+        guard transient.contains(where: state.hasPrefix) else { return nil }
+        logger.debug("PostgreSQL refused", metadata: ["postgres.sqlstate": "\(state)"])
+        return StoreUnavailableError("PostgreSQL: SQLSTATE \(state)")
+    }
+}
+
+extension PSQLError {
+    /// SQLSTATE 40001 (serialization failure) or 40P01 (deadlock): the transaction may succeed if
+    /// tried again.
+    var isSerializationFailure: Bool {
+        guard code == .server, let state = serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// SQLSTATE 23505: a unique constraint refused the row.
+    var isUniqueViolation: Bool {
+        code == .server && serverInfo?[.sqlState] == "23505"
+    }
+}
+
+private enum DeadlineRace<T: Sendable>: Sendable {
+    case finished(T)
+    case timedOut
+}
+
+/// The connection a deadline-bound call is using right now, so the deadline can close it.
+final class LeasedConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+
+    func hold(_ connection: PostgresConnection?) {
+        lock.withLock { self.connection = connection }
+    }
+
+    func close() {
+        lock.withLock { connection }?.close().whenComplete { _ in }
+    }
+}
+
+extension PostgresConnection {
+    /// Executes a prepared statement that returns no rows.
+    func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws where Statement.Row == Void {
+        for try await _ in try await execute(statement, logger: logger) {}
+    }
+}

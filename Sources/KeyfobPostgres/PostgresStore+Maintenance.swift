@@ -1,0 +1,48 @@
+import Foundation
+import KeyfobCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func deleteExpired(before cutoff: Date) async throws -> Int {
+        // Small batches, each its own statement: no long transaction holds locks or bloats the
+        // tables while the token endpoint writes.
+        var removed = 0
+        for table in ["connect_sessions", "authorization_codes", "access_tokens", "refresh_tokens"] {
+            let key = table == "connect_sessions" ? "digest" : "id"
+            while true {
+                let count = try await deleteBatch(
+                    """
+                    DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE expires_at < $1 LIMIT 5000) RETURNING 1
+                    """, cutoff: cutoff)
+                removed += count
+                if count < 5000 { break }
+            }
+        }
+        // Grants that no code or token refers to any more. None can gain one later: codes are only
+        // written together with a new grant, and tokens only come from a code or a refresh token of
+        // the grant, which would still refer to it.
+        while true {
+            let count = try await deleteBatch(
+                """
+                DELETE FROM grants WHERE id IN (
+                    SELECT g.id FROM grants g WHERE g.created_at < $1
+                        AND NOT EXISTS (SELECT 1 FROM authorization_codes c WHERE c.grant_id = g.id)
+                        AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)
+                        AND NOT EXISTS (SELECT 1 FROM access_tokens t WHERE t.grant_id = g.id)
+                    LIMIT 5000)
+                RETURNING 1
+                """, cutoff: cutoff - 3600)
+            removed += count
+            if count < 5000 { break }
+        }
+        return removed
+    }
+
+    private func deleteBatch(_ sql: String, cutoff: Date) async throws -> Int {
+        try await withConnection { connection in
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(cutoff)
+            return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger).collect().count
+        }
+    }
+}

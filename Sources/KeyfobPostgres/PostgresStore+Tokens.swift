@@ -1,0 +1,139 @@
+import Foundation
+import KeyfobCore
+import PostgresNIO
+
+extension PostgresStore: TokenStore {
+    /// A redemption's result inside the transaction; a refused check rolls the claim back.
+    private enum Redemption: Sendable {
+        case outcome(CodeRedemption)
+        case refused(OAuthError)
+        case staleClient
+    }
+
+    public func redeem(
+        code digest: SecretDigest, by client: ClientVersion, at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+    ) async throws -> CodeRedemption {
+        let result: Redemption = try await transaction { connection in
+            let claim = ClaimCode(digest: digest, client: client, now: now)
+            for try await (family, code) in try await connection.execute(claim, logger: self.logger) {
+                do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
+                try await connection.run(
+                    InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id), logger: self.logger)
+                return .commit(.outcome(.redeemed(grantID: code.grantID)))
+            }
+            return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
+        }
+        switch result {
+        case .outcome(let outcome): return outcome
+        case .refused(let error): throw error
+        case .staleClient: throw StaleClientError(client: client)
+        }
+    }
+
+    /// The claim changed nothing: the client is stale, or the code is unknown, someone else's,
+    /// consumed (a replay, which revokes what it issued) or expired.
+    private func whyNotClaimed(
+        code digest: SecretDigest, by client: ClientVersion, at now: Date, on connection: PostgresConnection
+    ) async throws -> TransactionEnd<Redemption> {
+        guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(.staleClient) }
+        let rows = try await connection.query(
+            "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",
+            logger: logger)
+        for try await (family, applicationID, consumedAt, expiresAt) in rows.decode((Int64, UUID, Date?, Date).self) {
+            // A code of another client is refused without touching it: it stays usable by its owner.
+            guard applicationID == client.id else { break }
+            if consumedAt != nil {
+                try await revokeFamily(family, on: connection)
+                return .commit(.outcome(.replayed))
+            }
+            if expiresAt <= now { return .rollback(.outcome(.expired)) }
+            // Live and unconsumed, yet not claimed: only a concurrent claim's rollback can do this
+            // (READ COMMITTED re-reads the row after it). Ask the caller to try again.
+            throw StoreUnavailableError("the code changed while it was being redeemed")
+        }
+        return .rollback(.outcome(.unknown))
+    }
+
+    public func rotate(
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+    ) async throws -> RefreshRotation {
+        let rotation: RefreshRotation? = try await transaction { connection in
+            let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
+            for try await (family, grantID) in try await connection.execute(claim, logger: self.logger) {
+                try await connection.run(
+                    InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id), logger: self.logger)
+                return .commit(.rotated(grantID: grantID))
+            }
+            return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, on: connection)
+        }
+        guard let rotation else { throw StaleClientError(client: client) }
+        return rotation
+    }
+
+    /// The claim changed nothing: the client is stale (nil), or the token is unknown, someone
+    /// else's, revoked, used before (a repeat inside the grace window, else a reuse that revokes
+    /// the family) or expired.
+    private func whyNotRotated(
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, on connection: PostgresConnection
+    ) async throws -> TransactionEnd<RefreshRotation?> {
+        guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(nil) }
+        let rows = try await connection.query(
+            """
+            SELECT application_id, family_id, grant_id, revoked, used_at, expires_at FROM refresh_tokens
+            WHERE digest = \(digest.bytes)
+            """,
+            logger: logger)
+        for try await (applicationID, family, grantID, revoked, usedAt, expiresAt) in rows.decode(
+            (UUID, Int64, UUID, Bool, Date?, Date).self)
+        {
+            guard applicationID == client.id else { break }
+            if revoked { return .rollback(.revoked) }
+            if let usedAt {
+                // RFC 9700 §4.14: a used refresh token presented again after the grace window means
+                // two parties hold it; revoke the family so neither keeps access.
+                guard now.timeIntervalSince(usedAt) <= grace else {
+                    try await revokeFamily(family, on: connection)
+                    return .commit(.reused)
+                }
+                return .rollback(.repeated(grantID: grantID, firstUsedAt: usedAt))
+            }
+            if expiresAt <= now { return .rollback(.expired) }
+            throw StoreUnavailableError("the refresh token changed while it was being rotated")
+        }
+        return .rollback(.unknown)
+    }
+
+    public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {
+        let written = try await withConnection { connection in
+            try await connection.execute(InsertApplicationToken(token: token, client: client), logger: self.logger)
+                .reduce(0) { count, _ in count + 1 }
+        }
+        guard written == 1 else { throw StaleClientError(client: client) }
+    }
+
+    public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
+        try await withConnection { connection in
+            for try await access in try await connection.execute(BearerLookup(digest: digest), logger: self.logger) {
+                return access
+            }
+            return nil
+        }
+    }
+
+    /// Whether the client's record is still the version the request authenticated against.
+    static func isCurrent(_ client: ClientVersion, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("SELECT version FROM applications WHERE id = \(client.id)", logger: logger)
+        for try await version in rows.decode(Int64.self) { return version == client.version }
+        return false
+    }
+
+    /// Revokes every token a code's family holds. `NOT revoked` keeps a second revocation from
+    /// writing (and, under SERIALIZABLE, from conflicting with the first).
+    func revokeFamily(_ family: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE access_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked", logger: logger)
+        try await connection.query(
+            "UPDATE refresh_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked", logger: logger)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import KeyfobCore
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The shared store for several Keyfob instances: one PostgreSQL database (or a PostgreSQL-compatible
+/// engine), reached through a connection pool. Every atomic rule is one transaction whose deciding
+/// statement is a conditional `UPDATE … RETURNING`, so concurrent instances need no locks of their own.
+public final class PostgresStore: Sendable {
+    /// Where the store connects, password masked.
+    public let url: PostgresURL
+    let client: PostgresClient
+    let options: PostgresOptions
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Connects, starts the pool and runs pending migrations.
+    public init(url: PostgresURL, options: PostgresOptions = PostgresOptions(), logger: Logger = Logger(label: "keyfob.postgres"))
+        async throws
+    {
+        self.url = url
+        self.options = options
+        self.logger = logger
+        let client = PostgresClient(configuration: Self.configuration(url, options), backgroundLogger: logger)
+        self.client = client
+        // The pool works only while `run()` runs. The store owns that task rather than asking every
+        // caller (the server, each CLI command) to put the client in a service group.
+        self.runner = Task { await client.run() }
+        do {
+            try await PostgresMigrations.migrate(self)
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool. Calls made afterwards fail as unavailable.
+    public func shutdown() { runner.cancel() }
+
+    private static func configuration(_ url: PostgresURL, _ options: PostgresOptions) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+        configuration.options.maximumConnections = options.poolSize
+        configuration.options.connectTimeout = options.operationTimeout
+        let timeout = options.operationTimeout.components
+        let milliseconds = timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000
+        var parameters = [
+            ("application_name", "keyfob"),
+            // The server gives up on a statement when Keyfob would, so nothing runs on unseen.
+            ("statement_timeout", "\(milliseconds)"),
+            // A transaction left open by a stalled instance must not hold row locks for long.
+            ("idle_in_transaction_session_timeout", "\(milliseconds * 2)"),
+        ]
+        if let isolation = options.isolation {
+            parameters.append(("default_transaction_isolation", isolation.rawValue))
+        }
+        configuration.options.additionalStartupParameters = parameters
+        return configuration
+    }
+}
+
+extension PostgresStore: KeyStore {
+    public func rotationKey() async throws -> Data {
+        try await withConnection { connection in
+            let rows = try await connection.query("SELECT value FROM keys WHERE name = 'rotation'", logger: self.logger)
+            for try await value in rows.decode(Data.self) { return value }
+            throw StoreUnavailableError("the rotation key is missing from the keys table")
+        }
+    }
+}

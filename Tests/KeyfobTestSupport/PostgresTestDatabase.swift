@@ -1,0 +1,80 @@
+import Foundation
+import KeyfobPostgres
+import Logging
+import PostgresNIO
+
+/// A fresh, empty PostgreSQL database for one test, on the cluster `KEYFOB_TEST_POSTGRES_URL`
+/// names (CI starts one) or else on a private cluster this test process starts once and stops at
+/// exit. Like `TemporaryDatabase`, a real server, never a mock.
+public struct PostgresTestDatabase: Sendable {
+    public let name: String
+    public let url: String
+
+    /// Creates the database.
+    public init() async throws {
+        let admin = try await Self.adminURL()
+        name = "keyfob_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        url = Self.replacingDatabase(in: admin, with: name)
+        try await Self.administer(admin, "CREATE DATABASE \(name)")
+    }
+
+    /// Opens a store on it (running migrations).
+    public func open(
+        isolation: PostgresOptions.Isolation? = nil, poolSize: Int = 8, operationTimeout: Duration = .seconds(10)
+    ) async throws -> PostgresStore {
+        try await PostgresStore(
+            url: PostgresURL(url), options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
+            logger: Logger(label: "keyfob.test.postgres"))
+    }
+
+    /// Drops the database, ending any session still connected to it.
+    public func remove() async {
+        try? await Self.administer(try Self.adminURL(), "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one statement on the cluster's `postgres` database over a one-off connection.
+    public static func administer(_ adminURL: String, _ sql: String) async throws {
+        let url = try PostgresURL(adminURL)
+        let configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "keyfob.test.admin"))
+        defer { Task { try? await connection.close() } }
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "keyfob.test.admin"))
+    }
+
+    static func replacingDatabase(in url: String, with database: String) -> String {
+        var components = URLComponents(string: url)!
+        components.path = "/" + database
+        return components.string!
+    }
+
+    /// The cluster's admin URL: from the environment, else from the private cluster.
+    static func adminURL() async throws -> String {
+        if let url = ProcessInfo.processInfo.environment["KEYFOB_TEST_POSTGRES_URL"], !url.isEmpty { return url }
+        return try await SharedCluster.instance.url()
+    }
+}
+
+/// The private cluster, started on first use and stopped when the test process exits.
+actor SharedCluster {
+    static let instance = SharedCluster()
+    private var cluster: PostgresCluster?
+
+    func url() throws -> String {
+        if let cluster { return cluster.url() }
+        let started = try PostgresCluster()
+        cluster = started
+        SharedClusterCleanup.register(started)
+        return started.url()
+    }
+}
+
+/// Stops the private cluster at exit, so no server outlives the tests.
+enum SharedClusterCleanup {
+    nonisolated(unsafe) static var cluster: PostgresCluster?
+
+    static func register(_ cluster: PostgresCluster) {
+        self.cluster = cluster
+        atexit { SharedClusterCleanup.cluster?.destroy() }
+    }
+}
