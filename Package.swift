@@ -82,6 +82,7 @@ let package = Package(
                 "KeyfobClient",
                 "KeyfobCore",
                 "KeyfobSQLite",
+                "KeyfobPostgres",
                 "KeyfobServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -24,8 +24,14 @@ public struct PostgresTestDatabase: Sendable {
     ) async throws -> PostgresStore {
         try await PostgresStore(
             url: PostgresURL(url), options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
-            logger: Logger(label: "keyfob.test.postgres"))
+            logger: Self.quiet)
     }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "keyfob.test.postgres")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// Drops the database, ending any session still connected to it.
     public func remove() async {

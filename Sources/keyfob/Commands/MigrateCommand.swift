@@ -10,6 +10,6 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         Output.bootstrapLogging(level: .info)
         _ = try await database.openStore(logger: Logger(label: "keyfob.migrate"))
-        Output.line("Database is up to date: \(database.database)")
+        Output.line("Database is up to date: \(database.displayName)")
     }
 }

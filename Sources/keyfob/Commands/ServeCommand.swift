@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in configuration.developmentWarnings { logger.warning("Development setting: \(warning)") }
 
         let application = try await buildApplication(configuration: configuration, store: store, logger: logger) { port in
-            logger.info("Keyfob listening on \(host):\(port) (database \(database.database))")
+            logger.info("Keyfob listening on \(host):\(port) (database \(database.displayName))")
         }
         try await application.runService()
     }

@@ -98,7 +98,7 @@ struct TryCommand: AsyncParsableCommand {
         let store = try await database.openStore(logger: Logger(label: "keyfob.try"))
         if let app, let secret {
             guard let id = UUID(uuidString: app), let found = try await store.application(id: id), let redirect = found.redirectURIs.first else {
-                throw ValidationError("No application with id \(app) in \(database.database).")
+                throw ValidationError("No application with id \(app) in \(database.displayName).")
             }
             return (app, secret, redirect)
         }

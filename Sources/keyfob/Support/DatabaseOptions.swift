@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
 import KeyfobCore
+import KeyfobPostgres
 import KeyfobSQLite
 import Logging
 
-/// `--database`, shared by every command that opens the store.
+/// `--database` and its tuning options, shared by every command that opens the store.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The database: sqlite:PATH (default sqlite:keyfob.sqlite). Env: KEYFOB_DATABASE.", valueName: "url"))
+            "The database: sqlite:PATH (default sqlite:keyfob.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=disable|prefer|require]. Env: KEYFOB_DATABASE.",
+            valueName: "url"))
     var database: String = ProcessInfo.processInfo.environment["KEYFOB_DATABASE"] ?? "sqlite:keyfob.sqlite"
 
     @Option(
@@ -17,11 +19,36 @@ struct DatabaseOptions: ParsableArguments {
         help: "full (default: a commit survives a power cut) or normal (faster; the last commits may be lost on power loss).")
     var sqliteSynchronous: SQLiteStore.Durability = .full
 
+    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens (default 20).")
+    var poolSize: Int = 20
+
+    @Option(
+        name: .customLong("db-timeout"),
+        help: "PostgreSQL: the longest one store call may take, waiting for a connection included, before the request gets 503 (default 5s).")
+    var timeout: TimeSpan = TimeSpan(argument: "5s")!
+
+    func validate() throws {
+        guard (1...1000).contains(poolSize) else { throw ValidationError("--db-pool-size must be between 1 and 1000") }
+        guard timeout.seconds >= 0.1, timeout.seconds <= 600 else { throw ValidationError("--db-timeout must be between 100ms (0.1s) and 10m") }
+    }
+
+    /// The database for messages and logs, its password masked.
+    var displayName: String {
+        (try? PostgresURL(database)).map(\.description) ?? database
+    }
+
     /// Opens the store named by `--database`, running migrations.
     func openStore(logger: Logger) async throws -> any Store {
         let url = database
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ValidationError("PostgreSQL is not supported by this build yet; use sqlite:PATH.")
+            let parsed: PostgresURL
+            do { parsed = try PostgresURL(url) } catch { throw ValidationError(error.description) }
+            let options = PostgresOptions(poolSize: poolSize, operationTimeout: .milliseconds(Int(timeout.seconds * 1000)))
+            do {
+                return try await PostgresStore(url: parsed, options: options, logger: logger)
+            } catch is StoreUnavailableError {
+                throw ValidationError("cannot reach PostgreSQL at \(parsed) within \(timeout.seconds)s")
+            }
         }
         let path: String
         if url.hasPrefix("sqlite://") {
@@ -29,7 +56,7 @@ struct DatabaseOptions: ParsableArguments {
         } else if url.hasPrefix("sqlite:") {
             path = String(url.dropFirst("sqlite:".count))
         } else {
-            throw ValidationError("--database must look like sqlite:PATH, got \(url)")
+            throw ValidationError("--database must look like sqlite:PATH or postgres://USER@HOST/DB, got \(url)")
         }
         guard !path.isEmpty else { throw ValidationError("--database sqlite: needs a file path") }
         return try await SQLiteStore(path: path, durability: sqliteSynchronous, logger: logger)

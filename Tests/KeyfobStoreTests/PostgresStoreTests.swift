@@ -1,0 +1,168 @@
+import Foundation
+import KeyfobCore
+@testable import KeyfobPostgres
+import KeyfobTestSupport
+import Logging
+import PostgresNIO
+import Testing
+
+/// What the PostgreSQL store adds to the shared contract: its URL, its migrations under concurrent
+/// start-up, what it keeps, the indexes its hot queries use, and how it behaves when the server goes
+/// away and comes back.
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    func withDatabase(_ body: (PostgresTestDatabase) async throws -> Void) async throws {
+        let database = try await PostgresTestDatabase()
+        do { try await body(database) } catch {
+            await database.remove()
+            throw error
+        }
+        await database.remove()
+    }
+
+    /// The pool logs each failed reconnection at info level; the outage test expects them.
+    static let quiet: Logger = {
+        var logger = Logger(label: "keyfob.test.outage")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    @Test func urlsAreParsedWithTheirParts() throws {
+        let url = try PostgresURL("postgres://keyfob:s%40cret@db.internal:6432/auth?sslmode=require")
+        #expect(url.host == "db.internal")
+        #expect(url.port == 6432)
+        #expect(url.username == "keyfob")
+        #expect(url.password == "s@cret")
+        #expect(url.database == "auth")
+        #expect(url.tls == .require)
+        #expect(try PostgresURL("postgresql://u@h/d").port == 5432)
+        #expect(try PostgresURL("postgresql://u@h/d").tls == .prefer)
+        // The password never shows in messages or logs.
+        #expect(!url.description.contains("cret"))
+    }
+
+    @Test(arguments: [
+        "mysql://u:p@h/d", "postgres://h/d", "postgres://u@/d", "postgres://u@h", "postgres://u@h/",
+        "postgres://u@h/d?sslmode=maybe", "postgres://u@h/d?pool=3",
+    ])
+    func badURLsAreRefusedWithAReason(_ text: String) {
+        #expect(throws: PostgresURLError.self) { try PostgresURL(text) }
+    }
+
+    @Test func concurrentStartOnAFreshDatabaseMigratesOnceAndSharesOneKey() async throws {
+        try await withDatabase { database in
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for _ in 0..<4 { group.addTask { try await database.open(poolSize: 2) } }
+                return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
+            }
+            defer { stores.forEach { $0.shutdown() } }
+            var keys = Set<Data>()
+            for store in stores { keys.insert(try await store.rotationKey()) }
+            #expect(keys.count == 1)
+            #expect(keys.first?.count == 32)
+            let reopened = try await database.open(poolSize: 1)
+            defer { reopened.shutdown() }
+            #expect(try await reopened.rotationKey() == keys.first)
+            let applied = try await reopened.withConnection { connection in
+                try await connection.query("SELECT count(*) FROM keyfob_migrations", logger: reopened.logger).collect()[0].decode(Int.self)
+            }
+            #expect(applied == PostgresMigrations.migrations.count)
+        }
+    }
+
+    @Test func storedCodesAndTokensAreDigestsNeverText() async throws {
+        try await withDatabase { database in
+            let store = try await database.open()
+            defer { store.shutdown() }
+            let redeemed = try await redeemFreshCode(store, Fixtures(store: store, clock: SystemWallClock()))
+            let code = try await Fixtures(store: store, clock: SystemWallClock()).code(for: redeemed.app)
+            // Every row of every table, as PostgreSQL prints it (bytea as hex).
+            let dump = try await store.withConnection { connection in
+                var text = ""
+                for table in ["keys", "applications", "grants", "authorization_codes", "access_tokens", "refresh_tokens"] {
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT t::text FROM \(table) t"), logger: store.logger)
+                    for try await row in rows.decode(String.self) { text += row + "\n" }
+                }
+                return text
+            }
+            for secret in [code, redeemed.access, redeemed.refresh, redeemed.app.secret] {
+                let hex = Data(secret.utf8).map { String(format: "%02x", $0) }.joined()
+                #expect(!dump.contains(secret) && !dump.contains(hex), "found \(secret.prefix(8))… in the database")
+            }
+        }
+    }
+
+    /// The lookups each token request and API call makes, with the planner kept off sequential
+    /// scans: a plan that still scans a table means no index serves that lookup.
+    @Test func everyHotQueryIsServedByAnIndex() async throws {
+        try await withDatabase { database in
+            let store = try await database.open()
+            defer { store.shutdown() }
+            let digest = "'\\x00'::bytea"
+            let id = "'00000000-0000-0000-0000-000000000000'::uuid"
+            let queries: [(String, String, String)] = [
+                ("claim code", ClaimCode.sql, "\(digest), \(id), now(), 1"),
+                ("claim refresh token", ClaimRefreshToken.sql, "\(digest), \(id), now(), 1"),
+                ("bearer lookup", BearerLookup.sql, digest),
+                ("application by id", ApplicationByID.sql, id),
+                ("application token insert", InsertApplicationToken.sql, "\(digest), NULL, \(id), '{}', now(), false, 1"),
+                ("code by digest", "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = $1", digest),
+                ("refresh by digest", "SELECT family_id FROM refresh_tokens WHERE digest = $1", digest),
+                ("revoke access family", "UPDATE access_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
+                ("revoke refresh family", "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
+                ("latest grant", "SELECT id FROM grants WHERE application_id = $1 AND owner_id = $2 ORDER BY created_at DESC LIMIT 1", "\(id), \(id)"),
+                ("owner by email", "SELECT id FROM owners WHERE mode = $1 AND email_key = $2", "'test', 'a@example.com'"),
+                ("vehicles of owner", "SELECT id FROM vehicles WHERE owner_id = $1 ORDER BY position", id),
+                ("connect session", "SELECT request FROM connect_sessions WHERE digest = $1", digest),
+                ("expired refresh tokens", "SELECT id FROM refresh_tokens WHERE expires_at < $1 LIMIT 5000", "now()"),
+            ]
+            for (index, (name, sql, arguments)) in queries.enumerated() {
+                let plan = try await store.withConnection { connection in
+                    try await connection.query("SET enable_seqscan = off", logger: store.logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: "PREPARE hot\(index) AS \(sql)"), logger: store.logger)
+                    let rows = try await connection.query(
+                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE hot\(index)(\(arguments))"), logger: store.logger)
+                    var plan = ""
+                    for try await line in rows.decode(String.self) { plan += line + "\n" }
+                    try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE hot\(index)"), logger: store.logger)
+                    try await connection.query("RESET enable_seqscan", logger: store.logger)
+                    return plan
+                }
+                #expect(!plan.contains("Seq Scan"), "\(name) scans a table:\n\(plan)")
+            }
+        }
+    }
+
+    /// The server stops under a running store, then comes back: calls in between fail as
+    /// unavailable within the operation timeout (no hang), and the same store recovers by itself.
+    @Test func storeReportsAnOutageQuicklyAndRecoversWithoutRestart() async throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        try await PostgresTestDatabase.administer(cluster.url(), "CREATE DATABASE outage")
+        let store = try await PostgresStore(
+            url: PostgresURL(cluster.url(database: "outage")), options: PostgresOptions(poolSize: 4, operationTimeout: .seconds(2)),
+            logger: Self.quiet)
+        defer { store.shutdown() }
+        let fixtures = Fixtures(store: store, clock: SystemWallClock())
+        let before = try await redeemFreshCode(store, fixtures)
+
+        try cluster.stop()
+        let clock = ContinuousClock()
+        for _ in 0..<3 {
+            let started = clock.now
+            await #expect(throws: StoreUnavailableError.self) { _ = try await store.bearerAccess(digest: .of(before.access)) }
+            #expect(clock.now - started < .seconds(5))
+        }
+
+        try cluster.start()
+        // The pool reconnects on demand; give it a moment.
+        var recovered: BearerAccess?
+        for _ in 0..<50 where recovered == nil {
+            recovered = try? await store.bearerAccess(digest: .of(before.access))
+            if recovered == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(recovered?.token.applicationID == before.app.application.id, "what was written before the outage is there after it")
+        let after = try await redeemFreshCode(store, fixtures)
+        guard case .redeemed = after.outcome else { Issue.record("expected a redemption after recovery, got \(after.outcome)"); return }
+    }
+}
