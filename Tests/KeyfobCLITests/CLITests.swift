@@ -201,9 +201,24 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func postgresURLsAreRefusedClearlyUntilSupported() throws {
-        let result = try KeyfobProcess.run(["apps", "list", "--database", "postgres://u:p@127.0.0.1/db"])
+    @Test func anUnreachablePostgreSQLIsReportedWithoutItsPassword() throws {
+        let port = try FreePort.find()
+        let result = try KeyfobProcess.run(
+            ["apps", "list", "--database", "postgres://keyfob:hunter2@127.0.0.1:\(port)/keyfob?sslmode=disable", "--db-timeout", "1s"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("PostgreSQL"))
+        #expect(result.stderr.contains("cannot reach PostgreSQL"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2") && !result.stdout.contains("hunter2"))
+    }
+
+    @Test(arguments: [
+        ["apps", "list", "--database", "postgres://127.0.0.1/keyfob"],
+        ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob?sslmode=sometimes"],
+        ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-pool-size", "0"],
+        ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-timeout", "never"],
+    ])
+    func badPostgreSQLSettingsAreRefusedWithAMessage(arguments: [String]) throws {
+        let result = try KeyfobProcess.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Error"), "\(result.stderr)")
     }
 }

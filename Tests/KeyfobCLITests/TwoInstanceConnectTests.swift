@@ -3,19 +3,33 @@ import KeyfobTestSupport
 import Testing
 
 /// Connect sessions live in the store: a flow started on one `keyfob serve` finishes on another
-/// process sharing the database.
+/// process sharing the database — a SQLite file on one machine, or PostgreSQL behind a balancer.
 @Suite("Connect across two instances")
 struct TwoInstanceConnectTests {
     static let redirect = "https://client.example.com/cb"
 
-    @Test func flowStartedOnOneInstanceFinishesOnTheOther() async throws {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
-        let app = try KeyfobProcess.run(["apps", "create", "--name", "Two", "--redirect-uri", Self.redirect, "--database", database.url, "--json"])
+    @Test(arguments: ["sqlite", "postgres"])
+    func flowStartedOnOneInstanceFinishesOnTheOther(_ backend: String) async throws {
+        if backend == "sqlite" {
+            let database = TemporaryDatabase()
+            defer { database.remove() }
+            try await walkAcrossTwoInstances(database.url)
+        } else {
+            let database = try await PostgresTestDatabase()
+            do { try await walkAcrossTwoInstances(database.url) } catch {
+                await database.remove()
+                throw error
+            }
+            await database.remove()
+        }
+    }
+
+    func walkAcrossTwoInstances(_ databaseURL: String) async throws {
+        let app = try KeyfobProcess.run(["apps", "create", "--name", "Two", "--redirect-uri", Self.redirect, "--database", databaseURL, "--json"])
         let id = try #require(app.json["client_id"] as? String)
         let secret = try #require(app.json["client_secret"] as? String)
-        let first = try KeyfobProcess.Server(database: database.url)
-        let second = try KeyfobProcess.Server(database: database.url)
+        let first = try KeyfobProcess.Server(database: databaseURL)
+        let second = try KeyfobProcess.Server(database: databaseURL)
         defer { first.stop(); second.stop() }
         try await first.waitUntilReady()
         try await second.waitUntilReady()
