@@ -103,7 +103,7 @@ struct AuthClientInteropTests {
     @Test func storeUnavailableCarriesRetryAfter() async throws {
         try await TestServer.with(busyTimeout: 0.2) { server in
             let app = try await server.fixtures.app()
-            let lock = try WriteLock(path: server.database.path)
+            let lock = try WriteLock(path: try #require(server.sqliteFile).path)
             defer { try? lock.release() }
             do {
                 _ = try await client(server, app).applicationToken()

@@ -9,7 +9,7 @@ struct StoreUnavailableTests {
         try await TestServer.with(busyTimeout: 0.2) { server in
             let app = try await server.fixtures.app()
             let code = try await server.fixtures.code(for: app)
-            let lock = try WriteLock(path: server.database.path)
+            let lock = try WriteLock(path: try #require(server.sqliteFile).path)
             let refused = try await server.exchange(code, app: app)
             try lock.release()
             expectOAuthError(refused, status: 503, error: "temporarily_unavailable")

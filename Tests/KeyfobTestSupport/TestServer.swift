@@ -5,23 +5,38 @@ import KeyfobSQLite
 import KeyfobServer
 import Logging
 
-/// A Keyfob server running for real on loopback (port picked by the OS) over a temporary SQLite
-/// file, with a manual clock so tests can move time.
+/// A Keyfob server running for real on loopback (port picked by the OS) over a fresh store — a
+/// temporary SQLite file unless a test names another backend — with a manual clock so tests can
+/// move time.
 public struct TestServer: Sendable {
     public let baseURL: String
-    public let store: SQLiteStore
+    public let store: any Store
     public let clock: ManualWallClock
-    public let database: TemporaryDatabase
+    /// The SQLite file, for tests that lock it from outside; nil on other backends.
+    public let sqliteFile: TemporaryDatabase?
 
     public var tokenURL: String { baseURL + "/oauth/token" }
 
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
-        policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5, publicBaseURL: String? = nil, _ body: @Sendable (TestServer) async throws -> T
+        backend: StoreBackend = .sqlite, policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5,
+        publicBaseURL: String? = nil, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
-        let store = try await database.open(busyTimeout: busyTimeout)
+        if backend == .sqlite {
+            let database = TemporaryDatabase()
+            defer { database.remove() }
+            let store = try await database.open(busyTimeout: busyTimeout)
+            return try await serve(store, sqliteFile: database, policy: policy, publicBaseURL: publicBaseURL, body)
+        }
+        return try await backend.withFreshStore { store in
+            try await serve(store, sqliteFile: nil, policy: policy, publicBaseURL: publicBaseURL, body)
+        }
+    }
+
+    private static func serve<T: Sendable>(
+        _ store: any Store, sqliteFile: TemporaryDatabase?, policy: TokenPolicy, publicBaseURL: String?,
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
         let clock = ManualWallClock()
         var configuration = KeyfobConfiguration()
         configuration.port = 0
@@ -41,7 +56,7 @@ public struct TestServer: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             let server = TestServer(
-                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, database: database)
+                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, sqliteFile: sqliteFile)
             do {
                 let result = try await body(server)
                 group.cancelAll()
