@@ -21,14 +21,7 @@ struct ClaimCode: PostgresPreparedStatement {
     let client: ClientVersion
     let now: Date
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
-        try bindings.append(digest.bytes)
-        bindings.append(client.id)
-        bindings.append(now)
-        bindings.append(client.version)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt) =
@@ -55,16 +48,19 @@ struct ClaimRefreshToken: PostgresPreparedStatement {
     let client: ClientVersion
     let now: Date
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
-        try bindings.append(digest.bytes)
-        bindings.append(client.id)
-        bindings.append(now)
-        bindings.append(client.version)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, UUID).self) }
+}
+
+/// The parameters both claims take: digest, client id, now, client version.
+private func claimBindings(_ digest: SecretDigest, _ client: ClientVersion, _ now: Date) throws -> PostgresBindings {
+    var bindings = PostgresBindings(capacity: 4)
+    try bindings.append(digest.bytes)
+    bindings.append(client.id)
+    bindings.append(now)
+    bindings.append(client.version)
+    return bindings
 }
 
 /// Writes a token pair in one statement.
