@@ -57,6 +57,10 @@ enum PostgresMigrations {
 
     static let migrations = [
         Migration(name: "v1-schema", statements: v1Schema),
+        Migration(name: "v2-login-failures", statements: [
+            "CREATE TABLE login_failures (email_key text PRIMARY KEY, failures integer NOT NULL, window_ends_at timestamptz NOT NULL)",
+            "CREATE INDEX login_failures_by_window_end ON login_failures (window_ends_at)",
+        ]),
     ]
 
     /// The same tables as the SQLite schema, in PostgreSQL's own types: uuid, timestamptz, bytea

@@ -13,21 +13,10 @@ enum TransactionEnd<Value: Sendable>: Sendable {
 
 extension PostgresStore {
     /// Runs `work` on a pooled connection within `options.operationTimeout`, turning connection
-    /// failures into `StoreUnavailableError`.
+    /// failures into `StoreUnavailableError`. A serialization failure or deadlock (which
+    /// SERIALIZABLE, and CockroachDB always, may report for any statement that raced another) runs
+    /// `work` again from the start, so `work` must be one statement or one whole transaction.
     func withConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await withDeadline { leased in
-            try await self.client.withConnection { connection in
-                leased.hold(connection)
-                defer { leased.hold(nil) }
-                return try await work(connection)
-            }
-        }
-    }
-
-    /// Runs `body` in one transaction, trying again when the database reports a serialization
-    /// failure or deadlock (which SERIALIZABLE, and CockroachDB always, may report for any
-    /// transaction that raced another). Each attempt starts from scratch.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> TransactionEnd<T>) async throws -> T {
         try await withDeadline { leased in
             var attempt = 1
             while true {
@@ -35,7 +24,7 @@ extension PostgresStore {
                     return try await self.client.withConnection { connection in
                         leased.hold(connection)
                         defer { leased.hold(nil) }
-                        return try await self.runTransaction(on: connection, body)
+                        return try await work(connection)
                     }
                 } catch let error as PSQLError where error.isSerializationFailure && attempt < self.options.serializationAttempts {
                     // Jittered backoff, so the racers do not meet again at once.
@@ -44,6 +33,11 @@ extension PostgresStore {
                 }
             }
         }
+    }
+
+    /// Runs `body` in one transaction, tried again from scratch after a serialization failure.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> TransactionEnd<T>) async throws -> T {
+        try await withConnection { connection in try await self.runTransaction(on: connection, body) }
     }
 
     private func runTransaction<T: Sendable>(

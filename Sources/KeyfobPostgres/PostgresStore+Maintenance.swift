@@ -7,12 +7,15 @@ extension PostgresStore {
         // Small batches, each its own statement: no long transaction holds locks or bloats the
         // tables while the token endpoint writes.
         var removed = 0
-        for table in ["connect_sessions", "authorization_codes", "access_tokens", "refresh_tokens"] {
-            let key = table == "connect_sessions" ? "digest" : "id"
+        let tables = [
+            ("connect_sessions", "digest", "expires_at"), ("login_failures", "email_key", "window_ends_at"),
+            ("authorization_codes", "id", "expires_at"), ("access_tokens", "id", "expires_at"), ("refresh_tokens", "id", "expires_at"),
+        ]
+        for (table, key, expiry) in tables {
             while true {
                 let count = try await deleteBatch(
                     """
-                    DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE expires_at < $1 LIMIT 5000) RETURNING 1
+                    DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(expiry) < $1 LIMIT 5000) RETURNING 1
                     """, cutoff: cutoff)
                 removed += count
                 if count < 5000 { break }

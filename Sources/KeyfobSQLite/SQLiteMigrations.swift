@@ -34,8 +34,21 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-connect") { db in
             try db.execute(sql: v2Connect)
         }
+        migrator.registerMigration("v3-login-failures") { db in
+            try db.execute(sql: v3LoginFailures)
+        }
         return migrator
     }
+
+    /// The login throttle's counts, shared by every process on the file.
+    static let v3LoginFailures = """
+        CREATE TABLE login_failures (
+            email_key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            window_ends_at REAL NOT NULL
+        );
+        CREATE INDEX login_failures_by_window_end ON login_failures (window_ends_at);
+        """
 
     /// Connect sessions, and the grant lookup `approval_prompt=auto` makes.
     static let v2Connect = """

@@ -8,7 +8,9 @@ extension SQLiteStore {
         var removed = 0
         removed += try await write { db in
             try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
-            return db.changesCount
+            let sessions = db.changesCount
+            try db.execute(sql: "DELETE FROM login_failures WHERE window_ends_at < ?", arguments: [Column.time(cutoff)])
+            return sessions + db.changesCount
         }
         for table in ["authorization_codes", "access_tokens", "refresh_tokens"] {
             while true {

@@ -104,4 +104,29 @@ struct PostgresInstancesTests {
             }
         }
     }
+
+    @Test func failedLoginsCountedOnEitherInstanceThrottleBoth() async throws {
+        try await withDeployment { deployment in
+            let added = try KeyfobProcess.run([
+                "owners", "add", "--email", "ann@example.com", "--password", "correct horse", "--database", deployment.database.url,
+            ])
+            #expect(added.status == 0, "\(added.stderr)")
+            func logIn(on server: KeyfobProcess.Server, password: String) async throws -> TestHTTP.Reply {
+                let browser = ConnectBrowser(baseURL: server.baseURL)
+                let query = TestHTTP.formEncode([("response_type", "code"), ("client_id", deployment.app.id), ("redirect_uri", Self.redirect)])
+                let login = try await browser.get("/oauth/authorize?" + query)
+                return try await browser.post(
+                    "/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "ann@example.com"), ("password", password)])
+            }
+            // Five wrong passwords, alternating instances: the allowance is five in all, not per instance.
+            for index in 0..<5 {
+                let wrong = try await logIn(on: deployment.server(index), password: "guess \(index)")
+                #expect(wrong.status == 200 && wrong.text.contains("do not match"))
+            }
+            for server in deployment.servers {
+                let locked = try await logIn(on: server, password: "correct horse")
+                #expect(locked.text.contains("Too many failed attempts"), "\(server.baseURL) let a sixth attempt through")
+            }
+        }
+    }
 }

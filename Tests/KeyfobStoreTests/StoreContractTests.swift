@@ -134,4 +134,30 @@ struct StoreContractTests {
             #expect(try await store.owner(email: "ANN@example.com", mode: .live)?.email == "Ann@Example.com")
         }
     }
+
+    @Test(arguments: StoreBackend.allCases) func loginFailuresCountWithinAWindowAndEveryConcurrentFailureLands(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let now = Date()
+            #expect(try await store.loginFailures(emailKey: "ann@example.com", at: now) == nil)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await store.recordLoginFailure(emailKey: "ann@example.com", at: now, window: 900) }
+                }
+                try await group.waitForAll()
+            }
+            let open = try #require(try await store.loginFailures(emailKey: "ann@example.com", at: now + 10))
+            #expect(open.count == 20)
+            #expect(abs(open.windowEndsAt.timeIntervalSince(now + 900)) < 0.001)
+            // Once the window has closed nothing is counted, and the next failure starts a new one.
+            #expect(try await store.loginFailures(emailKey: "ann@example.com", at: now + 901) == nil)
+            try await store.recordLoginFailure(emailKey: "ann@example.com", at: now + 901, window: 900)
+            #expect(try await store.loginFailures(emailKey: "ann@example.com", at: now + 902)?.count == 1)
+            try await store.clearLoginFailures(emailKey: "ann@example.com")
+            #expect(try await store.loginFailures(emailKey: "ann@example.com", at: now + 903) == nil)
+            // Cleanup removes closed windows.
+            try await store.recordLoginFailure(emailKey: "bob@example.com", at: now, window: 900)
+            #expect(try await store.deleteExpired(before: now + 901) >= 1)
+            #expect(try await store.loginFailures(emailKey: "bob@example.com", at: now) == nil)
+        }
+    }
 }

@@ -22,7 +22,7 @@ public struct ConnectFlow: Sendable {
         self.random = random
         self.policy = policy
         self.passwords = passwords
-        self.throttle = LoginThrottle(clock: clock)
+        self.throttle = LoginThrottle(store: store, clock: clock)
     }
 
     /// What to show or where to go next.
@@ -120,16 +120,16 @@ public struct ConnectFlow: Sendable {
 
         let owner: Owner
         if request.mode == .live {
-            if let wait = throttle.waitTime(for: email) {
+            if let wait = try await throttle.waitTime(for: email) {
                 return (again("Too many failed attempts for this email. Try again in \(wait) seconds."), nil)
             }
             guard let found = try await store.owner(email: email, mode: .live), let hash = found.passwordHash,
                 passwords.verify(password, hash: hash)
             else {
-                throttle.recordFailure(for: email)
+                try await throttle.recordFailure(for: email)
                 return (again("That email and password do not match an account."), nil)
             }
-            throttle.recordSuccess(for: email)
+            try await throttle.recordSuccess(for: email)
             owner = found
         } else {
             if let special = specialTestLogin(email, request: request, session: session) {

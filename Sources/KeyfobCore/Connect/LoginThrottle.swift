@@ -1,59 +1,40 @@
 import Foundation
-import Synchronization
 
 /// Slows password guessing against live owners: after `allowedFailures` wrong passwords for one
 /// email within `window`, that email must wait until the window has passed since the first of them.
 ///
-/// Kept in memory per instance: behind a load balancer an attacker can multiply the allowance by
-/// the number of instances, but bcrypt (cost 12) already bounds each attempt's rate.
-public final class LoginThrottle: Sendable {
-    private struct Failures {
-        var count: Int
-        var since: Date
-    }
-
-    private let failures = Mutex<[String: Failures]>([:])
+/// The count lives in the store, so behind a load balancer every instance sees the same attempts
+/// and the allowance does not grow with the number of instances.
+public struct LoginThrottle: Sendable {
+    private let store: any LoginFailureStore
     private let allowedFailures: Int
     private let window: TimeInterval
     private let clock: any WallClock
 
     /// Makes a throttle.
-    public init(allowedFailures: Int = 5, window: TimeInterval = 900, clock: any WallClock) {
+    public init(store: any LoginFailureStore, allowedFailures: Int = 5, window: TimeInterval = 900, clock: any WallClock) {
+        self.store = store
         self.allowedFailures = allowedFailures
         self.window = window
         self.clock = clock
     }
 
     /// Seconds this email must still wait, or nil when it may try.
-    public func waitTime(for email: String) -> Int? {
+    public func waitTime(for email: String) async throws -> Int? {
         let now = clock.now
-        return failures.withLock { failures in
-            guard let entry = failures[email.lowercased()] else { return nil }
-            let elapsed = now.timeIntervalSince(entry.since)
-            if elapsed >= window {
-                failures[email.lowercased()] = nil
-                return nil
-            }
-            return entry.count >= allowedFailures ? Int((window - elapsed).rounded(.up)) : nil
-        }
+        guard let failures = try await store.loginFailures(emailKey: email.lowercased(), at: now),
+            failures.count >= allowedFailures
+        else { return nil }
+        return Int(failures.windowEndsAt.timeIntervalSince(now).rounded(.up))
     }
 
     /// Records a wrong password.
-    public func recordFailure(for email: String) {
-        let now = clock.now
-        failures.withLock { failures in
-            let key = email.lowercased()
-            if let entry = failures[key], now.timeIntervalSince(entry.since) < window {
-                failures[key]?.count = entry.count + 1
-            } else {
-                if failures.count > 100_000 { failures.removeAll() }  // bounded memory under a spray
-                failures[key] = Failures(count: 1, since: now)
-            }
-        }
+    public func recordFailure(for email: String) async throws {
+        try await store.recordLoginFailure(emailKey: email.lowercased(), at: clock.now, window: window)
     }
 
     /// Forgets the failures of an email after a successful login.
-    public func recordSuccess(for email: String) {
-        _ = failures.withLock { $0.removeValue(forKey: email.lowercased()) }
+    public func recordSuccess(for email: String) async throws {
+        try await store.clearLoginFailures(emailKey: email.lowercased())
     }
 }
