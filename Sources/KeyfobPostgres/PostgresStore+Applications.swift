@@ -25,8 +25,7 @@ extension PostgresStore: ApplicationStore {
     public func application(id: UUID) async throws -> Application? {
         try await withConnection { connection in
             let rows = try await connection.execute(ApplicationByID(id: id), logger: self.logger)
-            for try await application in rows { return application }
-            return nil
+            return try await rows.firstAfterDraining()
         }
     }
 

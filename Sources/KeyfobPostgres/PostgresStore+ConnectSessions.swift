@@ -20,8 +20,7 @@ extension PostgresStore: ConnectSessionStore {
             let rows = try await connection.query(
                 "SELECT request, csrf_token, owner_id, expires_at FROM connect_sessions WHERE digest = \(digest.bytes)",
                 logger: self.logger)
-            for try await row in rows.decode((String, String, UUID?, Date).self) { return Optional(row) }
-            return nil
+            return try await rows.decode((String, String, UUID?, Date).self).firstAfterDraining()
         }
         guard let (request, csrfToken, ownerID, expiresAt) = found else { return nil }
         return ConnectSession(

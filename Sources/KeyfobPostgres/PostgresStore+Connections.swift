@@ -145,3 +145,13 @@ extension PostgresConnection {
         for try await _ in try await execute(statement, logger: logger) {}
     }
 }
+
+extension AsyncSequence where Self: Sendable {
+    /// The first element, after reading the sequence to its end: a connection goes back to the
+    /// pool only with its result fully read, never with rows still in flight.
+    func firstAfterDraining() async throws -> Element? {
+        var first: Element?
+        for try await element in self where first == nil { first = element }
+        return first
+    }
+}

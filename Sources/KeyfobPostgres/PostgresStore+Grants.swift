@@ -70,8 +70,7 @@ extension PostgresStore: GrantStore {
     private func grants(where condition: PostgresQuery) async throws -> Grant? {
         try await withConnection { connection in
             let rows = try await connection.query(Self.select("\(Self.grantColumns) FROM grants g", condition), logger: self.logger)
-            for try await row in rows { return try Self.grant(from: row) }
-            return nil
+            return try await rows.firstAfterDraining().map { try PostgresStore.grant(from: $0) }
         }
     }
 

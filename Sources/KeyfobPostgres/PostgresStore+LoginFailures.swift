@@ -8,8 +8,7 @@ extension PostgresStore: LoginFailureStore {
             let rows = try await connection.query(
                 "SELECT failures, window_ends_at FROM login_failures WHERE email_key = \(emailKey) AND window_ends_at > \(now)",
                 logger: self.logger)
-            for try await (count, endsAt) in rows.decode((Int, Date).self) { return LoginFailures(count: count, windowEndsAt: endsAt) }
-            return nil
+            return try await rows.decode((Int, Date).self).firstAfterDraining().map { LoginFailures(count: $0.0, windowEndsAt: $0.1) }
         }
     }
 

@@ -12,7 +12,7 @@ extension PostgresStore {
             let rows = try await connection.query(
                 "SELECT family_id FROM refresh_tokens WHERE digest = \(digest.bytes) AND application_id = \(applicationID)",
                 logger: self.logger)
-            for try await family in rows.decode(Int64.self) {
+            if let family = try await rows.decode(Int64.self).firstAfterDraining() {
                 // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of its grant.
                 try await self.revokeFamily(family, on: connection)
                 return .commit(.refreshToken)
@@ -32,7 +32,7 @@ extension PostgresStore {
                 WHERE r.digest = \(digest.bytes)
                 """,
                 logger: self.logger)
-            for try await row in rows {
+            if let row = try await rows.firstAfterDraining() {
                 let cells = row.makeRandomAccess()
                 let grant = try cells[4].decode(UUID?.self) == nil ? nil : try Self.grant(from: row, offset: 4)
                 return RefreshTokenState(

@@ -16,7 +16,7 @@ extension PostgresStore: TokenStore {
     ) async throws -> CodeRedemption {
         let result: Redemption = try await transaction { connection in
             let claim = ClaimCode(digest: digest, client: client, now: now)
-            for try await (family, code) in try await connection.execute(claim, logger: self.logger) {
+            if let (family, code) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
                 try await connection.run(
                     InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id), logger: self.logger)
@@ -40,9 +40,10 @@ extension PostgresStore: TokenStore {
         let rows = try await connection.query(
             "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",
             logger: logger)
-        for try await (family, applicationID, consumedAt, expiresAt) in rows.decode((Int64, UUID, Date?, Date).self) {
+        if let (family, applicationID, consumedAt, expiresAt) = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining(),
             // A code of another client is refused without touching it: it stays usable by its owner.
-            guard applicationID == client.id else { break }
+            applicationID == client.id
+        {
             if consumedAt != nil {
                 try await revokeFamily(family, on: connection)
                 return .commit(.outcome(.replayed))
@@ -60,7 +61,7 @@ extension PostgresStore: TokenStore {
     ) async throws -> RefreshRotation {
         let rotation: RefreshRotation? = try await transaction { connection in
             let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
-            for try await (family, grantID) in try await connection.execute(claim, logger: self.logger) {
+            if let (family, grantID) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 try await connection.run(
                     InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id), logger: self.logger)
                 return .commit(.rotated(grantID: grantID))
@@ -84,10 +85,9 @@ extension PostgresStore: TokenStore {
             WHERE digest = \(digest.bytes)
             """,
             logger: logger)
-        for try await (applicationID, family, grantID, revoked, usedAt, expiresAt) in rows.decode(
-            (UUID, Int64, UUID, Bool, Date?, Date).self)
-        {
-            guard applicationID == client.id else { break }
+        if let (applicationID, family, grantID, revoked, usedAt, expiresAt) = try await rows.decode(
+            (UUID, Int64, UUID, Bool, Date?, Date).self
+        ).firstAfterDraining(), applicationID == client.id {
             if revoked { return .rollback(.revoked) }
             if let usedAt {
                 // RFC 9700 §4.14: a used refresh token presented again after the grace window means
@@ -114,18 +114,14 @@ extension PostgresStore: TokenStore {
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
         try await withConnection { connection in
-            for try await access in try await connection.execute(BearerLookup(digest: digest), logger: self.logger) {
-                return access
-            }
-            return nil
+            try await connection.execute(BearerLookup(digest: digest), logger: self.logger).firstAfterDraining() ?? nil
         }
     }
 
     /// Whether the client's record is still the version the request authenticated against.
     static func isCurrent(_ client: ClientVersion, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let rows = try await connection.query("SELECT version FROM applications WHERE id = \(client.id)", logger: logger)
-        for try await version in rows.decode(Int64.self) { return version == client.version }
-        return false
+        return try await rows.decode(Int64.self).firstAfterDraining() == client.version
     }
 
     /// Revokes every token a code's family holds. `NOT revoked` keeps a second revocation from

@@ -72,7 +72,7 @@ extension PostgresStore: KeyStore {
     public func rotationKey() async throws -> Data {
         try await withConnection { connection in
             let rows = try await connection.query("SELECT value FROM keys WHERE name = 'rotation'", logger: self.logger)
-            for try await value in rows.decode(Data.self) { return value }
+            if let value = try await rows.decode(Data.self).firstAfterDraining() { return value }
             throw StoreUnavailableError("the rotation key is missing from the keys table")
         }
     }

@@ -26,7 +26,7 @@ struct BenchmarkSmokeTests {
         let run = try KeyfobProcess.run(
             ["--base-url", server.baseURL, "--client-id", id, "--client-secret", secret, "--codes", codes.path,
              "--redirect-uri", Self.redirect, "--workload", workload, "--connections", "8", "--duration", "1",
-             "--server-pid", String(server.process.processIdentifier), "--json"],
+             "--server-pid", String(server.process.pid), "--json"],
             executable: Self.bench)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         let report = run.json

@@ -27,26 +27,13 @@ enum KeyfobProcess {
 
     /// Runs a command to completion.
     static func run(_ arguments: [String], executable: URL = executable) throws -> Finished {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting so a large output cannot fill the pipe and stall the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Finished(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try ChildProcess.runBlocking([executable.path] + arguments)
+        return Finished(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// A `keyfob serve` process on a free loopback port.
     final class Server: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
         let output: URL
         var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -54,13 +41,9 @@ enum KeyfobProcess {
         init(database: String, extra: [String] = ["--no-demo-app"]) throws {
             port = try FreePort.find()
             output = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-serve-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: output)
-            process.executableURL = KeyfobProcess.executable
-            process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--database", database] + extra
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            process = try ChildProcess(
+                [KeyfobProcess.executable.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--database", database] + extra,
+                output: output)
         }
 
         /// Waits until the server answers, up to 20 s.
@@ -79,14 +62,14 @@ enum KeyfobProcess {
 
         /// SIGKILL: no shutdown code runs, as in a crash.
         func kill9() {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            process.wait()
         }
 
         func stop() {
             if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
+                process.signal(SIGTERM)
+                process.wait()
             }
             try? FileManager.default.removeItem(at: output)
         }

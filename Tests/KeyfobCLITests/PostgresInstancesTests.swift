@@ -4,7 +4,7 @@ import Testing
 
 /// Two `keyfob serve` processes on one PostgreSQL database, as behind a load balancer: the atomic
 /// rules hold across them, and changes made with the CLI reach both at once.
-@Suite("Several instances on PostgreSQL")
+@Suite("Several instances on PostgreSQL", .timeLimit(.minutes(2)))
 struct PostgresInstancesTests {
     static let redirect = "https://client.example.com/cb"
 

@@ -5,12 +5,12 @@ import Testing
 /// `keyfob serve` while its PostgreSQL server stops and starts again: requests get a prompt 503
 /// with `Retry-After` (token endpoint) or a plain error page (Connect), and service comes back by
 /// itself, with every token answered 200 before the outage still valid.
-@Suite("PostgreSQL outage")
+@Suite("PostgreSQL outage", .timeLimit(.minutes(2)))
 struct PostgresOutageTests {
     static let redirect = "https://client.example.com/cb"
 
     @Test func tokenRequestsGet503DuringAnOutageAndServiceRecoversWithoutRestart() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await PostgresCluster.started()
         defer { cluster.destroy() }
         try await PostgresTestDatabase.administer(cluster.url(), "CREATE DATABASE outage")
         let databaseURL = cluster.url(database: "outage")
@@ -33,7 +33,7 @@ struct PostgresOutageTests {
         let before = try await exchange(codes[0])
         #expect(before.status == 200)
 
-        try cluster.stop()
+        try await cluster.halt()
         let clock = ContinuousClock()
         let started = clock.now
         let during = try await exchange(codes[1])
@@ -48,7 +48,7 @@ struct PostgresOutageTests {
         #expect(page.status == 503)
         #expect(page.text.contains("temporarily unavailable"))
 
-        try cluster.start()
+        try await cluster.restart()
         var after: TestHTTP.Reply?
         for _ in 0..<50 {
             after = try await exchange(codes[1])

@@ -6,7 +6,7 @@ import Testing
 /// The main flows over real HTTP on every backend: what a client sees does not depend on where
 /// Keyfob keeps its data. (The other suites go deep on SQLite; the store contract suite covers the
 /// rules underneath on each backend.)
-@Suite("Same answers on every backend")
+@Suite("Same answers on every backend", .serialized)
 struct BackendParityTests {
     @Test(arguments: StoreBackend.allCases)
     func exchangeThenAPIThenRefreshThenRevoke(_ backend: StoreBackend) async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// What every backend guarantees, driven through the `Store` protocol: each test runs on SQLite and
 /// on PostgreSQL under READ COMMITTED and under SERIALIZABLE, each time on a fresh database.
-@Suite("Store contract")
+@Suite("Store contract", .serialized)
 struct StoreContractTests {
     func withStore(_ backend: StoreBackend, _ body: @Sendable (any Store, Fixtures) async throws -> Void) async throws {
         try await backend.withFreshStore { store in try await body(store, Fixtures(store: store, clock: SystemWallClock())) }

@@ -14,6 +14,22 @@ public final class PostgresCluster: @unchecked Sendable {
         "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
 
+    /// Creates and starts a cluster without blocking Swift's cooperative threads (initdb and
+    /// `pg_ctl` take seconds, and tests run on two of them).
+    public static func started() async throws -> PostgresCluster {
+        try await offThePool { try PostgresCluster() }
+    }
+
+    /// Starts the server again, off the cooperative pool.
+    public func restart() async throws {
+        try await offThePool { try self.start() }
+    }
+
+    /// Stops the server, off the cooperative pool.
+    public func halt() async throws {
+        try await offThePool { try self.stop() }
+    }
+
     /// Creates and starts a cluster. PostgreSQL refuses to run as root, so under root the server
     /// runs as the `postgres` system user the Debian package creates.
     public init() throws {
@@ -43,9 +59,9 @@ public final class PostgresCluster: @unchecked Sendable {
         try run("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"])
     }
 
-    /// Stops the server if it runs and deletes its files.
+    /// Stops the server if it runs (`-m immediate`: its data is thrown away next) and deletes its files.
     public func destroy() {
-        try? stop()
+        try? run("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -67,34 +83,13 @@ public final class PostgresCluster: @unchecked Sendable {
         return root.appendingPathComponent(newest).appendingPathComponent("bin")
     }()
 
-    /// Runs a command to completion, its output captured in a file. It uses `posix_spawnp` and
-    /// `waitpid` rather than Foundation's `Process`, whose `waitUntilExit` was seen never to return
-    /// after `pg_ctl start` (whose server lives on).
     @discardableResult
     static func shell(_ command: [String]) throws -> String {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-pg-command-\(UUID().uuidString).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let arguments = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawnp(&pid, command[0], &actions, nil, arguments, environ)
-        guard spawned == 0 else {
-            throw PostgresClusterError(description: "cannot start \(command[0]): \(String(cString: strerror(spawned)))")
+        let result = try ChildProcess.runBlocking(command)
+        guard result.status == 0 else {
+            throw PostgresClusterError(description: "\(command.joined(separator: " ")) failed (\(result.status)):\n\(result.stdout)\(result.stderr)")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        // Exited normally (low 7 bits zero) with status 0.
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-            throw PostgresClusterError(description: "\(command.joined(separator: " ")) failed (\(status)):\n\(text)")
-        }
-        return text
+        return result.stdout
     }
 }
 

@@ -20,7 +20,7 @@ public struct PostgresTestDatabase: Sendable {
 
     /// Opens a store on it (running migrations).
     public func open(
-        isolation: PostgresOptions.Isolation? = nil, poolSize: Int = 8, operationTimeout: Duration = .seconds(10)
+        isolation: PostgresOptions.Isolation? = nil, poolSize: Int = 4, operationTimeout: Duration = .seconds(10)
     ) async throws -> PostgresStore {
         try await PostgresStore(
             url: PostgresURL(url), options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
@@ -41,11 +41,17 @@ public struct PostgresTestDatabase: Sendable {
     /// Runs one statement on the cluster's `postgres` database over a one-off connection.
     public static func administer(_ adminURL: String, _ sql: String) async throws {
         let url = try PostgresURL(adminURL)
-        let configuration = PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "keyfob.test.admin"))
-        defer { Task { try? await connection.close() } }
-        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "keyfob.test.admin"))
+        configuration.options.connectTimeout = TimeAmount.seconds(10)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
     }
 
     static func replacingDatabase(in url: String, with database: String) -> String {
@@ -64,12 +70,13 @@ public struct PostgresTestDatabase: Sendable {
 /// The private cluster, started on first use and stopped when the test process exits.
 actor SharedCluster {
     static let instance = SharedCluster()
-    private var cluster: PostgresCluster?
+    private var cluster: Task<PostgresCluster, any Error>?
 
-    func url() throws -> String {
-        if let cluster { return cluster.url() }
-        let started = try PostgresCluster()
-        cluster = started
+    func url() async throws -> String {
+        if let cluster { return try await cluster.value.url() }
+        let starting = Task { try await PostgresCluster.started() }
+        cluster = starting
+        let started = try await starting.value
         SharedClusterCleanup.register(started)
         return started.url()
     }
