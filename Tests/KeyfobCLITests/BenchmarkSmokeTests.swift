@@ -13,17 +13,17 @@ struct BenchmarkSmokeTests {
     func workloadRunsCleanAndEveryTokenIsReal(workload: String) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let app = try KeyfobProcess.run(["apps", "create", "--name", "bench", "--redirect-uri", Self.redirect, "--database", database.url, "--json"])
+        let app = try await KeyfobProcess.run(["apps", "create", "--name", "bench", "--redirect-uri", Self.redirect, "--database", database.url, "--json"])
         let id = try #require(app.json["client_id"] as? String)
         let secret = try #require(app.json["client_secret"] as? String)
-        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", id, "--count", "20000", "--redirect-uri", Self.redirect, "--database", database.url])
+        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", id, "--count", "20000", "--redirect-uri", Self.redirect, "--database", database.url])
         let codes = database.directory.appendingPathComponent("codes.txt")
         try minted.stdout.write(to: codes, atomically: true, encoding: .utf8)
 
         let server = try KeyfobProcess.Server(database: database.url)
         defer { server.stop() }
         try await server.waitUntilReady()
-        let run = try KeyfobProcess.run(
+        let run = try await KeyfobProcess.run(
             ["--base-url", server.baseURL, "--client-id", id, "--client-secret", secret, "--codes", codes.path,
              "--redirect-uri", Self.redirect, "--workload", workload, "--connections", "8", "--duration", "1",
              "--server-pid", String(server.process.pid), "--json"],

@@ -7,17 +7,17 @@ import Testing
 struct CLITests {
     static let redirect = "https://client.example.com/cb"
 
-    func createApp(_ database: TemporaryDatabase, extra: [String] = []) throws -> (id: String, secret: String) {
-        let created = try KeyfobProcess.run(
+    func createApp(_ database: TemporaryDatabase, extra: [String] = []) async throws -> (id: String, secret: String) {
+        let created = try await KeyfobProcess.run(
             ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"] + extra)
         #expect(created.status == 0, "\(created.stderr)")
         return (try #require(created.json["client_id"] as? String), created.json["client_secret"] as? String ?? "")
     }
 
-    @Test func appsCreateWithJSONPrintsOnlyJSONOnStdout() throws {
+    @Test func appsCreateWithJSONPrintsOnlyJSONOnStdout() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let created = try KeyfobProcess.run(
+        let created = try await KeyfobProcess.run(
             ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--redirect-uri", "myapp://cb",
              "--permissions", "read_vehicle_info read_odometer", "--database", database.url, "--json"])
         #expect(created.status == 0)
@@ -27,7 +27,7 @@ struct CLITests {
         #expect(json["redirect_uris"] as? [String] == [Self.redirect, "myapp://cb"])
         #expect(json["permissions"] as? [String] == ["read_vehicle_info", "read_odometer"])
 
-        let shown = try KeyfobProcess.run(["apps", "show", json["client_id"] as! String, "--database", database.url, "--json"])
+        let shown = try await KeyfobProcess.run(["apps", "show", json["client_id"] as! String, "--database", database.url, "--json"])
         #expect(shown.json["name"] as? String == "CLI App")
         #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
     }
@@ -36,18 +36,18 @@ struct CLITests {
         ["--name", "X", "--redirect-uri", "javascript:alert(1)"], ["--name", "X"],
         ["--name", "X", "--redirect-uri", "https://a.example/cb", "--permissions", "read_everything"],
     ])
-    func appsCreateRefusesBadInputWithAMessage(arguments: [String]) throws {
+    func appsCreateRefusesBadInputWithAMessage(arguments: [String]) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let result = try KeyfobProcess.run(["apps", "create", "--database", database.url] + arguments)
+        let result = try await KeyfobProcess.run(["apps", "create", "--database", database.url] + arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains("Error"))
     }
 
-    @Test func ownersAddStoresABcryptHashedOwnerWithVehicles() throws {
+    @Test func ownersAddStoresABcryptHashedOwnerWithVehicles() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let added = try KeyfobProcess.run([
+        let added = try await KeyfobProcess.run([
             "owners", "add", "--email", "ann@example.com", "--password", "correct horse", "--vehicle", "Tesla Model 3 2021",
             "--vehicle", "Ford F-150 2019 1FTEW1EP5KFA12345", "--database", database.url, "--json",
         ])
@@ -59,17 +59,17 @@ struct CLITests {
         #expect(raw.range(of: Data("correct horse".utf8)) == nil)
         #expect(raw.range(of: Data("$2b$12$".utf8)) != nil || raw.range(of: Data("$2a$12$".utf8)) != nil || raw.range(of: Data("$2y$12$".utf8)) != nil)
 
-        let again = try KeyfobProcess.run(["owners", "add", "--email", "ANN@example.com", "--password", "whatever1", "--database", database.url])
+        let again = try await KeyfobProcess.run(["owners", "add", "--email", "ANN@example.com", "--password", "whatever1", "--database", database.url])
         #expect(again.status != 0)
-        let bad = try KeyfobProcess.run(["owners", "add", "--email", "b@example.com", "--password", "whatever1", "--vehicle", "Tesla", "--database", database.url])
+        let bad = try await KeyfobProcess.run(["owners", "add", "--email", "b@example.com", "--password", "whatever1", "--vehicle", "Tesla", "--database", database.url])
         #expect(bad.status != 0)
     }
 
-    @Test func mintCodesRefusesAnUnregisteredRedirectURI() throws {
+    @Test func mintCodesRefusesAnUnregisteredRedirectURI() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let app = try createApp(database)
-        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", "https://evil.example/cb", "--database", database.url])
+        let app = try await createApp(database)
+        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", "https://evil.example/cb", "--database", database.url])
         #expect(minted.status != 0)
         #expect(minted.stdout.isEmpty)
     }
@@ -96,8 +96,8 @@ struct CLITests {
     @Test func tokenAnsweredWith200SurvivesSIGKILL() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let app = try createApp(database)
-        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "20", "--redirect-uri", Self.redirect, "--database", database.url])
+        let app = try await createApp(database)
+        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "20", "--redirect-uri", Self.redirect, "--database", database.url])
         let codes = minted.stdout.split(separator: "\n").map(String.init)
         #expect(codes.count == 20)
 
@@ -141,20 +141,20 @@ struct CLITests {
                 body: Data("grant_type=client_credentials".utf8))
         }
 
-        let app = try createApp(database)
+        let app = try await createApp(database)
         #expect(try await applicationToken(app.id, app.secret).status == 200)
 
-        let rotated = try KeyfobProcess.run(["apps", "rotate-secret", app.id, "--database", database.url, "--json"])
+        let rotated = try await KeyfobProcess.run(["apps", "rotate-secret", app.id, "--database", database.url, "--json"])
         let newSecret = try #require(rotated.json["client_secret"] as? String)
         #expect(try await applicationToken(app.id, app.secret).status == 401)
         #expect(try await applicationToken(app.id, newSecret).status == 200)
 
-        let overlap = try KeyfobProcess.run(["apps", "rotate-secret", app.id, "--overlap", "1h", "--database", database.url, "--json"])
+        let overlap = try await KeyfobProcess.run(["apps", "rotate-secret", app.id, "--overlap", "1h", "--database", database.url, "--json"])
         let newest = try #require(overlap.json["client_secret"] as? String)
         #expect(try await applicationToken(app.id, newSecret).status == 200)
         #expect(try await applicationToken(app.id, newest).status == 200)
 
-        let minted = try KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url])
+        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url])
         let pair = try await TestHTTP.send(
             .POST, server.baseURL + "/oauth/token",
             headers: [TestHTTP.basic(app.id, newest), ("Content-Type", "application/x-www-form-urlencoded")],
@@ -162,16 +162,16 @@ struct CLITests {
         let token = try #require(pair["access_token"])
         #expect(try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(token)")]).status == 200)
 
-        #expect(try KeyfobProcess.run(["apps", "delete", app.id, "--database", database.url]).status == 0)
+        #expect(try await KeyfobProcess.run(["apps", "delete", app.id, "--database", database.url]).status == 0)
         #expect(try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(token)")]).status == 401)
         #expect(try await applicationToken(app.id, newest).status == 401)
     }
 
-    @Test func gcReportsWhatItRemoved() throws {
+    @Test func gcReportsWhatItRemoved() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        _ = try createApp(database)
-        let result = try KeyfobProcess.run(["gc", "--database", database.url, "--json"])
+        _ = try await createApp(database)
+        let result = try await KeyfobProcess.run(["gc", "--database", database.url, "--json"])
         #expect(result.status == 0)
         #expect(result.json["removed"] as? Int == 0)
     }
@@ -181,8 +181,8 @@ struct CLITests {
         ["dev", "mint-codes", "--app", "x", "--count", "0", "--redirect-uri", "https://a.example/cb"],
         ["apps", "list", "--database", "mysql://db"], ["apps", "list", "--sqlite-synchronous", "off"],
     ])
-    func invalidArgumentsAreRefusedBeforeAnythingRuns(arguments: [String]) throws {
-        let result = try KeyfobProcess.run(arguments)
+    func invalidArgumentsAreRefusedBeforeAnythingRuns(arguments: [String]) async throws {
+        let result = try await KeyfobProcess.run(arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains("Error"))
         #expect(result.stdout.isEmpty)
@@ -192,18 +192,18 @@ struct CLITests {
         ["apps", "show"], ["apps", "delete"], ["apps", "rotate-secret"], ["try", "--secret", "s", "--app"],
         ["dev", "mint-codes", "--count", "1", "--redirect-uri", "https://a.example/cb", "--app"],
     ])
-    func unknownApplicationIDsAreRefusedWithAMessage(arguments: [String]) throws {
+    func unknownApplicationIDsAreRefusedWithAMessage(arguments: [String]) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let result = try KeyfobProcess.run(arguments + [UUID().uuidString, "--database", database.url])
+        let result = try await KeyfobProcess.run(arguments + [UUID().uuidString, "--database", database.url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("No application") || result.stderr.contains("No confidential application"))
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func anUnreachablePostgreSQLIsReportedWithoutItsPassword() throws {
+    @Test func anUnreachablePostgreSQLIsReportedWithoutItsPassword() async throws {
         let port = try FreePort.find()
-        let result = try KeyfobProcess.run(
+        let result = try await KeyfobProcess.run(
             ["apps", "list", "--database", "postgres://keyfob:hunter2@127.0.0.1:\(port)/keyfob?sslmode=disable", "--db-timeout", "1s"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot reach PostgreSQL"), "\(result.stderr)")
@@ -216,8 +216,8 @@ struct CLITests {
         ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-pool-size", "0"],
         ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-timeout", "never"],
     ])
-    func badPostgreSQLSettingsAreRefusedWithAMessage(arguments: [String]) throws {
-        let result = try KeyfobProcess.run(arguments)
+    func badPostgreSQLSettingsAreRefusedWithAMessage(arguments: [String]) async throws {
+        let result = try await KeyfobProcess.run(arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains("Error"), "\(result.stderr)")
     }

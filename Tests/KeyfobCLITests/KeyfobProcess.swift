@@ -25,9 +25,9 @@ enum KeyfobProcess {
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]) ?? [:] }
     }
 
-    /// Runs a command to completion.
-    static func run(_ arguments: [String], executable: URL = executable) throws -> Finished {
-        let result = try ChildProcess.runBlocking([executable.path] + arguments)
+    /// Runs a command to completion, off Swift's cooperative threads.
+    static func run(_ arguments: [String], executable: URL = executable) async throws -> Finished {
+        let result = try await ChildProcess.run([executable.path] + arguments)
         return Finished(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 

@@ -21,7 +21,7 @@ struct PostgresInstancesTests {
     func withDeployment(_ body: (Deployment) async throws -> Void) async throws {
         let database = try await PostgresTestDatabase()
         do {
-            let created = try KeyfobProcess.run(
+            let created = try await KeyfobProcess.run(
                 ["apps", "create", "--name", "Fleet", "--redirect-uri", Self.redirect, "--database", database.url, "--json"])
             #expect(created.status == 0, "\(created.stderr)")
             let app = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
@@ -36,8 +36,8 @@ struct PostgresInstancesTests {
         await database.remove()
     }
 
-    func mintCode(_ deployment: Deployment) throws -> String {
-        let minted = try KeyfobProcess.run([
+    func mintCode(_ deployment: Deployment) async throws -> String {
+        let minted = try await KeyfobProcess.run([
             "dev", "mint-codes", "--app", deployment.app.id, "--count", "1", "--redirect-uri", Self.redirect,
             "--database", deployment.database.url,
         ])
@@ -53,7 +53,7 @@ struct PostgresInstancesTests {
 
     @Test func sixtyFourExchangesOfOneCodeOverTwoInstancesGiveOnePair() async throws {
         try await withDeployment { deployment in
-            let code = try mintCode(deployment)
+            let code = try await mintCode(deployment)
             let form = "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)"
             let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
                 for index in 0..<64 {
@@ -69,7 +69,7 @@ struct PostgresInstancesTests {
 
     @Test func sixteenRefreshesOfOneTokenOverTwoInstancesGiveOnePair() async throws {
         try await withDeployment { deployment in
-            let code = try mintCode(deployment)
+            let code = try await mintCode(deployment)
             let first = try await Self.token(
                 deployment.server(0).baseURL, "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)",
                 id: deployment.app.id, secret: deployment.app.secret)
@@ -96,7 +96,7 @@ struct PostgresInstancesTests {
             for server in deployment.servers {
                 #expect(try await Self.token(server.baseURL, "grant_type=client_credentials", id: id, secret: oldSecret).status == 200)
             }
-            let rotated = try KeyfobProcess.run(["apps", "rotate-secret", id, "--database", deployment.database.url, "--json"])
+            let rotated = try await KeyfobProcess.run(["apps", "rotate-secret", id, "--database", deployment.database.url, "--json"])
             let newSecret = try #require(rotated.json["client_secret"] as? String)
             for server in deployment.servers {
                 #expect(try await Self.token(server.baseURL, "grant_type=client_credentials", id: id, secret: newSecret).status == 200)
@@ -107,7 +107,7 @@ struct PostgresInstancesTests {
 
     @Test func failedLoginsCountedOnEitherInstanceThrottleBoth() async throws {
         try await withDeployment { deployment in
-            let added = try KeyfobProcess.run([
+            let added = try await KeyfobProcess.run([
                 "owners", "add", "--email", "ann@example.com", "--password", "correct horse", "--database", deployment.database.url,
             ])
             #expect(added.status == 0, "\(added.stderr)")

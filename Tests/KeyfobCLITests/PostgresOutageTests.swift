@@ -14,11 +14,11 @@ struct PostgresOutageTests {
         defer { cluster.destroy() }
         try await PostgresTestDatabase.administer(cluster.url(), "CREATE DATABASE outage")
         let databaseURL = cluster.url(database: "outage")
-        let created = try KeyfobProcess.run(
+        let created = try await KeyfobProcess.run(
             ["apps", "create", "--name", "Outage", "--redirect-uri", Self.redirect, "--database", databaseURL, "--json"])
         let id = try #require(created.json["client_id"] as? String)
         let secret = try #require(created.json["client_secret"] as? String)
-        let minted = try KeyfobProcess.run(
+        let minted = try await KeyfobProcess.run(
             ["dev", "mint-codes", "--app", id, "--count", "2", "--redirect-uri", Self.redirect, "--database", databaseURL])
         let codes = minted.stdout.split(separator: "\n").map(String.init)
         try #require(codes.count == 2)

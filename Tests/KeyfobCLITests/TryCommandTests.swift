@@ -12,7 +12,7 @@ struct TryCommandTests {
         defer { server.stop() }
         try await server.waitUntilReady()
 
-        let first = try KeyfobProcess.run(["try", "--base-url", server.baseURL, "--database", database.url])
+        let first = try await KeyfobProcess.run(["try", "--base-url", server.baseURL, "--database", database.url])
         #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
         for step in ["POST /oauth/login → 303", "POST /oauth/grant → 303", "(matches)", "GET /v2.0/user", "(rotated)", "Done: the flow works end to end."] {
             #expect(first.stdout.contains(step), "missing \(step)")
@@ -20,22 +20,22 @@ struct TryCommandTests {
         // Tokens are shown shortened, never whole.
         #expect(first.stdout.firstMatch(of: /access_token [0-9a-f]{8}-/) == nil)
 
-        let second = try KeyfobProcess.run(["try", "--base-url", server.baseURL, "--database", database.url])
+        let second = try await KeyfobProcess.run(["try", "--base-url", server.baseURL, "--database", database.url])
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
-        let apps = try KeyfobProcess.run(["apps", "list", "--database", database.url, "--json"])
+        let apps = try await KeyfobProcess.run(["apps", "list", "--database", database.url, "--json"])
         #expect(apps.stdout.components(separatedBy: "Keyfob Try").count == 2, "one Keyfob Try app, reused")
     }
 
-    @Test func unreachableServerFailsWithAMessage() throws {
+    @Test func unreachableServerFailsWithAMessage() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let result = try KeyfobProcess.run(["try", "--base-url", "http://127.0.0.1:9", "--database", database.url])
+        let result = try await KeyfobProcess.run(["try", "--base-url", "http://127.0.0.1:9", "--database", database.url])
         #expect(result.status != 0)
         #expect(!result.stderr.isEmpty)
     }
 
-    @Test func appWithoutSecretIsRefused() throws {
-        let result = try KeyfobProcess.run(["try", "--app", UUID().uuidString])
+    @Test func appWithoutSecretIsRefused() async throws {
+        let result = try await KeyfobProcess.run(["try", "--app", UUID().uuidString])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--secret"))
     }

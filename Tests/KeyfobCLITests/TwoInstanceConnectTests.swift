@@ -25,7 +25,7 @@ struct TwoInstanceConnectTests {
     }
 
     func walkAcrossTwoInstances(_ databaseURL: String) async throws {
-        let app = try KeyfobProcess.run(["apps", "create", "--name", "Two", "--redirect-uri", Self.redirect, "--database", databaseURL, "--json"])
+        let app = try await KeyfobProcess.run(["apps", "create", "--name", "Two", "--redirect-uri", Self.redirect, "--database", databaseURL, "--json"])
         let id = try #require(app.json["client_id"] as? String)
         let secret = try #require(app.json["client_secret"] as? String)
         let first = try KeyfobProcess.Server(database: databaseURL)
