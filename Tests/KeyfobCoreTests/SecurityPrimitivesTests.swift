@@ -61,6 +61,23 @@ struct SecurityPrimitivesTests {
         #expect(secret.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
     }
 
+    /// A source whose first draw would encode to a leading `-` (0xF8 → 62 in base64url).
+    struct LeadingDashFirst: RandomSource {
+        let draws = Draws()
+        final class Draws: @unchecked Sendable { var count = 0 }
+        func bytes(_ count: Int) -> [UInt8] {
+            draws.count += 1
+            return [draws.count == 1 ? 0xF8 : 0x00] + [UInt8](repeating: 0x41, count: count - 1)
+        }
+    }
+
+    @Test func clientSecretsNeverStartWithADashThatCommandLinesTakeForAnOption() {
+        let secret = ClientSecret.generate(using: LeadingDashFirst())
+        #expect(!secret.hasPrefix("-"))
+        #expect(secret.hasPrefix("A"))
+        #expect((0..<2_000).allSatisfy { _ in !ClientSecret.generate(using: SystemRandomSource()).hasPrefix("-") })
+    }
+
     @Test func previousSecretWorksOnlyUntilItsExpiry() {
         let now = Date()
         let app = Application(
