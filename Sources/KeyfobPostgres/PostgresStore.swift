@@ -19,6 +19,9 @@ public final class PostgresStore: Sendable {
     public init(url: PostgresURL, options: PostgresOptions = PostgresOptions(), logger: Logger = Logger(label: "keyfob.postgres"))
         async throws
     {
+        // The pool retries a refused connection quietly until the deadline; a wrong password or
+        // database name deserves the server's own words at once.
+        try await Self.probe(url, options, logger)
         self.url = url
         self.options = options
         self.logger = logger
@@ -39,6 +42,31 @@ public final class PostgresStore: Sendable {
 
     /// Closes the pool. Calls made afterwards fail as unavailable.
     public func shutdown() { runner.cancel() }
+
+    /// One connection outside the pool: a server that answers but refuses (authentication, no
+    /// such database) is reported with its message; one that does not answer, as unavailable.
+    private static func probe(_ url: PostgresURL, _ options: PostgresOptions, _ logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = try .prefer(.init(configuration: .makeClientConfiguration()))
+        case .require: tls = try .require(.init(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+        let timeout = options.operationTimeout.components
+        configuration.options.connectTimeout = .milliseconds(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError where error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? "?"
+            throw PostgresRefusedError(
+                description: "PostgreSQL at \(url) refused the connection: \(error.serverInfo?[.message] ?? "no message") (SQLSTATE \(state))")
+        } catch {
+            throw StoreUnavailableError("cannot connect to PostgreSQL at \(url)")
+        }
+    }
 
     private static func configuration(_ url: PostgresURL, _ options: PostgresOptions) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
@@ -66,6 +94,11 @@ public final class PostgresStore: Sendable {
         configuration.options.additionalStartupParameters = parameters
         return configuration
     }
+}
+
+/// The server answered and refused: wrong credentials, no such database, too many connections.
+public struct PostgresRefusedError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }
 
 extension PostgresStore: KeyStore {
