@@ -210,11 +210,22 @@ struct CLITests {
         #expect(!result.stderr.contains("hunter2") && !result.stdout.contains("hunter2"))
     }
 
+    @Test func aPostgreSQLThatRefusesIsReportedInItsOwnWords() async throws {
+        let database = try await PostgresTestDatabase()
+        defer { Task { await database.remove() } }
+        let missing = database.url.replacingOccurrences(of: database.name, with: database.name + "_missing")
+        let result = try await KeyfobProcess.run(["apps", "list", "--database", missing])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("refused the connection") && result.stderr.contains("does not exist"), "\(result.stderr)")
+    }
+
     @Test(arguments: [
         ["apps", "list", "--database", "postgres://127.0.0.1/keyfob"],
         ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob?sslmode=sometimes"],
         ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-pool-size", "0"],
         ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-timeout", "never"],
+        ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-timeout", "0"],
+        ["apps", "list", "--database", "postgres://u@127.0.0.1/keyfob", "--db-timeout", "11m"],
     ])
     func badPostgreSQLSettingsAreRefusedWithAMessage(arguments: [String]) async throws {
         let result = try await KeyfobProcess.run(arguments)
