@@ -4,7 +4,7 @@ import KeyfobCore
 
 /// Conversions between domain values and the column forms the schema uses.
 enum Column {
-    static func id(_ uuid: UUID) -> String { uuid.uuidString.lowercased() }
+    static func id(_ uuid: UUID) -> String { uuid.lowercasedText }
     static func time(_ date: Date) -> Double { date.timeIntervalSince1970 }
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
     static func list(_ names: [String]) -> String { names.joined(separator: " ") }
@@ -12,7 +12,7 @@ enum Column {
     static func uuids(_ ids: [UUID]) -> String { ids.map(id).joined(separator: ",") }
 
     static func uuids(_ text: String) -> [UUID] {
-        text.split(separator: ",").compactMap { UUID(uuidString: String($0)) }
+        text.split(separator: ",").compactMap { UUIDText.parse($0) }
     }
 
     /// Redirect URIs are printable ASCII without spaces (`RedirectURI`), so a newline separates them.
@@ -23,7 +23,7 @@ enum Column {
 extension Row {
     /// A UUID column, which the schema keeps as text.
     func uuid(_ column: String) -> UUID? {
-        (self[column] as String?).flatMap(UUID.init(uuidString:))
+        (self[column] as String?).flatMap(UUIDText.parse)
     }
 
     /// A time column, which the schema keeps as Unix seconds.

@@ -52,7 +52,7 @@ extension AuthorizationRequest {
         _ query: [String: String], lookUp: (UUID) async throws -> Application?
     ) async throws -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
         let clientID = query["client_id"] ?? query["application_id"]
-        guard let clientID, let id = UUID(uuidString: clientID), let application = try await lookUp(id) else {
+        guard let clientID, let id = UUID(text: clientID), let application = try await lookUp(id) else {
             return .failure(.page("This link names an application that is not registered with Keyfob."))
         }
         let redirectURI: String

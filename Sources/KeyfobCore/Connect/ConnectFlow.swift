@@ -199,7 +199,7 @@ public struct ConnectFlow: Sendable {
             return outOfOrder(session, "The grant form was sent without Allow or Deny.")
         }
         let offered = try await offeredVehicles(for: owner, request: request)
-        let selected = offered.filter { form["vehicle"] == $0.id.uuidString.lowercased() || form["vehicle_\($0.id.uuidString.lowercased())"] == "on" }
+        let selected = offered.filter { form["vehicle"] == $0.id.lowercasedText || form["vehicle_\($0.id.lowercasedText)"] == "on" }
         guard !selected.isEmpty else {
             return .grant(grantScreen(application, session, offered, message: "Select a vehicle to share."))
         }

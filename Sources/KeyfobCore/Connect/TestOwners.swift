@@ -27,12 +27,12 @@ public enum TestOwners {
 
     /// One mock vehicle, derived from the owner id and its position.
     public static func mockVehicle(ownerID: UUID, index: Int) -> Vehicle {
-        let seed = Array(SHA256.hash(data: Data("keyfob-vehicle:\(ownerID.uuidString.lowercased()):\(index)".utf8)))
+        let seed = Array(SHA256.hash(data: Data("keyfob-vehicle:\(ownerID.lowercasedText):\(index)".utf8)))
         let (make, model) = catalogue[Int(seed[16]) % catalogue.count]
         let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
         let vin = "0SC" + String(seed[17..<31].map { alphabet[Int($0) % alphabet.count] })
         return Vehicle(
-            id: TokenText.uuidString(from: seed[0..<16]).uuid, ownerID: ownerID, make: make, model: model,
+            id: UUIDText.versionFour(from: seed[0..<16]).uuid, ownerID: ownerID, make: make, model: model,
             year: 2017 + Int(seed[31]) % 9, vin: vin)
     }
 
@@ -43,11 +43,11 @@ public enum TestOwners {
     ]
 
     private static func stableID(_ parts: String...) -> UUID {
-        TokenText.uuidString(from: SHA256.hash(data: Data(("keyfob-test:" + parts.joined(separator: ":")).utf8)).prefix(16)).uuid
+        UUIDText.versionFour(from: SHA256.hash(data: Data(("keyfob-test:" + parts.joined(separator: ":")).utf8)).prefix(16)).uuid
     }
 }
 
 extension String {
     /// A UUID string this module made itself, parsed back.
-    fileprivate var uuid: UUID { UUID(uuidString: self)! }
+    fileprivate var uuid: UUID { UUID(text: self)! }
 }

@@ -78,7 +78,7 @@ public struct VehicleAPI: Sendable {
 
     /// A vehicle outside the grant is 404 whether or not it exists, so ids are not revealed.
     private func vehicleInGrant(_ rawID: String, _ grant: Grant) throws(APIError) -> UUID {
-        guard let id = UUID(uuidString: rawID), grant.vehicleIDs.contains(id) else { throw notFound() }
+        guard let id = UUID(text: rawID), grant.vehicleIDs.contains(id) else { throw notFound() }
         return id
     }
 

@@ -9,14 +9,19 @@ public struct SystemRandomSource: RandomSource {
     /// Makes the system source.
     public init() {}
 
-    /// Random bytes from `SystemRandomNumberGenerator`, which is cryptographically secure.
+    /// Random bytes from `SystemRandomNumberGenerator` (getrandom on Linux), which is
+    /// cryptographically secure.
     public func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        var result = [UInt8]()
-        result.reserveCapacity(count + 8)
-        while result.count < count {
-            withUnsafeBytes(of: generator.next() as UInt64) { result.append(contentsOf: $0) }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            while initialized < count {
+                withUnsafeBytes(of: generator.next() as UInt64) { word in
+                    for byte in word.prefix(count - initialized) {
+                        buffer[initialized] = byte
+                        initialized += 1
+                    }
+                }
+            }
         }
-        return Array(result.prefix(count))
     }
 }

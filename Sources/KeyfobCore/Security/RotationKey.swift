@@ -18,6 +18,6 @@ public struct RotationKey: Sendable {
     /// The access and refresh token texts that replace `refreshToken`.
     public func successors(of refreshToken: String) -> (accessToken: String, refreshToken: String) {
         let mac = Array(HMAC<SHA256>.authenticationCode(for: Data("keyfob-rotation-v1:\(refreshToken)".utf8), using: SymmetricKey(data: keyBytes)))
-        return (TokenText.uuidString(from: mac[0..<16]), TokenText.uuidString(from: mac[16..<32]))
+        return (UUIDText.versionFour(from: mac[0..<16]), UUIDText.versionFour(from: mac[16..<32]))
     }
 }

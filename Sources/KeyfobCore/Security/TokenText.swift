@@ -4,19 +4,7 @@ import Foundation
 public enum TokenText {
     /// A new random code or token.
     public static func random(using random: any RandomSource) -> String {
-        uuidString(from: random.bytes(16))
-    }
-
-    /// Formats 16 bytes as a version-4, RFC 4122-variant UUID string (122 of the bits stay free).
-    public static func uuidString(from bytes: some Sequence<UInt8>) -> String {
-        var raw = Array(bytes.prefix(16))
-        precondition(raw.count == 16, "a UUID needs 16 bytes")
-        raw[6] = (raw[6] & 0x0F) | 0x40
-        raw[8] = (raw[8] & 0x3F) | 0x80
-        let uuid = UUID(uuid: (
-            raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
-            raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
-        return uuid.uuidString.lowercased()
+        UUIDText.random(using: random)
     }
 
     /// Whether `text` has the shape of a UUID (8-4-4-4-12 hex digits, either case). Anything else

@@ -20,7 +20,7 @@ public struct ClientAuthenticator: Sendable {
             throw OAuthError.invalidClient("Client authentication is required.", basicAttempted: false)
         }
         let basic = presented.method == .basic
-        guard let id = UUID(uuidString: presented.clientID) else {
+        guard let id = UUID(text: presented.clientID) else {
             throw OAuthError.invalidClient("Invalid client credentials.", basicAttempted: basic, detail: "client id is not a UUID")
         }
         if !fresh, let cached = cache?.application(id), refusal(of: presented, by: cached) == nil {

@@ -26,18 +26,18 @@ struct VehicleAPIController {
     }
 
     private func user(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
-        ["id": try api.userID(for: access).uuidString.lowercased()]
+        ["id": try api.userID(for: access).lowercasedText]
     }
 
     private func vehicles(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
         let paging = try Self.paging(request)
         let page = try api.vehicleIDs(for: access, paging: paging)
-        return VehicleList(vehicles: page.ids.map { $0.uuidString.lowercased() }, paging: .init(count: page.total, offset: paging.offset))
+        return VehicleList(vehicles: page.ids.map { $0.lowercasedText }, paging: .init(count: page.total, offset: paging.offset))
     }
 
     private func vehicle(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {
         let vehicle = try await api.vehicle(context.parameters.get("id") ?? "", for: access)
-        return VehicleAttributes(id: vehicle.id.uuidString.lowercased(), make: vehicle.make, model: vehicle.model, year: vehicle.year)
+        return VehicleAttributes(id: vehicle.id.lowercasedText, make: vehicle.make, model: vehicle.model, year: vehicle.year)
     }
 
     private func permissions(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {

@@ -41,7 +41,7 @@ struct ConnectPages: Sendable {
     func grant(_ screen: ConnectFlow.GrantScreen) -> Response {
         let vehicles: [[String: Any]] = screen.vehicles.enumerated().map { index, vehicle in
             [
-                "id": vehicle.id.uuidString.lowercased(), "make": vehicle.make, "model": vehicle.model, "year": vehicle.year,
+                "id": vehicle.id.lowercasedText, "make": vehicle.make, "model": vehicle.model, "year": vehicle.year,
                 "vin": vehicle.vin, "first": index == 0,
             ]
         }

@@ -1,5 +1,5 @@
-import Foundation
 import Hummingbird
+import KeyfobCore
 
 /// The request context of every Keyfob route: Hummingbird's core storage plus the request id that
 /// goes out as `sc-request-id` and into every error body and log line.
@@ -11,6 +11,7 @@ public struct KeyfobRequestContext: RequestContext {
     /// Makes the context for a new request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.requestID = UUID().uuidString.lowercased()
+        // Not `UUID()`, which on Linux opens /dev/urandom for every id.
+        self.requestID = UUIDText.random(using: SystemRandomSource())
     }
 }

@@ -36,11 +36,11 @@ struct TokenManagementController {
 
         init(_ answer: Introspection) {
             active = answer.active
-            client_id = answer.clientID?.uuidString.lowercased()
+            client_id = answer.clientID?.lowercasedText
             token_type = answer.tokenType
             scope = answer.active ? answer.scope.joined(separator: " ") : nil
             exp = answer.expiresAt.map { Int($0.timeIntervalSince1970) }
-            sub = answer.subject?.uuidString.lowercased()
+            sub = answer.subject?.lowercasedText
         }
     }
 }

@@ -20,7 +20,7 @@ struct AppsCommand: AsyncParsableCommand {
         var client_secret: String?
 
         init(_ application: Application, secret: String? = nil) {
-            client_id = application.id.uuidString.lowercased()
+            client_id = application.id.lowercasedText
             name = application.name
             self.public = application.isPublic
             redirect_uris = application.redirectURIs
@@ -90,7 +90,7 @@ struct AppsCommand: AsyncParsableCommand {
         func run() async throws {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
-            guard let uuid = UUID(uuidString: id), let application = try await store.application(id: uuid) else {
+            guard let uuid = UUID(text: id), let application = try await store.application(id: uuid) else {
                 throw ValidationError("No application with id \(id).")
             }
             let summary = Summary(application)
@@ -116,10 +116,10 @@ struct AppsCommand: AsyncParsableCommand {
         func run() async throws {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
-            guard let uuid = UUID(uuidString: id),
+            guard let uuid = UUID(text: id),
                 let secret = try await ApplicationRegistrar(store: store).rotateSecret(of: uuid, overlap: overlap.seconds)
             else { throw ValidationError("No confidential application with id \(id).") }
-            let rotated = Rotated(client_id: uuid.uuidString.lowercased(), client_secret: secret, previous_secret_valid_for_seconds: Int(overlap.seconds))
+            let rotated = Rotated(client_id: uuid.lowercasedText, client_secret: secret, previous_secret_valid_for_seconds: Int(overlap.seconds))
             if json { return try Output.json(rotated) }
             Output.line("New client secret: \(secret)   (shown once: store it now)")
             Output.line(overlap.seconds > 0 ? "The previous secret keeps working for \(Int(overlap.seconds)) s." : "The previous secret no longer works.")
@@ -134,10 +134,10 @@ struct AppsCommand: AsyncParsableCommand {
         func run() async throws {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
-            guard let uuid = UUID(uuidString: id), try await store.deleteApplication(id: uuid) else {
+            guard let uuid = UUID(text: id), try await store.deleteApplication(id: uuid) else {
                 throw ValidationError("No application with id \(id).")
             }
-            Output.line("Deleted application \(uuid.uuidString.lowercased()).")
+            Output.line("Deleted application \(uuid.lowercasedText).")
         }
     }
 }

@@ -32,7 +32,7 @@ struct DevCommand: AsyncParsableCommand {
         func run() async throws {
             Output.bootstrapLogging(level: .warning)
             let store = try await database.openStore(logger: Logger(label: "keyfob.dev"))
-            guard let appID = UUID(uuidString: app), let application = try await store.application(id: appID) else {
+            guard let appID = UUID(text: app), let application = try await store.application(id: appID) else {
                 throw ValidationError("No application with id \(app).")
             }
             guard application.redirectURIs.contains(redirectURI) else {

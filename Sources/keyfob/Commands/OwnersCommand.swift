@@ -25,9 +25,9 @@ struct OwnersCommand: AsyncParsableCommand {
 
     static func summary(_ owner: Owner, _ vehicles: [Vehicle]) -> OwnerSummary {
         OwnerSummary(
-            id: owner.id.uuidString.lowercased(), email: owner.email,
+            id: owner.id.lowercasedText, email: owner.email,
             vehicles: vehicles.map {
-                VehicleSummary(id: $0.id.uuidString.lowercased(), make: $0.make, model: $0.model, year: $0.year, vin: $0.vin)
+                VehicleSummary(id: $0.id.lowercasedText, make: $0.make, model: $0.model, year: $0.year, vin: $0.vin)
             })
     }
 

@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func registerDemoApp(_ store: any Store, base: String) async throws {
         let registered = try await ApplicationRegistrar(store: store).register(
             name: "Demo App", redirectURIs: [Self.demoRedirectURI], permissions: nil, isPublic: false)
-        let clientID = registered.application.id.uuidString.lowercased()
+        let clientID = registered.application.id.lowercasedText
         var connect = URLComponents(string: base + "/oauth/authorize")!
         connect.queryItems = [
             .init(name: "response_type", value: "code"), .init(name: "client_id", value: clientID),

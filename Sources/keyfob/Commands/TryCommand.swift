@@ -97,7 +97,7 @@ struct TryCommand: AsyncParsableCommand {
     private func application() async throws -> (String, String, String) {
         let store = try await database.openStore(logger: Logger(label: "keyfob.try"))
         if let app, let secret {
-            guard let id = UUID(uuidString: app), let found = try await store.application(id: id), let redirect = found.redirectURIs.first else {
+            guard let id = UUID(text: app), let found = try await store.application(id: id), let redirect = found.redirectURIs.first else {
                 throw ValidationError("No application with id \(app) in \(database.displayName).")
             }
             return (app, secret, redirect)
@@ -106,10 +106,10 @@ struct TryCommand: AsyncParsableCommand {
         if let existing = try await store.applications().first(where: { $0.name == Self.tryAppName && $0.redirectURIs == [Self.tryRedirectURI] }),
             let secret = try await registrar.rotateSecret(of: existing.id, overlap: 0)
         {
-            return (existing.id.uuidString.lowercased(), secret, Self.tryRedirectURI)
+            return (existing.id.lowercasedText, secret, Self.tryRedirectURI)
         }
         let registered = try await registrar.register(
             name: Self.tryAppName, redirectURIs: [Self.tryRedirectURI], permissions: ["read_vehicle_info", "read_odometer"], isPublic: false)
-        return (registered.application.id.uuidString.lowercased(), registered.secret ?? "", Self.tryRedirectURI)
+        return (registered.application.id.lowercasedText, registered.secret ?? "", Self.tryRedirectURI)
     }
 }
