@@ -14,7 +14,10 @@ public struct SecretDigest: Hashable, Sendable {
 
     /// The digest of a secret's text.
     public static func of(_ text: String) -> SecretDigest {
-        SecretDigest(bytes: Data(SHA256.hash(data: Data(text.utf8))))
+        var text = text
+        // Hash the string's own UTF-8 storage rather than a copy: this runs several times per
+        // token request.
+        return text.withUTF8 { SecretDigest(bytes: Data(SHA256.hash(data: UnsafeRawBufferPointer($0)))) }
     }
 
     /// Compares without an early exit, so timing does not reveal how many leading bytes match.

@@ -31,6 +31,10 @@ enum FormDecoder {
 
     /// Decodes one component: `+` is a space, `%HH` a byte; the result must be UTF-8 without NUL.
     static func decodeComponent(_ bytes: some Collection<UInt8>) throws(Failure) -> String {
+        // Codes, tokens, ids and grant types have nothing to unescape: read them in place.
+        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            return try validatedText(bytes)
+        }
         var output = [UInt8]()
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex
@@ -53,8 +57,12 @@ enum FormDecoder {
             }
             index = bytes.index(after: index)
         }
-        guard !output.contains(0) else { throw .nulByte }
-        guard let text = String(validating: output, as: UTF8.self) else { throw .notUTF8 }
+        return try validatedText(output)
+    }
+
+    private static func validatedText(_ bytes: some Collection<UInt8>) throws(Failure) -> String {
+        guard !bytes.contains(0) else { throw .nulByte }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return text
     }
 
