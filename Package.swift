@@ -134,6 +134,7 @@ let package = Package(
                 "KeyfobTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

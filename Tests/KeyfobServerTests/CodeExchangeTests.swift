@@ -120,6 +120,17 @@ struct CodeExchangeTests {
         }
     }
 
+    /// The description quotes client input: what RFC 6749 §5.2 does not allow there (quote,
+    /// backslash, controls, non-ASCII) becomes `?`, and the hand-written body stays valid JSON.
+    @Test func quotedInputOutsideRFC6749sCharactersBecomesQuestionMarks() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let reply = try await server.exchange("a\"b\\c/d\u{01}\t\n\r\u{1F}ü€🚗", app: app)
+            expectOAuthError(reply, status: 400, error: "invalid_request")
+            #expect(reply["error_description"] == "Invalid code: a?b?c/d????????.")
+        }
+    }
+
     @Test func missingCodeIsInvalidRequest() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()

@@ -23,8 +23,12 @@ public struct SecretDigest: Hashable, Sendable {
     /// Compares without an early exit, so timing does not reveal how many leading bytes match.
     public func constantTimeEquals(_ other: SecretDigest) -> Bool {
         guard bytes.count == other.bytes.count else { return false }
-        var difference: UInt8 = 0
-        for (left, right) in zip(bytes, other.bytes) { difference |= left ^ right }
-        return difference == 0
+        return bytes.withUnsafeBytes { (left: UnsafeRawBufferPointer) in
+            other.bytes.withUnsafeBytes { (right: UnsafeRawBufferPointer) in
+                var difference: UInt8 = 0
+                for index in 0..<left.count { difference |= left[index] ^ right[index] }
+                return difference == 0
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ extension OAuthError {
         var headers = TokenController.noStoreHeaders
         if challengesBasic { headers[.wwwAuthenticate] = "Basic realm=\"keyfob\", charset=\"UTF-8\"" }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = JSONBody.encode(["error": code.rawValue, "error_description": errorDescription])
+        let body = JSONBody.object(["error": code.rawValue, "error_description": errorDescription])
         return JSONBody.response(status: .init(code: status), body: body, headers: headers)
     }
 }
