@@ -16,8 +16,8 @@ public enum UUIDText {
                         output[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    output[position] = hexDigit(byte >> 4)
-                    output[position + 1] = hexDigit(byte & 0x0F)
+                    output[position] = HexDigit.lowercase(byte >> 4)
+                    output[position + 1] = HexDigit.lowercase(byte & 0x0F)
                     position += 2
                 }
                 return position
@@ -39,7 +39,7 @@ public enum UUIDText {
                     guard character == UInt8(ascii: "-") else { return false }
                     continue
                 }
-                guard let nibble = nibbleValue(character) else { return false }
+                guard let nibble = HexDigit.value(of: character) else { return false }
                 if let pending = high {
                     output[byteIndex] = pending << 4 | nibble
                     byteIndex += 1
@@ -76,19 +76,6 @@ public enum UUIDText {
         }
         precondition(count == 16, "a UUID needs 16 bytes")
         return format(UUID(uuid: raw))
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-    }
-
-    private static func nibbleValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

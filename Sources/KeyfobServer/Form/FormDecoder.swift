@@ -1,3 +1,5 @@
+import KeyfobCore
+
 /// A strict `application/x-www-form-urlencoded` decoder (WHATWG URL §5, RFC 6749 Appendix B).
 ///
 /// Strict where a lenient decoder would hide mistakes or attacks: a malformed escape, bytes that
@@ -47,7 +49,7 @@ enum FormDecoder {
                 let high = bytes.index(after: index)
                 guard high != bytes.endIndex else { throw .malformedEscape }
                 let low = bytes.index(after: high)
-                guard low != bytes.endIndex, let h = hexValue(bytes[high]), let l = hexValue(bytes[low]) else {
+                guard low != bytes.endIndex, let h = HexDigit.value(of: bytes[high]), let l = HexDigit.value(of: bytes[low]) else {
                     throw .malformedEscape
                 }
                 output.append(h << 4 | l)
@@ -64,15 +66,6 @@ enum FormDecoder {
         guard !bytes.contains(0) else { throw .nulByte }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

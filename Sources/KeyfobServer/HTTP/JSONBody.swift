@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import Hummingbird
+import KeyfobCore
 
 /// Small helpers for the JSON answers Keyfob writes.
 enum JSONBody {
@@ -44,16 +45,12 @@ enum JSONBody {
             case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
             case 0..<0x20:
                 buffer.writeStaticString("\\u00")
-                buffer.writeInteger(hexDigit(byte >> 4))
-                buffer.writeInteger(hexDigit(byte & 0x0F))
+                buffer.writeInteger(HexDigit.lowercase(byte >> 4))
+                buffer.writeInteger(HexDigit.lowercase(byte & 0x0F))
             default: buffer.writeInteger(byte)
             }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     /// A response with a JSON body and the given extra headers.
