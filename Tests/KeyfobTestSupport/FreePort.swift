@@ -1,19 +1,35 @@
 import Foundation
 
-/// A port nobody listens on right now, from the OS.
+/// A loopback port nobody listens on right now, below the kernel's ephemeral range.
+///
+/// Asking the OS for port 0 hands out a port from the ephemeral range, which every outgoing
+/// connection also draws from: a test's HTTP clients could take it before the server that was meant
+/// to listen there starts (it happened once to a PostgreSQL cluster), or while a test has stopped
+/// that server to restart it on the same port. Ports below the range are only ever taken by
+/// listeners that ask for them by number.
 public enum FreePort {
+    static let candidates = 20_000..<32_768
+
     public static func find() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: candidates)
+            if isFree(port) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    /// Whether a listener could bind 127.0.0.1:`port` now.
+    static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 }
         }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
