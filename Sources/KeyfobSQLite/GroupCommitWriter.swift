@@ -49,33 +49,41 @@ final class GroupCommitWriter: Sendable {
             queue.draining = true
             return true
         }
-        if startDraining { Task { await self.drain() } }
+        if startDraining { commitNextBatch() }
     }
 
-    private func drain() async {
-        while true {
-            let batch = queue.withLock { queue in
-                let batch = queue.pending
-                queue.pending.removeAll(keepingCapacity: true)
-                if batch.isEmpty { queue.draining = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            await commit(batch)
+    /// Writes everything pending in one transaction on the writer's queue, answers it, and from
+    /// there schedules the next batch: the writer goes from one commit to the next without waiting
+    /// for a thread of Swift's pool, whose two threads are busy with the requests themselves.
+    private func commitNextBatch() {
+        let batch = queue.withLock { queue in
+            let batch = queue.pending
+            queue.pending.removeAll(keepingCapacity: true)
+            if batch.isEmpty { queue.draining = false }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        pool.asyncWriteWithoutTransaction { db in
+            Self.commit(batch, in: db)
+            self.commitNextBatch()
         }
     }
 
-    private func commit(_ batch: [Job]) async {
+    private static func commit(_ batch: [Job], in db: Database) {
         do {
-            try await pool.write { db in
+            try db.inTransaction {
                 for job in batch { try job.run(db) }
+                return .commit
             }
             for job in batch { job.finish(nil) }
         } catch {
             guard batch.count > 1 else { return batch[0].finish(error) }
             for job in batch {
                 do {
-                    try await pool.write { db in try job.run(db) }
+                    try db.inTransaction {
+                        try job.run(db)
+                        return .commit
+                    }
                     job.finish(nil)
                 } catch {
                     job.finish(error)
