@@ -25,8 +25,8 @@ public enum UUIDText {
         }
     }
 
-    /// Parses 8-4-4-4-12 hex digits in either case, and nothing else: what `UUID(uuidString:)`
-    /// accepts.
+    /// Parses 8-4-4-4-12 hex digits in either case, and nothing else (`UUID(uuidString:)` on Linux
+    /// also lets a space stand before any byte's two digits).
     public static func parse(_ text: String) -> UUID? {
         let utf8 = text.utf8
         guard utf8.count == 36 else { return nil }
