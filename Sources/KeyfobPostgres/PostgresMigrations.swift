@@ -39,8 +39,8 @@ enum PostgresMigrations {
     }
 
     /// `CREATE TABLE IF NOT EXISTS` is not safe against itself: two sessions creating the same new
-    /// table at once can make one fail on the catalog's unique index. The loser tries again and
-    /// then finds the table.
+    /// table at once can make one fail in the catalog (`isConcurrentCreation`). The loser tries
+    /// again and then finds the table.
     private static func createLedger(_ store: PostgresStore) async throws {
         for attempt in 1...5 {
             do {
@@ -49,7 +49,7 @@ enum PostgresMigrations {
                         "CREATE TABLE IF NOT EXISTS keyfob_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                         logger: store.logger)
                 }
-            } catch let error as PSQLError where error.isUniqueViolation && attempt < 5 {
+            } catch let error as PSQLError where error.isConcurrentCreation && attempt < 5 {
                 try await Task.sleep(for: .milliseconds(20 * attempt))
             }
         }

@@ -114,9 +114,11 @@ extension PSQLError {
         return state == "40001" || state == "40P01"
     }
 
-    /// SQLSTATE 23505: a unique constraint refused the row.
-    var isUniqueViolation: Bool {
-        code == .server && serverInfo?[.sqlState] == "23505"
+    /// How two sessions creating the same table at once can collide in the catalog: 23505 on its
+    /// unique index, 42710 (the table's row type already exists) or 42P07 (the table does).
+    var isConcurrentCreation: Bool {
+        guard code == .server, let state = serverInfo?[.sqlState] else { return false }
+        return state == "23505" || state == "42710" || state == "42P07"
     }
 }
 
