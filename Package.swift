@@ -122,6 +122,7 @@ let package = Package(
             name: "KeyfobStoreTests",
             dependencies: [
                 "KeyfobCore", "KeyfobSQLite", "KeyfobPostgres", "KeyfobTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -93,6 +93,31 @@ struct CLITests {
         #expect(reply.status == 200)
     }
 
+    /// The log handler renders metadata only when it writes a line (`DeferredMetadataLogHandler`):
+    /// a line must still carry both the logger's metadata (Hummingbird's request id) and the
+    /// line's own, and never the secret that was sent.
+    @Test func logLinesCarryTheRequestsMetadataAndNoSecret() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let app = try await createApp(database)
+        let server = try KeyfobProcess.Server(database: database.url, extra: ["--no-demo-app", "--log-level", "debug"])
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let wrongSecret = "not-the-secret-\(UUID().uuidString)"
+        let reply = try await TestHTTP.send(
+            .POST, server.baseURL + "/oauth/token",
+            headers: [TestHTTP.basic(app.id, wrongSecret), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data("grant_type=client_credentials".utf8))
+        #expect(reply.status == 401)
+        let requestID = try #require(reply.header("sc-request-id"))
+        try await Task.sleep(for: .milliseconds(200))
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains("keyfob.request_id=\(requestID)") })
+        #expect(line.contains("hb.request.id="))
+        #expect(line.contains("keyfob.error=invalid_client"))
+        #expect(line.contains("token request refused"))
+        #expect(!server.log.contains(wrongSecret))
+    }
+
     @Test func tokenAnsweredWith200SurvivesSIGKILL() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
