@@ -85,6 +85,19 @@ struct ClientAuthenticationTests {
         }
     }
 
+    /// Client ids are read strictly (decisions.md): spaces in or around a real id, with its right
+    /// secret, name no client.
+    @Test func clientIDWithSpacesIsInvalidClient() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let spaced = app.id.prefix(9) + " " + app.id.dropFirst(10)
+            for id in [" " + app.id, app.id + " ", String(spaced)] {
+                let reply = try await server.token(grant, headers: [TestHTTP.basic(id, app.secret)])
+                expectOAuthError(reply, status: 401, error: "invalid_client")
+            }
+        }
+    }
+
     @Test func noCredentialsIsInvalidClient() async throws {
         try await TestServer.with { server in
             let reply = try await server.token(grant)
