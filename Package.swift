@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the token path's statements (DirectStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -18,23 +18,23 @@ extension SQLiteStore: TokenStore {
         let applicationID = client.id
         let result: Redemption = try await write { db in
             guard try Self.isCurrent(client, in: db) else { return .staleClient }
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM authorization_codes WHERE digest = ?"), arguments: [digest.bytes])
-            else { return .outcome(.unknown) }
-            let code = Self.code(from: row)
-            let familyID: Int64 = row["id"]
+            guard let stored = try Self.storedCode(digest, in: db) else { return .outcome(.unknown) }
+            let code = stored.code
             // A code of another client is refused without touching it: it stays usable by its owner.
             guard code.applicationID == applicationID else { return .outcome(.unknown) }
             if code.consumedAt != nil {
-                try Self.revokeFamily(familyID, in: db)
+                try Self.revokeFamily(stored.id, in: db)
                 return .outcome(.replayed)
             }
             guard code.expiresAt > now else { return .outcome(.expired) }
             do throws(OAuthError) { try check(code) } catch { return .refused(error) }
-            try db.cachedStatement(sql: "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL")
-                .execute(arguments: [Column.time(now), familyID])
+            let consume = try DirectStatement(
+                "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL", in: db)
+            consume.bind(1, Column.time(now))
+            consume.bind(2, stored.id)
+            try consume.execute()
             guard db.changesCount == 1 else { return .outcome(.replayed) }
-            try Self.insert(pair, family: familyID, grant: code.grantID, application: applicationID, in: db)
+            try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
             return .outcome(.redeemed(grantID: code.grantID))
         }
         switch result {
@@ -50,15 +50,19 @@ extension SQLiteStore: TokenStore {
         let applicationID = client.id
         let rotation: RefreshRotation? = try await write { db in
             guard try Self.isCurrent(client, in: db) else { return nil }
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM refresh_tokens WHERE digest = ?"), arguments: [digest.bytes])
-            else { return .unknown }
-            guard row.uuid("application_id") == applicationID else { return .unknown }
-            let familyID: Int64 = row["family_id"]
-            let tokenID: Int64 = row["id"]
-            let grantID = row.uuid("grant_id")!
-            guard !(row["revoked"] as Bool) else { return .revoked }
-            if let usedAt = row.date("used_at") {
+            let select = try DirectStatement("""
+                SELECT id, family_id, grant_id, application_id, revoked, used_at, expires_at
+                FROM refresh_tokens WHERE digest = ?
+                """, in: db)
+            select.bind(1, digest.bytes)
+            guard try select.step() else { return .unknown }
+            let applicationText = select.text(3)
+            guard UUIDText.parse(applicationText) == applicationID else { return .unknown }
+            let tokenID = select.int64(0), familyID = select.int64(1)
+            let grantText = select.text(2)
+            let grantID = UUIDText.parse(grantText)!
+            guard select.int64(4) == 0 else { return .revoked }
+            if let usedAt = select.optionalDouble(5).map(Column.date) {
                 // RFC 9700 §4.14: a used refresh token presented again after the grace window means
                 // two parties hold it; revoke the family so neither keeps access.
                 guard now.timeIntervalSince(usedAt) <= grace else {
@@ -67,11 +71,13 @@ extension SQLiteStore: TokenStore {
                 }
                 return .repeated(grantID: grantID, firstUsedAt: usedAt)
             }
-            guard row.date("expires_at")! > now else { return .expired }
-            try db.cachedStatement(sql: "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL")
-                .execute(arguments: [Column.time(now), tokenID])
+            guard Column.date(select.double(6)) > now else { return .expired }
+            let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
+            markUsed.bind(1, Column.time(now))
+            markUsed.bind(2, tokenID)
+            try markUsed.execute()
             guard db.changesCount == 1 else { return .repeated(grantID: grantID, firstUsedAt: now) }
-            try Self.insert(pair, family: familyID, grant: grantID, application: applicationID, in: db)
+            try Self.insert(pair, family: familyID, grant: grantText, application: applicationText, in: db)
             return .rotated(grantID: grantID)
         }
         guard let rotation else { throw StaleClientError(client: client) }
@@ -81,14 +87,17 @@ extension SQLiteStore: TokenStore {
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {
         let written = try await write { db in
             guard try Self.isCurrent(client, in: db) else { return false }
-            try db.cachedStatement(sql: """
+            let insert = try DirectStatement("""
                 INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """)
-                .execute(arguments: [
-                    token.digest.bytes, token.grantID.map(Column.id),
-                    Column.id(token.applicationID), Column.list(token.scope), Column.time(token.expiresAt), token.revoked,
-                ])
+                """, in: db)
+            insert.bind(1, token.digest.bytes)
+            if let grantID = token.grantID { insert.bind(2, Column.id(grantID)) }
+            insert.bind(3, Column.id(token.applicationID))
+            insert.bind(4, Column.list(token.scope))
+            insert.bind(5, Column.time(token.expiresAt))
+            insert.bind(6, Int64(token.revoked ? 1 : 0))
+            try insert.execute()
             return true
         }
         guard written else { throw StaleClientError(client: client) }
@@ -97,9 +106,35 @@ extension SQLiteStore: TokenStore {
     /// Whether the client's record is still the version the request authenticated against: the
     /// check that makes the in-memory application cache safe across processes.
     private static func isCurrent(_ client: ClientVersion, in db: Database) throws -> Bool {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT version FROM applications WHERE id = ?"), arguments: [Column.id(client.id)]
-        ) == client.version
+        let select = try DirectStatement("SELECT version FROM applications WHERE id = ?", in: db)
+        select.bind(1, Column.id(client.id))
+        return try select.step() && select.int64(0) == client.version
+    }
+
+    /// A code's row as the redemption needs it: the record, its integer id (which becomes the
+    /// token family) and its id columns' text, written unchanged into the new tokens.
+    private struct StoredCode {
+        let id: Int64
+        let code: AuthorizationCode
+        let grantText: String
+        let applicationText: String
+    }
+
+    private static func storedCode(_ digest: SecretDigest, in db: Database) throws -> StoredCode? {
+        let select = try DirectStatement("""
+            SELECT id, grant_id, application_id, redirect_uri, redirect_uri_sent, code_challenge,
+                code_challenge_method, expires_at, consumed_at
+            FROM authorization_codes WHERE digest = ?
+            """, in: db)
+        select.bind(1, digest.bytes)
+        guard try select.step() else { return nil }
+        let grantText = select.text(1), applicationText = select.text(2)
+        let code = AuthorizationCode(
+            digest: digest, grantID: UUIDText.parse(grantText)!, applicationID: UUIDText.parse(applicationText)!,
+            redirectURI: select.text(3), redirectURIWasSent: select.int64(4) != 0,
+            codeChallenge: select.optionalText(5), codeChallengeMethod: select.optionalText(6),
+            expiresAt: Column.date(select.double(7)), consumedAt: select.optionalDouble(8).map(Column.date))
+        return StoredCode(id: select.int64(0), code: code, grantText: grantText, applicationText: applicationText)
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
@@ -126,35 +161,31 @@ extension SQLiteStore: TokenStore {
         }
     }
 
-    private static func insert(_ pair: PairToIssue, family: Int64, grant: UUID, application: UUID, in db: Database) throws {
-        try db.cachedStatement(sql: """
+    /// The new pair's rows; `grant` and `application` are id columns' text as stored.
+    private static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
+        let access = try DirectStatement("""
             INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)
-            """)
-            .execute(arguments: [
-                pair.accessDigest.bytes, family, Column.id(grant), Column.id(application),
-                Column.time(pair.accessExpiresAt),
-            ])
-        try db.cachedStatement(sql: """
+            """, in: db)
+        access.bind(1, pair.accessDigest.bytes)
+        access.bind(2, family)
+        access.bind(3, grant)
+        access.bind(4, application)
+        access.bind(5, Column.time(pair.accessExpiresAt))
+        try access.execute()
+        let refresh = try DirectStatement("""
             INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)
-            """)
-            .execute(arguments: [
-                pair.refreshDigest.bytes, family, Column.id(grant), Column.id(application),
-                Column.time(pair.refreshExpiresAt),
-            ])
+            """, in: db)
+        refresh.bind(1, pair.refreshDigest.bytes)
+        refresh.bind(2, family)
+        refresh.bind(3, grant)
+        refresh.bind(4, application)
+        refresh.bind(5, Column.time(pair.refreshExpiresAt))
+        try refresh.execute()
     }
 
     private static func revokeFamily(_ familyID: Int64, in db: Database) throws {
         try db.cachedStatement(sql: "UPDATE access_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [familyID])
         try db.cachedStatement(sql: "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [familyID])
-    }
-
-    static func code(from row: Row) -> AuthorizationCode {
-        AuthorizationCode(
-            digest: row.digest("digest")!, grantID: row.uuid("grant_id")!,
-            applicationID: row.uuid("application_id")!, redirectURI: row["redirect_uri"],
-            redirectURIWasSent: row["redirect_uri_sent"], codeChallenge: row["code_challenge"],
-            codeChallengeMethod: row["code_challenge_method"], expiresAt: row.date("expires_at")!,
-            consumedAt: row.date("consumed_at"))
     }
 }
 
