@@ -22,8 +22,14 @@ final class GroupCommitWriter: Sendable {
 
     private let pool: DatabasePool
     private let queue = Mutex(Queue())
+    private let checkpointer: BackgroundCheckpointer
 
-    init(pool: DatabasePool) { self.pool = pool }
+    /// Takes over the writer connection's checkpoints (`BackgroundCheckpointer`).
+    init(pool: DatabasePool, checkpointer: BackgroundCheckpointer) async throws {
+        self.pool = pool
+        self.checkpointer = checkpointer
+        try await pool.writeWithoutTransaction { db in checkpointer.install(onWriter: db) }
+    }
 
     /// Runs `work` in a write transaction shared with concurrent jobs, after that transaction commits.
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -52,8 +58,8 @@ final class GroupCommitWriter: Sendable {
         if startDraining { commitNextBatch() }
     }
 
-    /// Writes everything pending in one transaction on the writer's queue, answers it, and from
-    /// there schedules the next batch: the writer goes from one commit to the next without waiting
+    /// Writes everything pending in one transaction on the writer's queue, answers it, lets the
+    /// checkpointer have its turn, and from there schedules the next batch: the writer goes from one commit to the next without waiting
     /// for a thread of Swift's pool, whose two threads are busy with the requests themselves.
     private func commitNextBatch() {
         let batch = queue.withLock { queue in
@@ -65,6 +71,7 @@ final class GroupCommitWriter: Sendable {
         guard !batch.isEmpty else { return }
         pool.asyncWriteWithoutTransaction { db in
             Self.commit(batch, in: db)
+            self.checkpointer.writerFinishedBatch(db)
             self.commitNextBatch()
         }
     }
