@@ -55,6 +55,17 @@ struct SecurityPrimitivesTests {
         #expect(!SecretDigest.of("a").constantTimeEquals(SecretDigest(bytes: Data())))
     }
 
+    /// Draws are made 256 bytes at a time; every size around that boundary comes back whole.
+    @Test(arguments: [0, 1, 16, 255, 256, 257, 1_000])
+    func systemRandomFillsEveryByteRequested(count: Int) {
+        let draws = (0..<8).map { _ in SystemRandomSource().bytes(count) }
+        #expect(draws.allSatisfy { $0.count == count })
+        guard count >= 16 else { return }
+        // Eight draws of 16+ bytes never repeat, and no draw ends in an unfilled run of zeros.
+        #expect(Set(draws).count == draws.count)
+        #expect(draws.allSatisfy { draw in draw.suffix(16).contains { $0 != 0 } })
+    }
+
     @Test func clientSecretsCarry256BitsAsURLSafeText() {
         let secret = ClientSecret.generate(using: SystemRandomSource())
         #expect(secret.count == 43)
