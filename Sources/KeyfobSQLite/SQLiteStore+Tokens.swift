@@ -163,24 +163,22 @@ extension SQLiteStore: TokenStore {
 
     /// The new pair's rows; `grant` and `application` are id columns' text as stored.
     private static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
-        let access = try DirectStatement("""
-            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)
-            """, in: db)
-        access.bind(1, pair.accessDigest.bytes)
-        access.bind(2, family)
-        access.bind(3, grant)
-        access.bind(4, application)
-        access.bind(5, Column.time(pair.accessExpiresAt))
-        try access.execute()
-        let refresh = try DirectStatement("""
-            INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)
-            """, in: db)
-        refresh.bind(1, pair.refreshDigest.bytes)
-        refresh.bind(2, family)
-        refresh.bind(3, grant)
-        refresh.bind(4, application)
-        refresh.bind(5, Column.time(pair.refreshExpiresAt))
-        try refresh.execute()
+        // Both statements take the same parameters in the same order.
+        let rows = [
+            (sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)",
+             digest: pair.accessDigest, expiresAt: pair.accessExpiresAt),
+            (sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)",
+             digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt),
+        ]
+        for row in rows {
+            let insert = try DirectStatement(row.sql, in: db)
+            insert.bind(1, row.digest.bytes)
+            insert.bind(2, family)
+            insert.bind(3, grant)
+            insert.bind(4, application)
+            insert.bind(5, Column.time(row.expiresAt))
+            try insert.execute()
+        }
     }
 
     private static func revokeFamily(_ familyID: Int64, in db: Database) throws {
