@@ -31,13 +31,15 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     private let phase = Mutex(Phase.waiting)
     /// The WAL's length in frames after the writer's last commit. Written by the WAL hook and read
     /// by `writerFinishedBatch`, both on the writer's serial queue, which is the lock here (hence
-    /// `@unchecked Sendable`).
+    /// `@unchecked Sendable`). Never freed: SQLite may call the hook for as long as the writer's
+    /// connection is open, which can outlast this object; four bytes per store.
     private let walFrames = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
-    /// Opens the checkpointing connection to the database at `path`.
-    init(path: String, threshold: Int32 = defaultThreshold) throws {
+    /// Opens the checkpointing connection to the database at `path`; `busyTimeout` is the store's.
+    init(path: String, busyTimeout: TimeInterval, threshold: Int32 = defaultThreshold) throws {
         var configuration = Configuration()
         configuration.label = "keyfob.sqlite.checkpoint"
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             // The copy flushes the database file before the WAL may be reused: FULL says so.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -50,8 +52,6 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         self.threshold = threshold
         walFrames.initialize(to: 0)
     }
-
-    deinit { walFrames.deallocate() }
 
     /// Takes over the writer connection's checkpoints; call on the writer.
     func install(onWriter db: Database) {

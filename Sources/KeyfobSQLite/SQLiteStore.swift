@@ -49,7 +49,7 @@ public final class SQLiteStore: Sendable {
         try SQLiteMigrations.migrate(pool)
         self.path = path
         self.pool = pool
-        self.writer = try await GroupCommitWriter(pool: pool, checkpointer: BackgroundCheckpointer(path: path))
+        self.writer = try await GroupCommitWriter(pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout))
         self.logger = logger
     }
 
