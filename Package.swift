@@ -41,7 +41,8 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, for the token path's statements (DirectStatement).
+                // SQLite's C API: the token path's statements (DirectStatement), the WAL hook
+                // (BackgroundCheckpointer).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

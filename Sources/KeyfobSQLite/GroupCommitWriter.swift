@@ -59,8 +59,9 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// Writes everything pending in one transaction on the writer's queue, answers it, lets the
-    /// checkpointer have its turn, and from there schedules the next batch: the writer goes from one commit to the next without waiting
-    /// for a thread of Swift's pool, whose two threads are busy with the requests themselves.
+    /// checkpointer have its turn, and from there schedules the next batch: the writer goes from
+    /// one commit to the next without waiting for a thread of Swift's pool, whose two threads are
+    /// busy with the requests themselves.
     private func commitNextBatch() {
         let batch = queue.withLock { queue in
             let batch = queue.pending

@@ -49,7 +49,8 @@ public final class SQLiteStore: Sendable {
         try SQLiteMigrations.migrate(pool)
         self.path = path
         self.pool = pool
-        self.writer = try await GroupCommitWriter(pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout))
+        self.writer = try await GroupCommitWriter(
+            pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout))
         self.logger = logger
     }
 
