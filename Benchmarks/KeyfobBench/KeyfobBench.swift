@@ -28,6 +28,10 @@ struct KeyfobBench: AsyncParsableCommand {
     @Option(help: "Concurrent keep-alive connections.") var connections = 64
     @Option(help: "Seconds to run.") var duration: Double = 10
     @Option(name: .customLong("server-pid"), help: "The server's pid, to report its peak RSS (VmHWM).") var serverPID: Int32?
+    @Option(
+        name: .customLong("save-refresh-tokens"),
+        help: "Exchange workload: write the refresh token of every 200 here, one per line (a file for ../shared/bench/bench.sh GRANT=refresh_token).")
+    var saveRefreshTokens: String?
     @Flag(name: .customLong("no-verify"), help: "Skip checking that every issued token works.") var noVerify = false
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -37,6 +41,9 @@ struct KeyfobBench: AsyncParsableCommand {
         guard (1...1024).contains(connections) else { throw ValidationError("--connections must be from 1 to 1024") }
         guard duration > 0 && duration <= 600 else { throw ValidationError("--duration must be from 0 to 600 seconds") }
         if workload != .clientCredentials && codes == nil { throw ValidationError("--codes is required for \(workload.rawValue)") }
+        if saveRefreshTokens != nil && workload != .exchange {
+            throw ValidationError("--save-refresh-tokens goes with --workload exchange: other workloads spend or issue no fresh ones")
+        }
     }
 
     func run() async throws {
@@ -53,6 +60,9 @@ struct KeyfobBench: AsyncParsableCommand {
     private func measure(with client: LoadClient) async throws {
         let supply = try CodeSupply(path: codes)
         let result = try await LoadRun(client: client, workload: workload, supply: supply, connections: connections, duration: duration).run()
+        if let saveRefreshTokens {
+            try result.issuedRefreshTokens.map { $0 + "\n" }.joined().write(toFile: saveRefreshTokens, atomically: true, encoding: .utf8)
+        }
         var report = Report(workload: workload.rawValue, connections: connections, result: result)
         report.serverPeakRSSMiB = serverPID.flatMap(PeakRSS.mebibytes(of:))
         if !noVerify {

@@ -35,6 +35,8 @@ struct LoadRun {
         var elapsed: Double = 0
         var latencyMicros = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var issuedAccessTokens: [String] = []
+        /// The exchange workload's refresh tokens, none of them used yet.
+        var issuedRefreshTokens: [String] = []
         var statuses: [UInt: Int] = [:]
 
         mutating func merge(_ other: Result) {
@@ -44,6 +46,7 @@ struct LoadRun {
             exhausted = exhausted || other.exhausted
             latencyMicros.add(other.latencyMicros)
             issuedAccessTokens += other.issuedAccessTokens
+            issuedRefreshTokens += other.issuedRefreshTokens
             statuses.merge(other.statuses, uniquingKeysWith: +)
         }
     }
@@ -100,6 +103,7 @@ struct LoadRun {
                 result.ok += 1
                 result.issuedAccessTokens.append(access)
                 if workload == .refresh { refreshToken = answer.refreshToken }
+                if workload == .exchange, let refresh = answer.refreshToken { result.issuedRefreshTokens.append(refresh) }
             } else {
                 result.non200 += 1
                 if workload == .refresh { return result }  // the chain is broken; stop this connection

@@ -11,6 +11,60 @@ struct BenchmarkSmokeTests {
 
     @Test(arguments: ["exchange", "refresh", "client-credentials"])
     func workloadRunsCleanAndEveryTokenIsReal(workload: String) async throws {
+        try await withAppAndServer { id, secret, codes, server in
+            let run = try await runBench(workload, id: id, secret: secret, codes: codes, server: server)
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            let report = run.json
+            #expect((report["ok"] as? Int ?? 0) > 0)
+            #expect(report["non200"] as? Int == 0)
+            #expect(report["verify_failed"] as? Int == 0)
+            #expect(report["verified"] as? Int == report["ok"] as? Int)
+            #expect((report["server_peak_rss_mib"] as? Double ?? 0) > 0)
+        }
+    }
+
+    /// `--save-refresh-tokens` feeds `../shared/bench/bench.sh GRANT=refresh_token`: one fresh
+    /// refresh token per successful exchange, each still usable.
+    @Test func savedRefreshTokensAreOnePerExchangeAndUnspent() async throws {
+        try await withAppAndServer { id, secret, codes, server in
+            let saved = codes.deletingLastPathComponent().appendingPathComponent("refresh-tokens.txt")
+            let run = try await runBench("exchange", id: id, secret: secret, codes: codes, server: server, extra: ["--save-refresh-tokens", saved.path])
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            let tokens = try String(contentsOf: saved, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(tokens.count == run.json["ok"] as? Int)
+            #expect(Set(tokens).count == tokens.count)
+            #expect(tokens.allSatisfy { UUID(uuidString: $0) != nil })
+            for token in [tokens.first, tokens.last].compactMap({ $0 }) {
+                let reply = try await TestHTTP.send(
+                    .POST, server.baseURL + "/oauth/token",
+                    headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                    body: Data("grant_type=refresh_token&refresh_token=\(token)".utf8))
+                #expect(reply.status == 200, "\(reply.text)")
+            }
+        }
+    }
+
+    @Test func savingRefreshTokensOutsideTheExchangeWorkloadIsRefused() async throws {
+        try await withAppAndServer { id, secret, codes, server in
+            let run = try await runBench(
+                "refresh", id: id, secret: secret, codes: codes, server: server, extra: ["--save-refresh-tokens", "/tmp/unused"])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("--save-refresh-tokens goes with --workload exchange"))
+        }
+    }
+
+    private func runBench(
+        _ workload: String, id: String, secret: String, codes: URL, server: KeyfobProcess.Server, extra: [String] = []
+    ) async throws -> KeyfobProcess.Finished {
+        try await KeyfobProcess.run(
+            ["--base-url", server.baseURL, "--client-id", id, "--client-secret", secret, "--codes", codes.path,
+             "--redirect-uri", Self.redirect, "--workload", workload, "--connections", "8", "--duration", "1",
+             "--server-pid", String(server.process.pid), "--json"] + extra,
+            executable: Self.bench)
+    }
+
+    /// An application, 20,000 codes in a file, and a running server on a fresh database.
+    private func withAppAndServer(_ body: (String, String, URL, KeyfobProcess.Server) async throws -> Void) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let app = try await KeyfobProcess.run(["apps", "create", "--name", "bench", "--redirect-uri", Self.redirect, "--database", database.url, "--json"])
@@ -23,17 +77,6 @@ struct BenchmarkSmokeTests {
         let server = try KeyfobProcess.Server(database: database.url)
         defer { server.stop() }
         try await server.waitUntilReady()
-        let run = try await KeyfobProcess.run(
-            ["--base-url", server.baseURL, "--client-id", id, "--client-secret", secret, "--codes", codes.path,
-             "--redirect-uri", Self.redirect, "--workload", workload, "--connections", "8", "--duration", "1",
-             "--server-pid", String(server.process.pid), "--json"],
-            executable: Self.bench)
-        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        let report = run.json
-        #expect((report["ok"] as? Int ?? 0) > 0)
-        #expect(report["non200"] as? Int == 0)
-        #expect(report["verify_failed"] as? Int == 0)
-        #expect(report["verified"] as? Int == report["ok"] as? Int)
-        #expect((report["server_peak_rss_mib"] as? Double ?? 0) > 0)
+        try await body(id, secret, codes, server)
     }
 }
