@@ -38,6 +38,16 @@ struct SecurityPrimitivesTests {
         #expect(!PKCE.verifier(verifier, matches: PKCE.challenge(for: verifier)))
     }
 
+    /// A known answer, computed apart from Keyfob (Python's `hmac`, then RFC 9562 version and
+    /// variant bits): instances of different versions sharing one database must derive the same
+    /// pair inside the grace window, so the derivation may never drift.
+    @Test func rotationSuccessorsMatchAnIndependentHMAC() {
+        let key = RotationKey(bytes: Data(repeating: 7, count: 32))
+        let (access, refresh) = key.successors(of: "58b128ba-8e44-41ee-b9d1-0242ac120002")
+        #expect(access == "b902d756-54c5-43d2-9b43-9e3333c783b7")
+        #expect(refresh == "f7770ad5-d43e-4c81-82f1-9ca3e0ea72dc")
+    }
+
     @Test func rotationSuccessorsAreDeterministicPerKeyAndToken() {
         let key = RotationKey(bytes: Data(repeating: 7, count: 32))
         let other = RotationKey(bytes: Data(repeating: 8, count: 32))
