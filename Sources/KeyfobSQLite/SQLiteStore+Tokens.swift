@@ -50,34 +50,27 @@ extension SQLiteStore: TokenStore {
         let applicationID = client.id
         let rotation: RefreshRotation? = try await write { db in
             guard try Self.isCurrent(client, in: db) else { return nil }
-            let select = try DirectStatement("""
-                SELECT id, family_id, grant_id, application_id, revoked, used_at, expires_at
-                FROM refresh_tokens WHERE digest = ?
-                """, in: db)
-            select.bind(1, digest.bytes)
-            guard try select.step() else { return .unknown }
-            let applicationText = select.text(3)
-            guard UUIDText.parse(applicationText) == applicationID else { return .unknown }
-            let tokenID = select.int64(0), familyID = select.int64(1)
-            let grantText = select.text(2)
-            let grantID = UUIDText.parse(grantText)!
-            guard select.int64(4) == 0 else { return .revoked }
-            if let usedAt = select.optionalDouble(5).map(Column.date) {
+            guard let stored = try Self.storedRefreshToken(digest, in: db) else { return .unknown }
+            guard UUIDText.parse(stored.applicationText) == applicationID else { return .unknown }
+            let grantID = UUIDText.parse(stored.grantText)!
+            guard !stored.revoked else { return .revoked }
+            if let usedAt = stored.usedAt {
                 // RFC 9700 §4.14: a used refresh token presented again after the grace window means
                 // two parties hold it; revoke the family so neither keeps access.
                 guard now.timeIntervalSince(usedAt) <= grace else {
-                    try Self.revokeFamily(familyID, in: db)
+                    try Self.revokeFamily(stored.familyID, in: db)
                     return .reused
                 }
                 return .repeated(grantID: grantID, firstUsedAt: usedAt)
             }
-            guard Column.date(select.double(6)) > now else { return .expired }
+            guard stored.expiresAt > now else { return .expired }
             let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
             markUsed.bind(1, Column.time(now))
-            markUsed.bind(2, tokenID)
+            markUsed.bind(2, stored.id)
             try markUsed.execute()
             guard db.changesCount == 1 else { return .repeated(grantID: grantID, firstUsedAt: now) }
-            try Self.insert(pair, family: familyID, grant: grantText, application: applicationText, in: db)
+            try Self.insert(
+                pair, family: stored.familyID, grant: stored.grantText, application: stored.applicationText, in: db)
             return .rotated(grantID: grantID)
         }
         guard let rotation else { throw StaleClientError(client: client) }
@@ -92,6 +85,7 @@ extension SQLiteStore: TokenStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, in: db)
             insert.bind(1, token.digest.bytes)
+            // Left unbound, grant_id is NULL: an application token has no grant.
             if let grantID = token.grantID { insert.bind(2, Column.id(grantID)) }
             insert.bind(3, Column.id(token.applicationID))
             insert.bind(4, Column.list(token.scope))
@@ -135,6 +129,30 @@ extension SQLiteStore: TokenStore {
             codeChallenge: select.optionalText(5), codeChallengeMethod: select.optionalText(6),
             expiresAt: Column.date(select.double(7)), consumedAt: select.optionalDouble(8).map(Column.date))
         return StoredCode(id: select.int64(0), code: code, grantText: grantText, applicationText: applicationText)
+    }
+
+    /// A refresh token's row as the rotation needs it, with its id columns' text as stored.
+    private struct StoredRefreshToken {
+        let id: Int64
+        let familyID: Int64
+        let grantText: String
+        let applicationText: String
+        let revoked: Bool
+        let usedAt: Date?
+        let expiresAt: Date
+    }
+
+    private static func storedRefreshToken(_ digest: SecretDigest, in db: Database) throws -> StoredRefreshToken? {
+        let select = try DirectStatement("""
+            SELECT id, family_id, grant_id, application_id, revoked, used_at, expires_at
+            FROM refresh_tokens WHERE digest = ?
+            """, in: db)
+        select.bind(1, digest.bytes)
+        guard try select.step() else { return nil }
+        return StoredRefreshToken(
+            id: select.int64(0), familyID: select.int64(1), grantText: select.text(2), applicationText: select.text(3),
+            revoked: select.int64(4) != 0, usedAt: select.optionalDouble(5).map(Column.date),
+            expiresAt: Column.date(select.double(6)))
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
