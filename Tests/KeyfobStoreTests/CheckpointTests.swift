@@ -10,34 +10,32 @@ import Testing
 @Suite("background checkpoints")
 struct CheckpointTests {
     @Test func theWALStartsOverUnderSustainedWritesAndNothingIsLost() async throws {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
-        let store = try await database.open()
-        try await store.write { db in try db.execute(sql: "CREATE TABLE probe (n INTEGER PRIMARY KEY, page BLOB)") }
-        let walPath = database.path + "-wal"
-        let firstSequence = try Self.checkpointSequence(ofWAL: walPath)
+        try await withProbeStore(columns: "n INTEGER PRIMARY KEY, page BLOB") { store, database in
+            let walPath = database.path + "-wal"
+            let firstSequence = try Self.checkpointSequence(ofWAL: walPath)
 
-        // 4,000 rows of a page each: about 4,000 frames, four times the checkpoint threshold.
-        let rows = 4_000, pageBytes = 4_000
-        for round in 0..<(rows / 50) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for n in (round * 50)..<((round + 1) * 50) {
-                    group.addTask {
-                        try await store.write { db in
-                            try db.execute(
-                                sql: "INSERT INTO probe (n, page) VALUES (?, randomblob(?))", arguments: [n, pageBytes])
+            // 4,000 rows of a page each: about 4,000 frames, four times the checkpoint threshold.
+            let rows = 4_000, pageBytes = 4_000
+            for round in 0..<(rows / 50) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in (round * 50)..<((round + 1) * 50) {
+                        group.addTask {
+                            try await store.write { db in
+                                try db.execute(
+                                    sql: "INSERT INTO probe (n, page) VALUES (?, randomblob(?))", arguments: [n, pageBytes])
+                            }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
-        }
 
-        // SQLite counts each start-over of the WAL in its header.
-        #expect(try Self.checkpointSequence(ofWAL: walPath) > firstSequence)
-        let walBytes = try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int ?? 0
-        #expect(walBytes < 2_500 * 4_120, "the WAL holds \(walBytes / 4_120) frames")
-        #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM probe") } == rows)
+            // SQLite counts each start-over of the WAL in its header.
+            #expect(try Self.checkpointSequence(ofWAL: walPath) > firstSequence)
+            let walBytes = try FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int ?? 0
+            #expect(walBytes < 2_500 * 4_120, "the WAL holds \(walBytes / 4_120) frames")
+            #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM probe") } == rows)
+        }
     }
 
     /// The WAL header's checkpoint sequence number (bytes 12–15, big-endian), which SQLite

@@ -10,7 +10,7 @@ import Testing
 @Suite("direct statements")
 struct DirectStatementTests {
     @Test func everyBoundTypeReadsBackUnchanged() async throws {
-        try await withProbeTable { store in
+        try await withProbeStore(columns: Self.probeColumns) { store, _ in
             let blob = Data([0, 1, 0xFE, 0xFF, 0])
             let read = try await store.write { db in
                 let insert = try DirectStatement("INSERT INTO probe (b, t, d, i, missing) VALUES (?, ?, ?, ?, ?)", in: db)
@@ -39,7 +39,7 @@ struct DirectStatementTests {
     }
 
     @Test func aFailingStatementThrowsSQLitesCodeAndStaysUsable() async throws {
-        try await withProbeTable { store in
+        try await withProbeStore(columns: Self.probeColumns) { store, _ in
             let insertOne = { @Sendable (db: Database) throws in
                 let insert = try DirectStatement("INSERT INTO probe (i) VALUES (?)", in: db)
                 insert.bind(1, Int64(7))
@@ -62,7 +62,7 @@ struct DirectStatementTests {
     }
 
     @Test func aStatementLeftBetweenRowsStartsOverNextTime() async throws {
-        try await withProbeTable { store in
+        try await withProbeStore(columns: Self.probeColumns) { store, _ in
             try await store.write { db in try db.execute(sql: "INSERT INTO probe (i) VALUES (1), (2), (3)") }
             let firstRows = try await store.write { db in
                 try (0..<2).map { _ in
@@ -76,7 +76,7 @@ struct DirectStatementTests {
     }
 
     @Test func aMissingRowIsNoRow() async throws {
-        try await withProbeTable { store in
+        try await withProbeStore(columns: Self.probeColumns) { store, _ in
             let found = try await store.write { db in
                 let select = try DirectStatement("SELECT i FROM probe WHERE t = ?", in: db)
                 select.bind(1, "nothing")
@@ -86,13 +86,5 @@ struct DirectStatementTests {
         }
     }
 
-    private func withProbeTable(_ body: (SQLiteStore) async throws -> Void) async throws {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
-        let store = try await database.open()
-        try await store.write { db in
-            try db.execute(sql: "CREATE TABLE probe (b BLOB, t TEXT, d REAL, i INTEGER UNIQUE, missing TEXT)")
-        }
-        try await body(store)
-    }
+    private static let probeColumns = "b BLOB, t TEXT, d REAL, i INTEGER UNIQUE, missing TEXT"
 }
