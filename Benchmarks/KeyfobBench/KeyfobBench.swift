@@ -44,6 +44,11 @@ struct KeyfobBench: AsyncParsableCommand {
         if saveRefreshTokens != nil && workload != .exchange {
             throw ValidationError("--save-refresh-tokens goes with --workload exchange: other workloads spend or issue no fresh ones")
         }
+        // Found out now, not after a run whose tokens would then be lost: the file is created
+        // (empty) here and replaced with the tokens once the run is over.
+        if let saveRefreshTokens, !FileManager.default.createFile(atPath: saveRefreshTokens, contents: nil) {
+            throw ValidationError("--save-refresh-tokens: cannot write \(saveRefreshTokens)")
+        }
     }
 
     func run() async throws {

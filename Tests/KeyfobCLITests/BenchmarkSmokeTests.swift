@@ -53,6 +53,23 @@ struct BenchmarkSmokeTests {
         }
     }
 
+    /// An unwritable file is refused before the load starts, not after the run it would record.
+    @Test func anUnwritableRefreshTokenFileIsRefusedBeforeTheRun() async throws {
+        try await withAppAndServer { id, secret, codes, server in
+            let unwritable = codes.deletingLastPathComponent().appendingPathComponent("missing-folder/refresh-tokens.txt")
+            let run = try await runBench("exchange", id: id, secret: secret, codes: codes, server: server, extra: ["--save-refresh-tokens", unwritable.path])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("--save-refresh-tokens: cannot write \(unwritable.path)"))
+            // Nothing was spent: the first code still exchanges.
+            let code = try #require(try String(contentsOf: codes, encoding: .utf8).split(separator: "\n").first)
+            let reply = try await TestHTTP.send(
+                .POST, server.baseURL + "/oauth/token",
+                headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8))
+            #expect(reply.status == 200, "\(reply.text)")
+        }
+    }
+
     private func runBench(
         _ workload: String, id: String, secret: String, codes: URL, server: KeyfobProcess.Server, extra: [String] = []
     ) async throws -> KeyfobProcess.Finished {
