@@ -3,18 +3,11 @@ import KeyfobCore
 import PostgresNIO
 
 extension PostgresStore: TokenStore {
-    /// A redemption's result inside the transaction; a refused check rolls the claim back.
-    private enum Redemption: Sendable {
-        case outcome(CodeRedemption)
-        case refused(OAuthError)
-        case staleClient
-    }
-
     public func redeem(
         code digest: SecretDigest, by client: ClientVersion, at now: Date,
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
-        let result: Redemption = try await transaction { connection in
+        let result: RedemptionResult = try await transaction { connection in
             let claim = ClaimCode(digest: digest, client: client, now: now)
             if let (family, code) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
@@ -24,18 +17,14 @@ extension PostgresStore: TokenStore {
             }
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
         }
-        switch result {
-        case .outcome(let outcome): return outcome
-        case .refused(let error): throw error
-        case .staleClient: throw StaleClientError(client: client)
-        }
+        return try result.answer(for: client)
     }
 
     /// The claim changed nothing: the client is stale, or the code is unknown, someone else's,
     /// consumed (a replay, which revokes what it issued) or expired.
     private func whyNotClaimed(
         code digest: SecretDigest, by client: ClientVersion, at now: Date, on connection: PostgresConnection
-    ) async throws -> TransactionEnd<Redemption> {
+    ) async throws -> TransactionEnd<RedemptionResult> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(.staleClient) }
         let rows = try await connection.query(
             "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",

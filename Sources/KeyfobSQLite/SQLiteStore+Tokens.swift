@@ -3,20 +3,12 @@ import GRDB
 import KeyfobCore
 
 extension SQLiteStore: TokenStore {
-    /// A redemption's result inside the write job; a failed check is a value, not a throw, so it
-    /// cannot abort the transaction the job shares with others.
-    private enum Redemption: Sendable {
-        case outcome(CodeRedemption)
-        case refused(OAuthError)
-        case staleClient
-    }
-
     public func redeem(
         code digest: SecretDigest, by client: ClientVersion, at now: Date,
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
         let applicationID = client.id
-        let result: Redemption = try await write { db in
+        let result: RedemptionResult = try await write { db in
             guard try Self.isCurrent(client, in: db) else { return .staleClient }
             guard let stored = try Self.storedCode(digest, in: db) else { return .outcome(.unknown) }
             let code = stored.code
@@ -37,11 +29,7 @@ extension SQLiteStore: TokenStore {
             try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
             return .outcome(.redeemed(grantID: code.grantID))
         }
-        switch result {
-        case .outcome(let outcome): return outcome
-        case .refused(let error): throw error
-        case .staleClient: throw StaleClientError(client: client)
-        }
+        return try result.answer(for: client)
     }
 
     public func rotate(
