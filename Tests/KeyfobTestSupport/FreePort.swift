@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A loopback port nobody listens on right now, below the kernel's ephemeral range.
 ///
@@ -7,12 +8,19 @@ import Foundation
 /// to listen there starts (it happened once to a PostgreSQL cluster), or while a test has stopped
 /// that server to restart it on the same port. Ports below the range are only ever taken by
 /// listeners that ask for them by number.
+///
+/// No port is handed out twice in one test process. A port is free when it is handed out, but its
+/// listener may start seconds later (a PostgreSQL cluster runs `initdb` first), and tests run in
+/// parallel: another test drawing the same number meanwhile would find it free too, and one of
+/// the two servers would fail to bind (it happened once in CI).
 public enum FreePort {
     static let candidates = 20_000..<32_768
+    private static let handedOut = Mutex<Set<Int>>([])
 
     public static func find() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: candidates)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
             if isFree(port) { return port }
         }
         throw POSIXError(.EADDRINUSE)
