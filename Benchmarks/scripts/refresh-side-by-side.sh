@@ -13,9 +13,8 @@ SHARED=${SHARED:-$HERE/../../../shared/bench}
 RUNS=${RUNS:-3}; DURATION=${DURATION:-15s}; CONNS=${CONNS:-64}; PEER_CONNS=${PEER_CONNS:-16}
 SEED_SECONDS=${SEED_SECONDS:-30}; MINT=${MINT:-250000}; WORK=${WORK:-/tmp/keyfob-refresh-sbs}
 PORT=${PORT:-8352}; REDIRECT=https://client.example.com/cb
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; }
-trap cleanup EXIT
+. "$HERE/keyfob-server.sh"
+trap stop_keyfob EXIT
 rm -rf "$WORK"; mkdir -p "$WORK"; : > "$WORK/rounds.txt"
 for i in $(seq 1 "$RUNS"); do
   RUNS=1 DURATION=$DURATION CONNS=$PEER_CONNS GRANT=refresh_token BENCH_WORK="$WORK/peer" TAG=refresh-peer-$i \
@@ -23,20 +22,14 @@ for i in $(seq 1 "$RUNS"); do
   grep -q "VERIFY PASS" "$WORK/peer-$i.log" || { echo "peer round $i failed its own verification"; exit 1; }
   peer=$(grep -o 'exchanges/s=[0-9]*' "$WORK/peer-$i.log" | tail -1 | cut -d= -f2)
 
-  D=$WORK/keyfob-$i; mkdir -p "$D"; DB="sqlite:$D/keyfob.sqlite"
-  app=$("$KEYFOB_BIN" apps create --name bench --redirect-uri "$REDIRECT" --database "$DB" --json)
-  cid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$app")
-  sec=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$app")
-  "$KEYFOB_BIN" dev mint-codes --app "$cid" --count "$MINT" --redirect-uri "$REDIRECT" --database "$DB" > "$D/codes.txt"
-  "$KEYFOB_BIN" serve --host 127.0.0.1 --port "$PORT" --database "$DB" --no-demo-app --log-level warning > "$D/serve.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/.well-known/oauth-authorization-server" && break; sleep 0.1; done
-  "$KEYFOB_BENCH_BIN" --base-url "http://127.0.0.1:$PORT" --client-id "$cid" --client-secret "$sec" --workload exchange \
+  D=$WORK/keyfob-$i
+  start_keyfob "$D" "$MINT"
+  "$KEYFOB_BENCH_BIN" --base-url "http://127.0.0.1:$PORT" --client-id "$CID" --client-secret "$SEC" --workload exchange \
     --codes "$D/codes.txt" --connections "$CONNS" --duration "$SEED_SECONDS" --no-verify --save-refresh-tokens "$D/refresh.txt" > "$D/seed.txt"
-  URL="http://127.0.0.1:$PORT/oauth/token" CODES="$D/refresh.txt" CLIENT_ID=$cid CLIENT_SECRET=$sec GRANT=refresh_token \
+  URL="http://127.0.0.1:$PORT/oauth/token" CODES="$D/refresh.txt" CLIENT_ID=$CID CLIENT_SECRET=$SEC GRANT=refresh_token \
     THREADS=2 CONNS=$CONNS DURATION=$DURATION OUT="$D/out" "$SHARED/bench.sh" > "$D/bench.log"
   rss=$(awk '/VmHWM/{print $2}' "/proc/$PID/status")
-  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  stop_keyfob
   result=$(grep RESULT "$D/bench.log")
   echo "round $i: peer=$peer/s keyfob=$(grep -o 'ok_per_s=[0-9.]*' <<<"$result" | cut -d= -f2)/s $(grep -oE 'p99_ms=[0-9.]+|non200=[0-9]+|exhausted=[0-9]+' <<<"$result" | tr '\n' ' ')peak_rss_kb=$rss tokens=$(wc -l < "$D/refresh.txt")" \
     | tee -a "$WORK/rounds.txt"
