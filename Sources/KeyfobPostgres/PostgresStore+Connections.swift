@@ -61,28 +61,30 @@ extension PostgresStore {
     }
 
     /// Runs `work`, giving up after `options.operationTimeout`. On time-out the connection `work` is
-    /// using is closed — postgres-nio cannot cancel a query in flight — which fails `work` at once,
-    /// so the call returns in bounded time even when the server has stopped answering.
+    /// using is closed — postgres-nio cannot cancel a query in flight — and the caller is answered
+    /// at once, without waiting for `work` to notice: a query sent on a connection that is being
+    /// closed can wait in postgres-nio for ever, and waiting for it hung a CI run. `work` is
+    /// cancelled and left to end on its own.
     private func withDeadline<T: Sendable>(_ work: @escaping @Sendable (LeasedConnection) async throws -> T) async throws -> T {
         let leased = LeasedConnection()
         let timeout = options.operationTimeout
+        let race = DeadlineRace<T>()
         do {
-            return try await withThrowingTaskGroup(of: DeadlineRace<T>.self) { group in
-                group.addTask { .finished(try await work(leased)) }
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return .timedOut
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    race.begin(continuation)
+                    let worker = Task {
+                        do { race.settle(.success(try await work(leased))) } catch { race.settle(.failure(error)) }
+                    }
+                    let deadline = Task {
+                        try? await Task.sleep(for: timeout)
+                        guard !Task.isCancelled else { return }
+                        if race.settle(.failure(StoreUnavailableError("PostgreSQL did not answer within \(timeout)"))) { leased.close() }
+                    }
+                    race.cancelOnEnd([worker, deadline])
                 }
-                let first = try await group.next()!
-                switch first {
-                case .finished(let value):
-                    group.cancelAll()
-                    return value
-                case .timedOut:
-                    leased.close()
-                    group.cancelAll()
-                    throw StoreUnavailableError("PostgreSQL did not answer within \(timeout)")
-                }
+            } onCancel: {
+                race.settle(.failure(CancellationError()))
             }
         } catch let error as PSQLError {
             throw unavailable(error) ?? error
@@ -120,11 +122,6 @@ extension PSQLError {
         guard code == .server, let state = serverInfo?[.sqlState] else { return false }
         return state == "23505" || state == "42710" || state == "42P07"
     }
-}
-
-private enum DeadlineRace<T: Sendable>: Sendable {
-    case finished(T)
-    case timedOut
 }
 
 /// The connection a deadline-bound call is using right now, so the deadline can close it.
