@@ -35,10 +35,8 @@ struct BenchmarkSmokeTests {
             #expect(Set(tokens).count == tokens.count)
             #expect(tokens.allSatisfy { UUID(uuidString: $0) != nil })
             for token in [tokens.first, tokens.last].compactMap({ $0 }) {
-                let reply = try await TestHTTP.send(
-                    .POST, server.baseURL + "/oauth/token",
-                    headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
-                    body: Data("grant_type=refresh_token&refresh_token=\(token)".utf8))
+                let reply = try await PostgresInstancesTests.token(
+                    server.baseURL, "grant_type=refresh_token&refresh_token=\(token)", id: id, secret: secret)
                 #expect(reply.status == 200, "\(reply.text)")
             }
         }
@@ -62,10 +60,8 @@ struct BenchmarkSmokeTests {
             #expect(run.stderr.contains("--save-refresh-tokens: cannot write \(unwritable.path)"))
             // Nothing was spent: the first code still exchanges.
             let code = try #require(try String(contentsOf: codes, encoding: .utf8).split(separator: "\n").first)
-            let reply = try await TestHTTP.send(
-                .POST, server.baseURL + "/oauth/token",
-                headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
-                body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8))
+            let reply = try await PostgresInstancesTests.token(
+                server.baseURL, "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)", id: id, secret: secret)
             #expect(reply.status == 200, "\(reply.text)")
         }
     }
