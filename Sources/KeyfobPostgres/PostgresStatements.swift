@@ -14,9 +14,10 @@ struct ClaimCode: PostgresPreparedStatement {
         FROM applications a
         WHERE c.digest = $1 AND c.application_id = $2 AND c.consumed_at IS NULL AND c.expires_at > $3
             AND a.id = $2 AND a.version = $4
-        RETURNING c.id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method, c.expires_at
+        RETURNING c.id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method, c.expires_at,
+            coalesce((SELECT g.permissions FROM grants g WHERE g.id = c.grant_id), '{}')
         """
-    typealias Row = (family: Int64, code: AuthorizationCode)
+    typealias Row = (family: Int64, code: AuthorizationCode, grantedScope: [String])
     let digest: SecretDigest
     let client: ClientVersion
     let now: Date
@@ -24,13 +25,13 @@ struct ClaimCode: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt) =
-            try row.decode((Int64, UUID, String, Bool, String?, String?, Date).self)
+        let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
+            try row.decode((Int64, UUID, String, Bool, String?, String?, Date, [String]).self)
         let code = AuthorizationCode(
             digest: digest, grantID: grantID, applicationID: client.id, redirectURI: redirectURI,
             redirectURIWasSent: redirectURIWasSent, codeChallenge: challenge, codeChallengeMethod: method, expiresAt: expiresAt,
             consumedAt: nil)
-        return (id, code)
+        return (id, code, grantedScope)
     }
 }
 
@@ -41,16 +42,16 @@ struct ClaimRefreshToken: PostgresPreparedStatement {
         FROM applications a
         WHERE r.digest = $1 AND r.application_id = $2 AND r.used_at IS NULL AND NOT r.revoked AND r.expires_at > $3
             AND a.id = $2 AND a.version = $4
-        RETURNING r.family_id, r.grant_id
+        RETURNING r.family_id, r.grant_id, coalesce((SELECT g.permissions FROM grants g WHERE g.id = r.grant_id), '{}')
         """
-    typealias Row = (family: Int64, grantID: UUID)
+    typealias Row = (family: Int64, grantID: UUID, grantedScope: [String])
     let digest: SecretDigest
     let client: ClientVersion
     let now: Date
 
     func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, UUID).self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, UUID, [String]).self) }
 }
 
 /// The parameters both claims take: digest, client id, now, client version.
@@ -68,7 +69,7 @@ struct InsertPair: PostgresPreparedStatement {
     static let sql = """
         WITH access AS (
             INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at)
-            VALUES ($1, $3, $4, $5, '{}', $2)
+            VALUES ($1, $3, $4, $5, $8, $2)
         )
         INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES ($6, $3, $4, $5, $7)
         """
@@ -79,7 +80,7 @@ struct InsertPair: PostgresPreparedStatement {
     let applicationID: UUID
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 8)
         try bindings.append(pair.accessDigest.bytes)
         bindings.append(pair.accessExpiresAt)
         bindings.append(family)
@@ -87,6 +88,8 @@ struct InsertPair: PostgresPreparedStatement {
         bindings.append(applicationID)
         try bindings.append(pair.refreshDigest.bytes)
         bindings.append(pair.refreshExpiresAt)
+        // '{}' is the grant's scope.
+        bindings.append(pair.accessScope ?? [])
         return bindings
     }
 

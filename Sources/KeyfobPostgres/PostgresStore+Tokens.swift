@@ -9,11 +9,11 @@ extension PostgresStore: TokenStore {
     ) async throws -> CodeRedemption {
         let result: RedemptionResult = try await transaction { connection in
             let claim = ClaimCode(digest: digest, client: client, now: now)
-            if let (family, code) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
+            if let (family, code, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
                 try await connection.run(
                     InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id), logger: self.logger)
-                return .commit(.outcome(.redeemed(grantID: code.grantID)))
+                return .commit(.outcome(.redeemed(grantID: code.grantID, scope: grantedScope)))
             }
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
         }
@@ -50,12 +50,13 @@ extension PostgresStore: TokenStore {
     ) async throws -> RefreshRotation {
         let rotation: RefreshRotation? = try await transaction { connection in
             let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
-            if let (family, grantID) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
+            if let (family, grantID, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
+                if let outside = pair.scopeOutside(granted: grantedScope) { return .rollback(.scopeExceeded(permission: outside)) }
                 try await connection.run(
                     InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id), logger: self.logger)
-                return .commit(.rotated(grantID: grantID))
+                return .commit(.rotated(grantID: grantID, scope: pair.effectiveScope(granted: grantedScope)))
             }
-            return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, on: connection)
+            return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, pair: pair, on: connection)
         }
         guard let rotation else { throw StaleClientError(client: client) }
         return rotation
@@ -65,7 +66,8 @@ extension PostgresStore: TokenStore {
     /// else's, revoked, used before (a repeat inside the grace window, else a reuse that revokes
     /// the family) or expired.
     private func whyNotRotated(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, on connection: PostgresConnection
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, pair: PairToIssue,
+        on connection: PostgresConnection
     ) async throws -> TransactionEnd<RefreshRotation?> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(nil) }
         let rows = try await connection.query(
@@ -85,12 +87,26 @@ extension PostgresStore: TokenStore {
                     try await revokeFamily(family, on: connection)
                     return .commit(.reused)
                 }
-                return .rollback(.repeated(grantID: grantID, firstUsedAt: usedAt))
+                return .rollback(.repeated(
+                    grantID: grantID, firstUsedAt: usedAt, scope: try await issuedScope(pair, grantID: grantID, on: connection)))
             }
             if expiresAt <= now { return .rollback(.expired) }
             throw StoreUnavailableError("the refresh token changed while it was being rotated")
         }
         return .rollback(.unknown)
+    }
+
+    /// The scope of the access token a grace-window repeat answers again: the one the first use
+    /// wrote, whatever the repeat asks for.
+    private func issuedScope(_ pair: PairToIssue, grantID: UUID, on connection: PostgresConnection) async throws -> [String] {
+        let rows = try await connection.query(
+            """
+            SELECT coalesce((SELECT scope FROM access_tokens WHERE digest = \(pair.accessDigest.bytes)), '{}'),
+                coalesce((SELECT permissions FROM grants WHERE id = \(grantID)), '{}')
+            """,
+            logger: logger)
+        let (stored, granted) = try await rows.decode(([String], [String]).self).firstAfterDraining() ?? ([], [])
+        return AccessToken.effectiveScope(stored: stored, granted: granted)
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {

@@ -27,7 +27,7 @@ extension SQLiteStore: TokenStore {
             try consume.execute()
             guard db.changesCount == 1 else { return .outcome(.replayed) }
             try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
-            return .outcome(.redeemed(grantID: code.grantID))
+            return .outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope))
         }
         return try result.answer(for: client)
     }
@@ -49,17 +49,22 @@ extension SQLiteStore: TokenStore {
                     try Self.revokeFamily(stored.familyID, in: db)
                     return .reused
                 }
-                return .repeated(grantID: grantID, firstUsedAt: usedAt)
+                return .repeated(
+                    grantID: grantID, firstUsedAt: usedAt, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db))
             }
             guard stored.expiresAt > now else { return .expired }
+            if let outside = pair.scopeOutside(granted: stored.grantedScope) { return .scopeExceeded(permission: outside) }
             let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
             markUsed.bind(1, Column.time(now))
             markUsed.bind(2, stored.id)
             try markUsed.execute()
-            guard db.changesCount == 1 else { return .repeated(grantID: grantID, firstUsedAt: now) }
+            guard db.changesCount == 1 else {
+                return .repeated(
+                    grantID: grantID, firstUsedAt: now, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db))
+            }
             try Self.insert(
                 pair, family: stored.familyID, grant: stored.grantText, application: stored.applicationText, in: db)
-            return .rotated(grantID: grantID)
+            return .rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope))
         }
         guard let rotation else { throw StaleClientError(client: client) }
         return rotation
@@ -93,20 +98,31 @@ extension SQLiteStore: TokenStore {
         return try select.step() && select.int64(0) == client.version
     }
 
+    /// The scope of the access token a grace-window repeat answers again: the one the first use
+    /// wrote, whatever the repeat asks for.
+    private static func issuedScope(_ pair: PairToIssue, granted: [String], in db: Database) throws -> [String] {
+        let select = try DirectStatement("SELECT scope FROM access_tokens WHERE digest = ?", in: db)
+        select.bind(1, pair.accessDigest.bytes)
+        let stored = try select.step() ? Column.names(select.text(0)) : []
+        return AccessToken.effectiveScope(stored: stored, granted: granted)
+    }
+
     /// A code's row as the redemption needs it: the record, its integer id (which becomes the
-    /// token family) and its id columns' text, written unchanged into the new tokens.
+    /// token family), its id columns' text, written unchanged into the new tokens, and what the
+    /// owner granted.
     private struct StoredCode {
         let id: Int64
         let code: AuthorizationCode
         let grantText: String
         let applicationText: String
+        let grantedScope: [String]
     }
 
     private static func storedCode(_ digest: SecretDigest, in db: Database) throws -> StoredCode? {
         let select = try DirectStatement("""
-            SELECT id, grant_id, application_id, redirect_uri, redirect_uri_sent, code_challenge,
-                code_challenge_method, expires_at, consumed_at
-            FROM authorization_codes WHERE digest = ?
+            SELECT c.id, c.grant_id, c.application_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge,
+                c.code_challenge_method, c.expires_at, c.consumed_at, coalesce(g.permissions, '')
+            FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.digest = ?
             """, in: db)
         select.bind(1, digest.bytes)
         guard try select.step() else { return nil }
@@ -116,7 +132,9 @@ extension SQLiteStore: TokenStore {
             redirectURI: select.text(3), redirectURIWasSent: select.int64(4) != 0,
             codeChallenge: select.optionalText(5), codeChallengeMethod: select.optionalText(6),
             expiresAt: Column.date(select.double(7)), consumedAt: select.optionalDouble(8).map(Column.date))
-        return StoredCode(id: select.int64(0), code: code, grantText: grantText, applicationText: applicationText)
+        return StoredCode(
+            id: select.int64(0), code: code, grantText: grantText, applicationText: applicationText,
+            grantedScope: Column.names(select.text(9)))
     }
 
     /// A refresh token's row as the rotation needs it, with its id columns' text as stored.
@@ -128,19 +146,21 @@ extension SQLiteStore: TokenStore {
         let revoked: Bool
         let usedAt: Date?
         let expiresAt: Date
+        let grantedScope: [String]
     }
 
     private static func storedRefreshToken(_ digest: SecretDigest, in db: Database) throws -> StoredRefreshToken? {
         let select = try DirectStatement("""
-            SELECT id, family_id, grant_id, application_id, revoked, used_at, expires_at
-            FROM refresh_tokens WHERE digest = ?
+            SELECT r.id, r.family_id, r.grant_id, r.application_id, r.revoked, r.used_at, r.expires_at,
+                coalesce(g.permissions, '')
+            FROM refresh_tokens r LEFT JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?
             """, in: db)
         select.bind(1, digest.bytes)
         guard try select.step() else { return nil }
         return StoredRefreshToken(
             id: select.int64(0), familyID: select.int64(1), grantText: select.text(2), applicationText: select.text(3),
             revoked: select.int64(4) != 0, usedAt: select.optionalDouble(5).map(Column.date),
-            expiresAt: Column.date(select.double(6)))
+            expiresAt: Column.date(select.double(6)), grantedScope: Column.names(select.text(7)))
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
@@ -169,12 +189,13 @@ extension SQLiteStore: TokenStore {
 
     /// The new pair's rows; `grant` and `application` are id columns' text as stored.
     private static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
-        // Both statements take the same parameters in the same order.
+        // Both statements take the same parameters in the same order; the access token also
+        // takes its scope ('' is the grant's).
         let rows = [
-            (sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at) VALUES (?, ?, ?, ?, '', ?)",
-             digest: pair.accessDigest, expiresAt: pair.accessExpiresAt),
+            (sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)",
+             digest: pair.accessDigest, expiresAt: pair.accessExpiresAt, scope: Optional(Column.list(pair.accessScope ?? []))),
             (sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)",
-             digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt),
+             digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt, scope: nil),
         ]
         for row in rows {
             let insert = try DirectStatement(row.sql, in: db)
@@ -183,6 +204,7 @@ extension SQLiteStore: TokenStore {
             insert.bind(3, grant)
             insert.bind(4, application)
             insert.bind(5, Column.time(row.expiresAt))
+            if let scope = row.scope { insert.bind(6, scope) }
             try insert.execute()
         }
     }

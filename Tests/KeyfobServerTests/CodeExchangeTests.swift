@@ -5,13 +5,14 @@ import Testing
 
 @Suite("authorization_code grant")
 struct CodeExchangeTests {
-    @Test func codeExchangesForTheFourFieldPair() async throws {
+    @Test func codeExchangesForTheFourFieldPairAndItsScope() async throws {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
             let code = try await server.fixtures.code(for: app)
             let reply = try await server.exchange(code, app: app)
             expectTokenPair(reply)
-            #expect(Set(reply.json.keys) == ["access_token", "token_type", "expires_in", "refresh_token"])
+            // CONTRACT §2's four fields, and the scope RFC 6749 §5.1 asks for.
+            #expect(Set(reply.json.keys) == ["access_token", "token_type", "expires_in", "refresh_token", "scope"])
         }
     }
 

@@ -50,9 +50,9 @@ struct StoreContractTests {
             let (app, now, refresh) = (redeemed.app, redeemed.now, redeemed.refresh)
             let (next, _, _) = pair(at: now)
             let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now, grace: 60, issuing: next)
-            guard case .rotated(let grantID) = rotated else { Issue.record("expected rotated, got \(rotated)"); return }
+            guard case .rotated(let grantID, _) = rotated else { Issue.record("expected rotated, got \(rotated)"); return }
             let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 10, grace: 60, issuing: next)
-            guard case .repeated(grantID, let firstUsedAt) = repeated else { Issue.record("expected repeated, got \(repeated)"); return }
+            guard case .repeated(grantID, let firstUsedAt, _) = repeated else { Issue.record("expected repeated, got \(repeated)"); return }
             // PostgreSQL keeps microseconds.
             #expect(abs(firstUsedAt.timeIntervalSince(now)) < 0.001)
             let reused = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 61, grace: 60, issuing: next)
@@ -78,7 +78,7 @@ struct StoreContractTests {
         try await withStore(backend) { store, fixtures in
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (_, unusedGrant, _) = try await fixtures.codes(for: redeemed.app)
-            guard case .redeemed(let grantID) = redeemed.outcome else { Issue.record("not redeemed"); return }
+            guard case .redeemed(let grantID, _) = redeemed.outcome else { Issue.record("not redeemed"); return }
             // After the code (10 min) and the access token (2 h) expire, the refresh token (1 day
             // here) still holds the redeemed grant; the never-redeemed code's grant is gone.
             _ = try await store.deleteExpired(before: redeemed.now + 7201)

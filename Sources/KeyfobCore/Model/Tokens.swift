@@ -41,13 +41,43 @@ public struct PairToIssue: Sendable, Equatable {
     public var refreshDigest: SecretDigest
     /// When the new refresh token expires.
     public var refreshExpiresAt: Date
+    /// A narrower scope for the new access token (RFC 6749 §6); nil gives it the grant's. The new
+    /// refresh token always keeps the grant's scope.
+    public var accessScope: [String]?
 
     /// Makes a pair description.
-    public init(accessDigest: SecretDigest, accessExpiresAt: Date, refreshDigest: SecretDigest, refreshExpiresAt: Date) {
+    public init(
+        accessDigest: SecretDigest, accessExpiresAt: Date, refreshDigest: SecretDigest, refreshExpiresAt: Date,
+        accessScope: [String]? = nil
+    ) {
         self.accessDigest = accessDigest
         self.accessExpiresAt = accessExpiresAt
         self.refreshDigest = refreshDigest
         self.refreshExpiresAt = refreshExpiresAt
+        self.accessScope = accessScope
+    }
+
+    /// RFC 6749 §6: a refresh may narrow the scope, never widen it. The first asked permission the
+    /// grant does not hold, or nil when the pair may be issued.
+    public func scopeOutside(granted: [String]) -> String? {
+        guard let accessScope else { return nil }
+        let granted = Set(granted)
+        return accessScope.first { !granted.contains($0) }
+    }
+
+    /// The scope the new access token carries, given its grant's permissions.
+    public func effectiveScope(granted: [String]) -> [String] {
+        AccessToken.effectiveScope(stored: accessScope ?? [], granted: granted)
+    }
+}
+
+extension AccessToken {
+    /// What a user token may do: its own narrower scope (from a refresh that asked for less)
+    /// within its grant's permissions, or all of the grant's when it has none of its own.
+    public static func effectiveScope(stored: [String], granted: [String]) -> [String] {
+        guard !stored.isEmpty else { return granted }
+        let narrowed = Set(stored)
+        return granted.filter { narrowed.contains($0) }
     }
 }
 
@@ -62,5 +92,12 @@ public struct BearerAccess: Sendable, Equatable {
     public init(token: AccessToken, grant: Grant?) {
         self.token = token
         self.grant = grant
+    }
+
+    /// The permissions this token carries: an application token's own scope, or a user token's
+    /// grant narrowed by the token's scope.
+    public var permissions: [String] {
+        guard let grant else { return token.scope }
+        return AccessToken.effectiveScope(stored: token.scope, granted: grant.permissions)
     }
 }

@@ -28,11 +28,20 @@ public struct APIError: Error, Sendable, Equatable {
     public var description: String
     /// Smartcar's finer `code`; nil where there is none.
     public var code: String?
+    /// RFC 6750 §3.1's error code for the `WWW-Authenticate: Bearer` challenge of a 401, when a
+    /// token was presented (`invalid_token`); nil when none was.
+    public var bearerError: String?
 
     /// Makes an API error.
-    public init(_ kind: Kind, _ description: String, code: String? = nil) {
+    public init(_ kind: Kind, _ description: String, code: String? = nil, bearerError: String? = nil) {
         self.kind = kind
         self.description = description
         self.code = code
+        self.bearerError = bearerError
+    }
+
+    /// A 401 for a bearer token that was presented but opens nothing (RFC 6750 §3.1 `invalid_token`).
+    public static func invalidToken(_ description: String) -> APIError {
+        APIError(.authentication, description, bearerError: "invalid_token")
     }
 }

@@ -22,13 +22,13 @@ public struct BearerAuthenticator: Sendable {
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard TokenText.isWellFormed(token) else {
-            throw APIError(.authentication, "The access token is malformed.")
+            throw APIError.invalidToken("The access token is malformed.")
         }
         guard let access = try await store.bearerAccess(digest: .of(token)) else {
-            throw APIError(.authentication, "The access token is invalid.")
+            throw APIError.invalidToken("The access token is invalid.")
         }
-        guard !access.token.revoked else { throw APIError(.authentication, "The access token has been revoked.") }
-        guard access.token.expiresAt > clock.now else { throw APIError(.authentication, "The access token has expired.") }
+        guard !access.token.revoked else { throw APIError.invalidToken("The access token has been revoked.") }
+        guard access.token.expiresAt > clock.now else { throw APIError.invalidToken("The access token has expired.") }
         return access
     }
 }

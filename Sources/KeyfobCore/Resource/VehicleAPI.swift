@@ -48,7 +48,7 @@ public struct VehicleAPI: Sendable {
     public func vehicle(_ rawID: String, for access: BearerAccess) async throws -> Vehicle {
         let grant = try userGrant(access)
         let id = try vehicleInGrant(rawID, grant)
-        guard grant.permissions.contains("read_vehicle_info") else {
+        guard access.permissions.contains("read_vehicle_info") else {
             throw APIError(.permission, "This token was not granted read_vehicle_info.")
         }
         guard let vehicle = try await owners.vehicle(id: id) else { throw notFound() }
@@ -59,7 +59,8 @@ public struct VehicleAPI: Sendable {
     public func permissions(of rawID: String, for access: BearerAccess, paging: Paging) throws(APIError) -> (names: [String], total: Int) {
         let grant = try userGrant(access)
         _ = try vehicleInGrant(rawID, grant)
-        return (Array(grant.permissions.dropFirst(paging.offset).prefix(paging.limit)), grant.permissions.count)
+        let permissions = access.permissions
+        return (Array(permissions.dropFirst(paging.offset).prefix(paging.limit)), permissions.count)
     }
 
     /// Takes the vehicle out of the grant; the token stops working for it.

@@ -29,9 +29,10 @@ public struct AuthorizationCodeGrant: TokenGrant {
             issuing: pair)
 
         switch outcome {
-        case .redeemed:
+        case .redeemed(_, let scope):
             return TokenResponse(
-                accessToken: accessToken, expiresIn: Int(context.policy.accessTokenLifetime), refreshToken: refreshToken)
+                accessToken: accessToken, expiresIn: Int(context.policy.accessTokenLifetime), refreshToken: refreshToken,
+                scope: scope)
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid code", code))
         case .expired:

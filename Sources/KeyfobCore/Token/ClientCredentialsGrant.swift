@@ -18,7 +18,7 @@ public struct ClientCredentialsGrant: TokenGrant {
         try await context.store.insertAccessToken(AccessToken(
             digest: .of(accessToken), grantID: nil, applicationID: client.id, scope: scope,
             expiresAt: now + context.policy.applicationTokenLifetime), for: client.clientVersion)
-        return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil)
+        return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil, scope: scope)
     }
 
     /// RFC 6749 §3.3: the requested scope, which must lie within what the application may ask; all

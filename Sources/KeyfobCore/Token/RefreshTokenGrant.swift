@@ -13,29 +13,33 @@ public struct RefreshTokenGrant: TokenGrant {
         guard TokenText.isWellFormed(refreshToken) else {
             throw OAuthError.invalidRequest(OAuthError.quoting("Invalid refresh token", refreshToken))
         }
+        let narrowedScope = try Self.requestedScope(request.parameters["scope"])
         let policy = context.policy
         let now = context.clock.now
         // The successors are a function of the old token, so a retry computes the same pair again.
         let successors = context.rotationKey.successors(of: refreshToken)
         let pair = PairToIssue(
             accessDigest: .of(successors.accessToken), accessExpiresAt: now + policy.accessTokenLifetime,
-            refreshDigest: .of(successors.refreshToken), refreshExpiresAt: now + policy.refreshTokenLifetime)
+            refreshDigest: .of(successors.refreshToken), refreshExpiresAt: now + policy.refreshTokenLifetime,
+            accessScope: narrowedScope)
 
         let outcome = try await context.store.rotate(
             refresh: .of(refreshToken), by: client.clientVersion, at: now, grace: policy.refreshGracePeriod, issuing: pair)
 
         switch outcome {
-        case .rotated:
+        case .rotated(_, let scope):
             return TokenResponse(
                 accessToken: successors.accessToken, expiresIn: Int(policy.accessTokenLifetime),
-                refreshToken: successors.refreshToken)
-        case .repeated(_, let firstUsedAt):
+                refreshToken: successors.refreshToken, scope: scope)
+        case .repeated(_, let firstUsedAt, let scope):
             // Rounded to the nearest second: stored times lose a little precision, and rounding down
             // would report a second less than the token really has.
             let remaining = (firstUsedAt + policy.accessTokenLifetime).timeIntervalSince(now)
             return TokenResponse(
                 accessToken: successors.accessToken, expiresIn: max(0, Int(remaining.rounded())),
-                refreshToken: successors.refreshToken)
+                refreshToken: successors.refreshToken, scope: scope)
+        case .scopeExceeded(let permission):
+            throw OAuthError(.invalidScope, OAuthError.quoting("Scope beyond what the owner granted", permission))
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid refresh token", refreshToken))
         case .expired:
@@ -46,5 +50,17 @@ public struct RefreshTokenGrant: TokenGrant {
             throw OAuthError.invalidGrant(
                 "The refresh token was already used; its token family is now revoked.", detail: "refresh reuse")
         }
+    }
+
+    /// RFC 6749 §6: the scope a refresh asks for, which the store checks against the grant; nil
+    /// (absent) keeps the grant's whole scope. A name Keyfob does not know can never be granted.
+    static func requestedScope(_ raw: String?) throws(OAuthError) -> [String]? {
+        guard let raw else { return nil }
+        let names = Permission.parseScope(raw)
+        guard !names.isEmpty else { return nil }
+        if let unknown = names.first(where: { !Permission.isKnown($0) }) {
+            throw OAuthError(.invalidScope, OAuthError.quoting("Unknown permission", unknown))
+        }
+        return names
     }
 }

@@ -49,7 +49,7 @@ public struct TokenManagement: Sendable {
         guard !access.token.revoked, access.token.expiresAt > now else { return .inactive }
         return Introspection(
             active: true, clientID: client.id, tokenType: "Bearer",
-            scope: access.grant?.permissions ?? access.token.scope, expiresAt: access.token.expiresAt, subject: access.grant?.ownerID)
+            scope: access.permissions, expiresAt: access.token.expiresAt, subject: access.grant?.ownerID)
     }
 
     private func refreshToken(_ digest: SecretDigest, client: Application, now: Date) async throws -> Introspection? {

@@ -8,19 +8,24 @@ public struct TokenResponse: Sendable, Equatable, Codable {
     public var expiresIn: Int
     /// Absent for application (client_credentials) tokens.
     public var refreshToken: String?
+    /// The access token's permissions, space-separated. RFC 6749 §5.1 requires it when it differs
+    /// from the request (the owner unticked a permission); Keyfob always sends it.
+    public var scope: String?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case tokenType = "token_type"
         case expiresIn = "expires_in"
         case refreshToken = "refresh_token"
+        case scope
     }
 
     /// Makes a Bearer token answer.
-    public init(accessToken: String, expiresIn: Int, refreshToken: String?) {
+    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: [String]? = nil) {
         self.accessToken = accessToken
         self.tokenType = "Bearer"
         self.expiresIn = expiresIn
         self.refreshToken = refreshToken
+        self.scope = scope.map(Permission.scopeString)
     }
 }
