@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import Hummingbird
+import HummingbirdCore
 import KeyfobCore
 import Logging
 
@@ -45,6 +46,9 @@ public func buildApplication(
     }
     return Application(
         responder: RequestIDResponder(inner: router.buildResponder()),
+        server: HTTPServerBuilder { responder in
+            KeyfobHTTP1Channel(responder: responder, timeouts: configuration.connectionTimeouts)
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         onServerRunning: { channel in

@@ -13,6 +13,8 @@ public struct KeyfobConfiguration: Sendable {
     public var baseURL: String?
     /// Lifetimes of codes and tokens.
     public var policy = TokenPolicy()
+    /// How long a client may take to send a request, and sit idle between requests.
+    public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
     /// How often `serve` deletes expired rows; nil turns the task off.

@@ -113,10 +113,21 @@ struct ClientAuthenticationTests {
         }
     }
 
-    @Test(arguments: ["Basic", "Basic !!!not-base64!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(), "Basic " + Data(":secret".utf8).base64EncodedString(), "Bearer abc"])
+    @Test(arguments: ["Basic", "Basic !!!not-base64!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(), "Basic " + Data(":secret".utf8).base64EncodedString()])
     func malformedAuthorizationHeaderIsInvalidRequest(header: String) async throws {
         try await TestServer.with { server in
             expectOAuthError(try await server.token(grant, headers: [("Authorization", header)]), status: 400, error: "invalid_request")
+        }
+    }
+
+    /// RFC 6749 §5.2: a scheme other than the supported one is invalid_client, with a challenge
+    /// naming Basic.
+    @Test(arguments: ["Bearer abc", "Digest username=x", "Token 123"])
+    func otherAuthorizationSchemeIsInvalidClientWithABasicChallenge(header: String) async throws {
+        try await TestServer.with { server in
+            let reply = try await server.token(grant, headers: [("Authorization", header)])
+            expectOAuthError(reply, status: 401, error: "invalid_client")
+            #expect(reply.header("WWW-Authenticate")?.hasPrefix("Basic realm=\"keyfob\"") == true)
         }
     }
 

@@ -123,6 +123,21 @@ struct VehicleAPITests {
         try await TestServer.with { server in
             let reply = try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: header.map { [("Authorization", $0)] } ?? [])
             expectV2Error(reply, status: 401, type: "AUTHENTICATION")
+            // RFC 6750 §3.1: a presented token that opens nothing is invalid_token; with no
+            // bearer token at all the challenge carries no error code.
+            let presented = header.map { $0.hasPrefix("Bearer ") } ?? false
+            let challenge = reply.header("WWW-Authenticate") ?? ""
+            #expect(challenge.hasPrefix("Bearer realm=\"keyfob\""))
+            #expect(challenge.contains("error=\"invalid_token\"") == presented)
+        }
+    }
+
+    @Test func expiredTokenIsChallengedAsInvalidToken() async throws {
+        try await TestServer.with { server in
+            let session = try await session(server)
+            server.clock.advance(by: 7201)
+            let reply = try await server.api("/user", token: session.accessToken)
+            #expect(reply.header("WWW-Authenticate") == "Bearer realm=\"keyfob\", error=\"invalid_token\"")
         }
     }
 

@@ -16,26 +16,30 @@ public struct TestServer: Sendable {
     public let sqliteFile: TemporaryDatabase?
 
     public var tokenURL: String { baseURL + "/oauth/token" }
+    /// The loopback port the server listens on.
+    public var port: Int { Int(baseURL.split(separator: ":").last!)! }
 
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
         backend: StoreBackend = .sqlite, policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5,
-        publicBaseURL: String? = nil, _ body: @Sendable (TestServer) async throws -> T
+        publicBaseURL: String? = nil, configure: @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         if backend == .sqlite {
             let database = TemporaryDatabase()
             defer { database.remove() }
             let store = try await database.open(busyTimeout: busyTimeout)
-            return try await serve(store, sqliteFile: database, policy: policy, publicBaseURL: publicBaseURL, body)
+            return try await serve(
+                store, sqliteFile: database, policy: policy, publicBaseURL: publicBaseURL, configure: configure, body)
         }
         return try await backend.withFreshStore { store in
-            try await serve(store, sqliteFile: nil, policy: policy, publicBaseURL: publicBaseURL, body)
+            try await serve(store, sqliteFile: nil, policy: policy, publicBaseURL: publicBaseURL, configure: configure, body)
         }
     }
 
     private static func serve<T: Sendable>(
         _ store: any Store, sqliteFile: TemporaryDatabase?, policy: TokenPolicy, publicBaseURL: String?,
-        _ body: @Sendable (TestServer) async throws -> T
+        configure: (inout KeyfobConfiguration) -> Void, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let clock = ManualWallClock()
         var configuration = KeyfobConfiguration()
@@ -44,6 +48,7 @@ public struct TestServer: Sendable {
         configuration.policy = policy
         configuration.cleanupInterval = nil
         configuration.baseURL = publicBaseURL
+        configure(&configuration)
         var logger = Logger(label: "keyfob.test")
         logger.logLevel = .critical
 

@@ -1,10 +1,14 @@
 import HTTPTypes
 import Hummingbird
+import KeyfobCore
 import Logging
 
 /// Wraps the router so every response, including the router's own 404s and errors no handler
 /// caught, carries `sc-request-id`. An error that is not an HTTP error is logged with the request
 /// id and answered as a bare 500, so no internal detail leaves the server.
+///
+/// It also holds the HTTP rules every route shares: a request without `Host` is 400 (RFC 9112
+/// §3.2), and `HEAD` is answered as the route's `GET` without the body (RFC 9110 §9.3.2).
 struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == KeyfobRequestContext {
     typealias Context = KeyfobRequestContext
     let inner: Inner
@@ -12,7 +16,18 @@ struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
         do {
-            response = try await inner.respond(to: request, context: context)
+            if request.head.authority == nil {
+                response = Self.missingHost(path: request.uri.path, requestID: context.requestID)
+            } else if request.method == .head {
+                var head = request.head
+                head.method = .get
+                response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+                let length = response.headers[.contentLength]
+                response.body = ResponseBody()
+                response.headers[.contentLength] = length
+            } else {
+                response = try await inner.respond(to: request, context: context)
+            }
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
@@ -21,6 +36,21 @@ struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
             response = Response(status: .internalServerError)
         }
         response.headers[.scRequestID] = context.requestID
+        return response
+    }
+
+    /// The 400 for a request without `Host`, in the shape of the part of the server it was for.
+    static func missingHost(path: String, requestID: String) -> Response {
+        let description = "The Host header is required."
+        var response: Response
+        if path.hasPrefix("/v2.0") {
+            response = APIError(.validation, description).response(requestID: requestID)
+        } else if path.hasPrefix("/oauth") || path.hasPrefix("/oauth2") {
+            response = OAuthError.invalidRequest(description).response()
+        } else {
+            response = Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: description + "\n")))
+        }
+        response.headers[.connection] = "close"
         return response
     }
 }

@@ -19,6 +19,8 @@ extension TokenResponse {
     func response() -> Response {
         var json = "{\"access_token\":\"\(accessToken)\",\"token_type\":\"\(tokenType)\",\"expires_in\":\(expiresIn)"
         if let refreshToken { json += ",\"refresh_token\":\"\(refreshToken)\"" }
+        // Permission names are known identifiers ([a-z_]): nothing to escape here either.
+        if let scope { json += ",\"scope\":\"\(scope)\"" }
         json += "}"
         return JSONBody.response(status: .ok, body: ByteBuffer(string: json), headers: TokenController.noStoreHeaders)
     }

@@ -40,7 +40,9 @@ struct TokenRequestReader {
         do {
             basic = try BasicCredentials.parse(request.headers[.authorization])
         } catch .otherScheme {
-            throw OAuthError.invalidRequest("The Authorization header must use the Basic scheme.")
+            // RFC 6749 §5.2: an authentication scheme the server does not support is
+            // invalid_client, answered with the scheme it does support.
+            throw OAuthError.invalidClient("The Authorization header must use the Basic scheme.", basicAttempted: true)
         } catch {
             throw OAuthError.invalidRequest("Malformed Basic authorization header.")
         }

@@ -1,0 +1,110 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// Hummingbird's HTTP/1.1 child channel, with the connection bounds a public server needs: a
+/// client that sends half a head, or a body it never finishes, or that sits idle on a kept-alive
+/// connection, is closed after a bounded time, and an HTTP/1.0 connection closes after its answer
+/// unless the client asked to keep it (RFC 9112 §9.3).
+struct KeyfobHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    let timeouts: ConnectionTimeouts
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+            try pipeline.addHandler(HTTP10KeepAliveHandler())
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandler(RequestBodyDeadlineHandler(deadline: timeouts.body))
+            // Closes a connection that has not delivered a whole head within the idle time (its
+            // clock starts at connect, and again after each answer) or stalls mid-body.
+            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(timeouts.idle), logger: logger))
+            return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}
+
+/// How long a connection may take to deliver each part of a request.
+public struct ConnectionTimeouts: Sendable {
+    /// From connect, or from the previous answer, to a whole request head; also how long a
+    /// kept-alive connection may sit idle, and the longest pause inside a body.
+    public var idle: Duration
+    /// From the head to the end of its body, however slowly the bytes trickle in.
+    public var body: Duration
+
+    /// Makes the bounds.
+    public init(idle: Duration = .seconds(15), body: Duration = .seconds(15)) {
+        self.idle = idle
+        self.body = body
+    }
+}
+
+/// An HTTP/1.0 request without `Connection: keep-alive` ends its connection (RFC 9112 §9.3).
+/// Hummingbird closes after an answer when the request says `Connection: close`, so this handler
+/// says it for such requests, before the head becomes a version-less `HTTPRequest`.
+final class HTTP10KeepAliveHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data), head.version.major == 1, head.version.minor == 0 else {
+            context.fireChannelRead(data)
+            return
+        }
+        let keepAlive = head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "keep-alive" }
+        if !keepAlive {
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+        }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+}
+
+/// Closes a connection whose request body has not ended within `deadline` of its head, so that a
+/// body trickled a byte at a time cannot hold a connection for hours.
+final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let deadline: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(deadline: Duration) { self.deadline = .init(deadline) }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            timer?.cancel()
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(in: deadline) { loopBound.value.close(promise: nil) }
+        case .body:
+            break
+        case .end:
+            timer?.cancel()
+            timer = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+}
