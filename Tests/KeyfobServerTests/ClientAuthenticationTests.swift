@@ -153,6 +153,39 @@ struct ClientAuthenticationTests {
             #expect(try await server.token(grant, headers: [TestHTTP.basic(app.id, newSecret)]).status == 200)
         }
     }
+
+    /// Requests refused before the store is asked, each with the old secret after a rotation or a
+    /// deletion: all must be invalid_client, not the refusal a valid client would get.
+    static let refusedBeforeTheStore: [[(String, String)]] = [
+        [("grant_type", "no_such_grant")],
+        [("grant_type", "authorization_code")],
+        [("grant_type", "refresh_token"), ("refresh_token", "not-a-token")],
+        [("grant_type", "client_credentials"), ("scope", "fly")],
+    ]
+
+    @Test func oldSecretIsInvalidClientAtOnceAfterRotationWithoutOverlap() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            // The server now holds the app in its cache.
+            #expect(try await server.token(grant, headers: [app.basic]).status == 200)
+            let registrar = KeyfobCore.ApplicationRegistrar(store: server.store, clock: server.clock)
+            _ = try #require(try await registrar.rotateSecret(of: app.application.id, overlap: 0))
+            for form in Self.refusedBeforeTheStore {
+                expectOAuthError(try await server.token(form, headers: [app.basic]), status: 401, error: "invalid_client")
+            }
+        }
+    }
+
+    @Test func deletedAppIsInvalidClientAtOnce() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            #expect(try await server.token(grant, headers: [app.basic]).status == 200)
+            #expect(try await server.store.deleteApplication(id: app.application.id))
+            for form in Self.refusedBeforeTheStore + [grant] {
+                expectOAuthError(try await server.token(form, headers: [app.basic]), status: 401, error: "invalid_client")
+            }
+        }
+    }
 }
 
 import KeyfobCore

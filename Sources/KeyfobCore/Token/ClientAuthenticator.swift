@@ -16,6 +16,12 @@ public struct ClientAuthenticator: Sendable {
     /// The application the credentials prove, or `invalid_client`. With `fresh`, the cache is
     /// bypassed (after a `StaleClientError`).
     public func authenticate(_ presented: PresentedClient?, fresh: Bool = false) async throws -> Application {
+        try await authenticateNoting(presented, fresh: fresh).application
+    }
+
+    /// As `authenticate`, also saying whether the cached copy answered, which another process
+    /// may have made stale (a rotated secret, a deleted app) without this one knowing yet.
+    func authenticateNoting(_ presented: PresentedClient?, fresh: Bool = false) async throws -> (application: Application, cached: Bool) {
         guard let presented else {
             throw OAuthError.invalidClient("Client authentication is required.", basicAttempted: false)
         }
@@ -24,7 +30,7 @@ public struct ClientAuthenticator: Sendable {
             throw OAuthError.invalidClient("Invalid client credentials.", basicAttempted: basic, detail: "client id is not a UUID")
         }
         if !fresh, let cached = cache?.application(id), refusal(of: presented, by: cached) == nil {
-            return cached
+            return (cached, true)
         }
         // A miss, or the cached copy refused: read the record, which another process may have changed.
         guard let application = try await applications.application(id: id) else {
@@ -35,7 +41,7 @@ public struct ClientAuthenticator: Sendable {
         }
         cache?.store(application)
         if let refusal = refusal(of: presented, by: application) { throw refusal }
-        return application
+        return (application, false)
     }
 
     /// Why `application` does not accept the credentials, or nil when it does.

@@ -23,7 +23,20 @@ public struct TokenEndpoint: Sendable {
 
     /// Answers a token request, or throws an `OAuthError` (or a store error).
     public func respond(to request: TokenRequest) async throws -> TokenResponse {
-        let client = try await authenticator.authenticate(request.client)
+        let (client, cached) = try await authenticator.authenticateNoting(request.client)
+        do {
+            return try await dispatch(request, for: client)
+        } catch let refusal as OAuthError where cached {
+            // A success was confirmed current inside its store transaction; a refusal made before
+            // the store was asked was judged on the cached copy. Confirm the credentials against
+            // the store before answering it, so that a rotated or deleted client's old secret is
+            // invalid_client, on every instance, rather than revealing it was once right.
+            _ = try await authenticator.authenticate(request.client, fresh: true)
+            throw refusal
+        }
+    }
+
+    private func dispatch(_ request: TokenRequest, for client: Application) async throws -> TokenResponse {
         let grantType = try request.required("grant_type")
         guard let grant = grants[grantType] else {
             throw OAuthError(.unsupportedGrantType, OAuthError.quoting("Unsupported grant_type", grantType))
