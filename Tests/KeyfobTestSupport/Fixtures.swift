@@ -31,9 +31,10 @@ public struct Fixtures: Sendable {
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }
 
-    /// An owner with `vehicleCount` vehicles.
+    /// A live owner (stored with their vehicles, as `keyfob owners add` makes them) with
+    /// `vehicleCount` vehicles.
     public func owner(vehicleCount: Int = 2) async throws -> (Owner, [Vehicle]) {
-        let owner = Owner(id: UUID(), email: "owner-\(UUID().uuidString.prefix(8))@example.com", passwordHash: nil, mode: .test)
+        let owner = Owner(id: UUID(), email: "owner-\(UUID().uuidString.prefix(8))@example.com", passwordHash: nil, mode: .live)
         let vehicles = (0..<vehicleCount).map { index in
             Vehicle(
                 id: UUID(), ownerID: owner.id, make: "TESLA", model: "Model \(index)", year: 2020 + index,

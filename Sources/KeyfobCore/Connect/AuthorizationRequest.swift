@@ -44,13 +44,18 @@ public enum AuthorizationRequestFailure: Error, Sendable, Equatable {
 }
 
 extension AuthorizationRequest {
+    /// The longest `state` kept and echoed.
+    public static let maxStateSize = 2048
+
     /// Validates raw query parameters against the registered application.
     ///
     /// Client, redirect URI and response type are checked first, and any fault in them is a page
     /// whatever else is wrong; only then may an error travel to the redirect URI.
     public static func validate(
-        _ query: [String: String], lookUp: (UUID) async throws -> Application?
+        _ rawQuery: [String: String], lookUp: (UUID) async throws -> Application?
     ) async throws -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
+        // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
+        let query = rawQuery.filter { !$0.value.isEmpty }
         let clientID = query["client_id"] ?? query["application_id"]
         guard let clientID, let id = UUID(text: clientID), let application = try await lookUp(id) else {
             return .failure(.page("This link names an application that is not registered with Keyfob."))
@@ -76,6 +81,11 @@ extension AuthorizationRequest {
         }
 
         let state = query["state"]
+        if let state, state.utf8.count > maxStateSize {
+            // Echoed verbatim and kept in the session: an app's state is a nonce or a short
+            // reference, never kilobytes.
+            return .failure(.page("The state parameter of this link is longer than \(maxStateSize) bytes."))
+        }
         func refuse(_ error: String, _ description: String) -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
             .failure(.redirect(ConnectRedirect(uri: redirectURI, state: state, error: error, description: description)))
         }

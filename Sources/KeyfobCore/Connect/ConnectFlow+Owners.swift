@@ -19,12 +19,14 @@ extension ConnectFlow {
         }
     }
 
-    /// The stable test owner for an email, made on first login.
+    /// The stable test owner for an email, made on first login. Only the owner row is stored:
+    /// its vehicles are derived whenever they are needed, so an anonymous login as
+    /// `999-vehicles@…` stores one small row, not 999.
     func testOwner(email: String, mode: ConnectMode) async throws -> Owner {
         if let existing = try await store.owner(email: email, mode: mode) { return existing }
         let owner = TestOwners.owner(email: email, mode: mode)
         do {
-            try await store.insertOwner(owner, vehicles: TestOwners.vehicles(for: owner))
+            try await store.insertOwner(owner, vehicles: [])
         } catch is DuplicateOwnerError {
             // Another request (or instance) made it a moment ago: same id, same vehicles.
         }
@@ -38,7 +40,7 @@ extension ConnectFlow {
 
     /// The vehicles the grant screen offers: filtered by `make`, or only `single_select_vin`.
     func offeredVehicles(for owner: Owner, request: AuthorizationRequest) async throws -> [Vehicle] {
-        var vehicles = try await store.vehicles(ownerID: owner.id)
+        var vehicles = try await store.vehicles(of: owner)
         if let make = request.make { vehicles = vehicles.filter { $0.make.caseInsensitiveCompare(make) == .orderedSame } }
         if let vin = request.singleSelectVIN { vehicles = vehicles.filter { $0.vin.caseInsensitiveCompare(vin) == .orderedSame } }
         return vehicles

@@ -51,7 +51,9 @@ public struct VehicleAPI: Sendable {
         guard access.permissions.contains("read_vehicle_info") else {
             throw APIError(.permission, "This token was not granted read_vehicle_info.")
         }
-        guard let vehicle = try await owners.vehicle(id: id) else { throw notFound() }
+        guard let owner = try await owners.owner(id: grant.ownerID),
+            let vehicle = try await owners.vehicles(of: owner).first(where: { $0.id == id })
+        else { throw notFound() }
         return vehicle
     }
 

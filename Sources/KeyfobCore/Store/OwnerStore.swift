@@ -24,3 +24,11 @@ public struct DuplicateOwnerError: Error, Sendable, CustomStringConvertible {
     public init(email: String) { self.email = email }
     public var description: String { "an owner with email \(email) exists already" }
 }
+
+extension OwnerStore {
+    /// An owner's vehicles. A test or simulated owner's are derived from the email (the same on
+    /// every instance), so none is ever stored; a live owner's are read from the store.
+    public func vehicles(of owner: Owner) async throws -> [Vehicle] {
+        owner.mode == .live ? try await vehicles(ownerID: owner.id) : TestOwners.vehicles(for: owner)
+    }
+}

@@ -15,6 +15,9 @@ struct ConnectController {
 
     static let cookieName = "keyfob_connect"
     static let maxFormSize = 16 * 1024
+    /// An authorize link longer than this is not one an app builds; it is refused before a
+    /// session is stored for it.
+    static let maxAuthorizeQuerySize = 8 * 1024
 
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get("/oauth/authorize") { request, context in await self.answer(context) { try await self.authorize(request) } }
@@ -24,6 +27,9 @@ struct ConnectController {
     }
 
     private func authorize(_ request: Request) async throws -> Response {
+        guard (request.uri.query ?? "").utf8.count <= Self.maxAuthorizeQuerySize else {
+            return pages.error(status: 400, message: "This link is longer than \(Self.maxAuthorizeQuerySize) bytes.")
+        }
         let query: [String: String]
         do {
             query = try FormDecoder.decode(Array((request.uri.query ?? "").utf8))

@@ -39,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
                 throw ValidationError("\(redirectURI) is not a registered redirect URI of \(app).")
             }
             let owner = try await mintOwner(store)
-            let vehicles = try await store.vehicles(ownerID: owner.id)
+            let vehicles = try await store.vehicles(of: owner)
             let grant = Grant(
                 id: UUID(), applicationID: appID, ownerID: owner.id, permissions: application.permissions,
                 vehicleIDs: vehicles.map(\.id), createdAt: Date())
@@ -52,11 +52,10 @@ struct DevCommand: AsyncParsableCommand {
 
         private func mintOwner(_ store: any Store) async throws -> Owner {
             if let owner = try await store.owner(email: Self.ownerEmail, mode: .test) { return owner }
-            let owner = Owner(id: UUID(), email: Self.ownerEmail, passwordHash: nil, mode: .test)
-            let vehicle = Vehicle(
-                id: UUID(), ownerID: owner.id, make: "TESLA", model: "Model 3", year: 2024, vin: VehicleSpec.randomVIN(prefix: "0SC"))
+            // A test owner like any Connect login: its vehicles are derived, never stored.
+            let owner = TestOwners.owner(email: Self.ownerEmail, mode: .test)
             do {
-                try await store.insertOwner(owner, vehicles: [vehicle])
+                try await store.insertOwner(owner, vehicles: [])
                 return owner
             } catch is DuplicateOwnerError {
                 // Another mint-codes run made it a moment ago.
