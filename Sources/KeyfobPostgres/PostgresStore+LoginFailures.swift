@@ -12,18 +12,21 @@ extension PostgresStore: LoginFailureStore {
         }
     }
 
-    public func recordLoginFailure(emailKey: String, at now: Date, window: TimeInterval) async throws {
+    public func recordLoginFailure(emailKey: String, at now: Date, window: TimeInterval) async throws -> LoginFailures {
         // One upsert, so failures counted on several instances at once all land.
         let endsAt = now + window
-        try await withConnection { connection in
-            _ = try await connection.query(
+        return try await withConnection { connection in
+            let rows = try await connection.query(
                 """
                 INSERT INTO login_failures (email_key, failures, window_ends_at) VALUES (\(emailKey), 1, \(endsAt))
                 ON CONFLICT (email_key) DO UPDATE SET
                     failures = CASE WHEN login_failures.window_ends_at <= \(now) THEN 1 ELSE login_failures.failures + 1 END,
                     window_ends_at = CASE WHEN login_failures.window_ends_at <= \(now) THEN \(endsAt) ELSE login_failures.window_ends_at END
+                RETURNING failures, window_ends_at
                 """,
                 logger: self.logger)
+            let (count, windowEndsAt) = try await rows.decode((Int, Date).self).firstAfterDraining()!
+            return LoginFailures(count: count, windowEndsAt: windowEndsAt)
         }
     }
 

@@ -12,9 +12,10 @@ extension SQLiteStore: LoginFailureStore {
         }
     }
 
-    public func recordLoginFailure(emailKey: String, at now: Date, window: TimeInterval) async throws {
+    public func recordLoginFailure(emailKey: String, at now: Date, window: TimeInterval) async throws -> LoginFailures {
         try await write { db in
-            try db.execute(sql: Self.recordFailureSQL, arguments: [emailKey, Column.time(now + window), Column.time(now)])
+            let row = try Row.fetchOne(db, sql: Self.recordFailureSQL, arguments: [emailKey, Column.time(now + window), Column.time(now)])!
+            return LoginFailures(count: row["failures"], windowEndsAt: row.date("window_ends_at")!)
         }
     }
 
@@ -30,5 +31,6 @@ extension SQLiteStore: LoginFailureStore {
         ON CONFLICT (email_key) DO UPDATE SET
             failures = CASE WHEN window_ends_at <= ?3 THEN 1 ELSE failures + 1 END,
             window_ends_at = CASE WHEN window_ends_at <= ?3 THEN ?2 ELSE window_ends_at END
+        RETURNING failures, window_ends_at
         """
 }

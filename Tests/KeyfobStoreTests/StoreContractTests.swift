@@ -139,12 +139,14 @@ struct StoreContractTests {
         try await withStore(backend) { store, _ in
             let now = Date()
             #expect(try await store.loginFailures(emailKey: "ann@example.com", at: now) == nil)
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await store.recordLoginFailure(emailKey: "ann@example.com", at: now, window: 900) }
+                    group.addTask { try await store.recordLoginFailure(emailKey: "ann@example.com", at: now, window: 900).count }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
+            // Each caller saw its own count: what the throttle relies on to admit no more than its limit.
+            #expect(counts.sorted() == Array(1...20))
             let open = try #require(try await store.loginFailures(emailKey: "ann@example.com", at: now + 10))
             #expect(open.count == 20)
             #expect(abs(open.windowEndsAt.timeIntervalSince(now + 900)) < 0.001)

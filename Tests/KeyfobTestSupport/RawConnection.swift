@@ -8,10 +8,23 @@ import Glibc
 public final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
-    /// Connects to `127.0.0.1:port`.
-    public init(port: Int) throws {
+    /// Connects to `127.0.0.1:port`, from `source` when given (any 127.x.y.z address: the whole
+    /// loopback range is this machine), so a test can be several clients.
+    public init(port: Int, from source: String? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EBADF) }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(socket)
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRNOTAVAIL)
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -61,5 +74,20 @@ public final class RawConnection: @unchecked Sendable {
             if n <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<n]
         }
+    }
+}
+
+extension RawConnection {
+    /// One HTTP/1.1 exchange on a new connection from `source`: the answer's status line, headers
+    /// and body as text.
+    public static func exchange(
+        port: Int, from source: String, method: String, path: String, headers: [(String, String)] = [], body: String = ""
+    ) async throws -> String {
+        let connection = try RawConnection(port: port, from: source)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.utf8.count)\r\n" }
+        try connection.send(head + "\r\n" + body)
+        return await connection.readUntilClosed(timeout: 10).text
     }
 }

@@ -98,16 +98,19 @@ public struct ConnectFlow: Sendable {
 
     /// `POST /oauth/login`. Returns the renewed session token for the cookie after a successful
     /// login that leads to the grant page.
-    public func login(sessionToken: String?, form: [String: String]) async throws -> (step: Step, sessionToken: String?) {
+    /// `address` is where the attempt came from: live logins are throttled per email and address.
+    public func login(sessionToken: String?, form: [String: String], from address: String) async throws -> (step: Step, sessionToken: String?) {
         let (session, application): (ConnectSession, Application)
         switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
         case .failure(let failure): return (failure.step, nil)
         case .success(let found): (session, application) = found
         }
-        return try await logIn(session, application, form: form)
+        return try await logIn(session, application, form: form, from: address)
     }
 
-    private func logIn(_ session: ConnectSession, _ application: Application, form: [String: String]) async throws -> (step: Step, sessionToken: String?) {
+    private func logIn(
+        _ session: ConnectSession, _ application: Application, form: [String: String], from address: String
+    ) async throws -> (step: Step, sessionToken: String?) {
         let request = session.request
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
@@ -120,16 +123,19 @@ public struct ConnectFlow: Sendable {
 
         let owner: Owner
         if request.mode == .live {
-            if let wait = try await throttle.waitTime(for: email) {
+            // Counted before the password is checked, so parallel guesses cannot all slip in
+            // under the limit; a success takes the count back.
+            if let wait = try await throttle.admit(email: email, from: address) {
                 return (again("Too many failed attempts for this email. Try again in \(wait) seconds."), nil)
             }
-            guard let found = try await store.owner(email: email, mode: .live), let hash = found.passwordHash,
-                passwords.verify(password, hash: hash)
-            else {
-                try await throttle.recordFailure(for: email)
+            let found = try await store.owner(email: email, mode: .live)
+            // An unknown email costs the same bcrypt work as a known one, so the time of the answer
+            // does not tell which emails have accounts.
+            let matches = passwords.verify(password, hash: found?.passwordHash ?? passwords.decoyHash)
+            guard let found, found.passwordHash != nil, matches else {
                 return (again("That email and password do not match an account."), nil)
             }
-            try await throttle.recordSuccess(for: email)
+            try await throttle.recordSuccess(email: email, from: address)
             owner = found
         } else {
             if let special = specialTestLogin(email, request: request, session: session) {

@@ -3,4 +3,7 @@
 public protocol PasswordVerifier: Sendable {
     /// Whether `password` matches `hash`.
     func verify(_ password: String, hash: String) -> Bool
+    /// A hash of the same cost as owners' that no password is known to match: checked instead
+    /// when the email has no account, so both answers take the same time.
+    var decoyHash: String { get }
 }

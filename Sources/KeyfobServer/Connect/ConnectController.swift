@@ -21,7 +21,9 @@ struct ConnectController {
 
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get("/oauth/authorize") { request, context in await self.answer(context) { try await self.authorize(request) } }
-        router.post("/oauth/login") { request, context in await self.answer(context) { try await self.login(request) } }
+        router.post("/oauth/login") { request, context in
+            await self.answer(context) { try await self.login(request, from: context.sourceAddress) }
+        }
         router.get("/oauth/grant") { request, context in await self.answer(context) { try await self.grantPage(request) } }
         router.post("/oauth/grant") { request, context in await self.answer(context) { try await self.decide(request) } }
     }
@@ -42,9 +44,9 @@ struct ConnectController {
         return response
     }
 
-    private func login(_ request: Request) async throws -> Response {
+    private func login(_ request: Request, from address: String) async throws -> Response {
         guard let form = await form(request) else { return pages.error(status: 400, message: "The form could not be read.") }
-        let (step, renewedToken) = try await flow.login(sessionToken: sessionToken(request), form: form)
+        let (step, renewedToken) = try await flow.login(sessionToken: sessionToken(request), form: form, from: address)
         // Post/Redirect/Get: a reload of the grant page must not post the password again.
         guard case .grant = step else { return render(step, redirectStatus: .seeOther) }
         var response = ConnectPages.redirect(to: "/oauth/grant", status: .seeOther)

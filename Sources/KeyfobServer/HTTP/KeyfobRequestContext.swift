@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import KeyfobCore
 
 /// The request context of every Keyfob route: Hummingbird's core storage plus the request id that
@@ -7,11 +8,18 @@ public struct KeyfobRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// A fresh UUID per request (lowercase, as Smartcar sends it).
     public let requestID: String
+    /// The connection the request came on, for its peer's address (kept, not read, on every
+    /// request: only the throttles need the address).
+    let channel: any Channel
 
     /// Makes the context for a new request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         // Not `UUID()`, which on Linux opens /dev/urandom for every id.
         self.requestID = UUIDText.random(using: SystemRandomSource())
     }
+
+    /// The peer's IP address: the client's, or the last proxy's when Keyfob runs behind one.
+    var sourceAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
 }
