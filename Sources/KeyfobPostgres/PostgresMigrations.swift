@@ -61,6 +61,10 @@ enum PostgresMigrations {
             "CREATE TABLE login_failures (email_key text PRIMARY KEY, failures integer NOT NULL, window_ends_at timestamptz NOT NULL)",
             "CREATE INDEX login_failures_by_window_end ON login_failures (window_ends_at)",
         ]),
+        // Resource servers, which may introspect any client's access tokens (RFC 7662 §2.1).
+        Migration(name: "v3-resource-servers", statements: [
+            "CREATE TABLE resource_servers (id uuid PRIMARY KEY, name text NOT NULL, secret_digest bytea NOT NULL, created_at timestamptz NOT NULL)",
+        ]),
     ]
 
     /// The same tables as the SQLite schema, in PostgreSQL's own types: uuid, timestamptz, bytea

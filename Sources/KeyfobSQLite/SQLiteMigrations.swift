@@ -37,6 +37,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-login-failures") { db in
             try db.execute(sql: v3LoginFailures)
         }
+        migrator.registerMigration("v4-resource-servers") { db in
+            try db.execute(sql: v4ResourceServers)
+        }
         return migrator
     }
 
@@ -153,5 +156,15 @@ enum SQLiteMigrations {
         );
         CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
         CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+        """
+
+    /// Resource servers, which may introspect any client's access tokens (RFC 7662 §2.1).
+    static let v4ResourceServers = """
+        CREATE TABLE resource_servers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            secret_digest BLOB NOT NULL,
+            created_at REAL NOT NULL
+        );
         """
 }

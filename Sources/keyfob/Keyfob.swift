@@ -6,6 +6,7 @@ struct Keyfob: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keyfob",
         abstract: "An OAuth 2.0 authorization server for connected-vehicle APIs, wire-compatible with Smartcar.",
-        subcommands: [ServeCommand.self, AppsCommand.self, OwnersCommand.self, TryCommand.self, DevCommand.self, GCCommand.self, MigrateCommand.self],
+        subcommands: [
+            ServeCommand.self, AppsCommand.self, ResourceServersCommand.self, OwnersCommand.self, TryCommand.self, DevCommand.self, GCCommand.self, MigrateCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -32,6 +32,26 @@ struct CLITests {
         #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
     }
 
+    @Test func resourceServersCreateShowsTheSecretOnceAndStoresOnlyItsDigest() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let created = try await KeyfobProcess.run(["resource-servers", "create", "--name", "Vehicle API", "--database", database.url, "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.json["id"] as? String)
+        let secret = try #require(created.json["secret"] as? String)
+        #expect(secret.count == 43)
+        let listed = try await KeyfobProcess.run(["resource-servers", "list", "--database", database.url, "--json"])
+        #expect(listed.stdout.contains(id) && !listed.stdout.contains(secret))
+        let raw = try Data(contentsOf: URL(fileURLWithPath: database.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
+        #expect(raw.range(of: Data(secret.utf8)) == nil)
+        let deleted = try await KeyfobProcess.run(["resource-servers", "delete", id, "--database", database.url])
+        #expect(deleted.status == 0)
+        let again = try await KeyfobProcess.run(["resource-servers", "delete", id, "--database", database.url])
+        #expect(again.status != 0 && again.stderr.contains("No resource server"))
+        let unnamed = try await KeyfobProcess.run(["resource-servers", "create", "--name", " ", "--database", database.url])
+        #expect(unnamed.status != 0 && unnamed.stderr.contains("Error"))
+    }
+
     @Test(arguments: [
         ["--name", "X", "--redirect-uri", "javascript:alert(1)"], ["--name", "X"],
         ["--name", "X", "--redirect-uri", "https://a.example/cb", "--permissions", "read_everything"],

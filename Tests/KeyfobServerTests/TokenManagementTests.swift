@@ -69,7 +69,9 @@ struct TokenManagementTests {
             let other = try await server.fixtures.app(name: "Other")
             let tokens = try await server.freshPair(app)
             let refresh = try await server.token([("token", tokens["refresh_token"]!), ("token_type_hint", "refresh_token")], headers: [app.basic], path: "/oauth/introspect")
-            #expect(refresh.json["active"] as? Bool == true && refresh["token_type"] == "refresh_token")
+            #expect(refresh.json["active"] as? Bool == true && refresh["token_use"] == "refresh_token")
+            // RFC 7662 §2.2: token_type is the RFC 6749 type of the pair.
+            #expect(refresh["token_type"] == "Bearer")
 
             // Another client learns nothing.
             let foreign = try await server.token([("token", tokens["access_token"]!)], headers: [other.basic], path: "/oauth/introspect")

@@ -162,4 +162,19 @@ struct StoreContractTests {
             #expect(try await store.loginFailures(emailKey: "bob@example.com", at: now) == nil)
         }
     }
+
+    @Test(arguments: StoreBackend.allCases) func resourceServersAreStoredByDigestAndDeleted(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let (server, secret) = try await ResourceServerRegistrar(store: store).register(name: "Vehicle API")
+            let found = try #require(try await store.resourceServer(id: server.id))
+            // Times come back at the backend's precision (microseconds on PostgreSQL).
+            #expect(found.id == server.id && found.name == server.name && found.secretDigest == server.secretDigest)
+            #expect(abs(found.createdAt.timeIntervalSince(server.createdAt)) < 0.001)
+            #expect(found.acceptsSecret(secret) && !found.acceptsSecret(secret + "x"))
+            #expect(try await store.resourceServers().map(\.id) == [server.id])
+            #expect(try await store.deleteResourceServer(id: server.id))
+            #expect(try await store.resourceServer(id: server.id) == nil)
+            #expect(try await !store.deleteResourceServer(id: server.id))
+        }
+    }
 }

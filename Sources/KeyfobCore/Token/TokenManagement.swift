@@ -1,10 +1,11 @@
 import Foundation
 
-/// Token revocation (RFC 7009) and introspection (RFC 7662), for authenticated clients and only
-/// over their own tokens.
+/// Token revocation (RFC 7009) and introspection (RFC 7662). Clients revoke and introspect their
+/// own tokens; resource servers introspect any client's access tokens.
 public struct TokenManagement: Sendable {
     let authenticator: ClientAuthenticator
     let store: any TokenStore
+    let resourceServers: any ResourceServerStore
     let clock: any WallClock
     let policy: TokenPolicy
 
@@ -12,8 +13,17 @@ public struct TokenManagement: Sendable {
     public init(store: any Store, clock: any WallClock, policy: TokenPolicy) {
         self.authenticator = ClientAuthenticator(applications: store, clock: clock)
         self.store = store
+        self.resourceServers = store
         self.clock = clock
         self.policy = policy
+    }
+
+    /// Who asks the introspection endpoint.
+    enum Introspector {
+        /// A confidential client, about its own tokens.
+        case client(Application)
+        /// A resource server, about any client's access tokens.
+        case resourceServer
     }
 
     /// RFC 7009 §2.1: revokes the client's token. An unknown token, or another client's, changes
@@ -25,17 +35,42 @@ public struct TokenManagement: Sendable {
         _ = try await store.revoke(digest: .of(token), of: client.id)
     }
 
-    /// RFC 7662 §2.2: what the token is, or only `active: false` when it is not an active token of
-    /// this client.
+    /// RFC 7662 §2.1: the endpoint requires authorization. A public client has no credential to
+    /// show, so only confidential clients and resource servers are answered.
+    func introspector(_ presented: PresentedClient?) async throws -> Introspector {
+        if let presented, presented.method != .none, let id = UUID(text: presented.clientID),
+            let server = try await resourceServers.resourceServer(id: id)
+        {
+            guard server.acceptsSecret(presented.secret ?? "") else {
+                throw OAuthError.invalidClient(
+                    "Invalid client credentials.", basicAttempted: presented.method == .basic, detail: "wrong resource server secret")
+            }
+            return .resourceServer
+        }
+        let client = try await authenticator.authenticate(presented)
+        guard !client.isPublic else {
+            throw OAuthError.invalidClient(
+                "Introspection needs a confidential client's or a resource server's credentials.",
+                basicAttempted: presented?.method == .basic, detail: "public client at introspection")
+        }
+        return .client(client)
+    }
+
+    /// RFC 7662 §2.2: what the token is, or only `active: false` when the asker may not know.
     public func introspect(_ request: TokenRequest) async throws -> Introspection {
-        let client = try await authenticator.authenticate(request.client)
+        let asker = try await introspector(request.client)
         let token = try request.required("token")
         guard TokenText.isWellFormed(token) else { return .inactive }
         let digest = SecretDigest.of(token)
         let now = clock.now
+        guard case .client(let client) = asker else {
+            // A resource server is shown access tokens only: a refresh token presented to an API
+            // is not a credential for it.
+            return try await accessToken(digest, now: now, visibleTo: nil) ?? .inactive
+        }
         let hint = request.parameters["token_type_hint"]
         let lookups: [@Sendable () async throws -> Introspection?] = [
-            { try await accessToken(digest, client: client, now: now) },
+            { try await accessToken(digest, now: now, visibleTo: client.id) },
             { try await refreshToken(digest, client: client, now: now) },
         ]
         for lookup in hint == "refresh_token" ? lookups.reversed() : lookups {
@@ -44,12 +79,14 @@ public struct TokenManagement: Sendable {
         return .inactive
     }
 
-    private func accessToken(_ digest: SecretDigest, client: Application, now: Date) async throws -> Introspection? {
-        guard let access = try await store.bearerAccess(digest: digest), access.token.applicationID == client.id else { return nil }
+    /// An access token's answer; `visibleTo` limits it to one client's tokens (nil: any client's).
+    private func accessToken(_ digest: SecretDigest, now: Date, visibleTo clientID: UUID?) async throws -> Introspection? {
+        guard let access = try await store.bearerAccess(digest: digest) else { return nil }
+        if let clientID, access.token.applicationID != clientID { return nil }
         guard !access.token.revoked, access.token.expiresAt > now else { return .inactive }
         return Introspection(
-            active: true, clientID: client.id, tokenType: "Bearer",
-            scope: access.permissions, expiresAt: access.token.expiresAt, subject: access.grant?.ownerID)
+            active: true, clientID: access.token.applicationID, tokenUse: .accessToken, scope: access.permissions,
+            expiresAt: access.token.expiresAt, subject: access.grant?.ownerID, vehicleIDs: access.grant?.vehicleIDs)
     }
 
     private func refreshToken(_ digest: SecretDigest, client: Application, now: Date) async throws -> Introspection? {
@@ -57,26 +94,38 @@ public struct TokenManagement: Sendable {
         let usable = state.usedAt.map { now.timeIntervalSince($0) <= policy.refreshGracePeriod } ?? true
         guard !state.revoked, state.expiresAt > now, usable, let grant = state.grant else { return .inactive }
         return Introspection(
-            active: true, clientID: client.id, tokenType: "refresh_token", scope: grant.permissions, expiresAt: state.expiresAt,
-            subject: grant.ownerID)
+            active: true, clientID: client.id, tokenUse: .refreshToken, scope: grant.permissions, expiresAt: state.expiresAt,
+            subject: grant.ownerID, vehicleIDs: grant.vehicleIDs)
     }
 }
 
 /// An RFC 7662 introspection answer.
 public struct Introspection: Sendable, Equatable {
-    /// Whether the token is an active token of the asking client.
+    /// Which of a pair the token is.
+    public enum TokenUse: String, Sendable {
+        case accessToken = "access_token"
+        case refreshToken = "refresh_token"
+    }
+
+    /// Whether the token is active and the asker may know of it.
     public var active: Bool
     /// The client it was issued to.
     public var clientID: UUID?
-    /// `Bearer` for access tokens (RFC 6749 §5.1), `refresh_token` for refresh tokens.
-    public var tokenType: String?
+    /// Access or refresh token; RFC 7662's `token_type` is the pair's RFC 6749 type, `Bearer`, for both.
+    public var tokenUse: TokenUse?
     /// Its permissions.
     public var scope: [String]
     /// When it expires.
     public var expiresAt: Date?
     /// The owner (user id); nil for application tokens.
     public var subject: UUID?
+    /// The vehicles its grant covers; nil for application tokens.
+    public var vehicleIDs: [UUID]?
 
-    /// The answer for anything that is not an active token of the client.
-    public static let inactive = Introspection(active: false, clientID: nil, tokenType: nil, scope: [], expiresAt: nil, subject: nil)
+    /// The RFC 6749 §7.1 type of the token (RFC 7662 §2.2).
+    public var tokenType: String? { active ? "Bearer" : nil }
+
+    /// The answer for anything that is not an active token the asker may know of.
+    public static let inactive = Introspection(
+        active: false, clientID: nil, tokenUse: nil, scope: [], expiresAt: nil, subject: nil, vehicleIDs: nil)
 }

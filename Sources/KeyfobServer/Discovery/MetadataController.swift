@@ -23,6 +23,8 @@ struct MetadataController {
     }
 
     static let authMethods = ["client_secret_basic", "client_secret_post", "none"]
+    /// RFC 7662 §2.1: introspection needs a credential, so a public client's `none` is not offered.
+    static let introspectionAuthMethods = ["client_secret_basic", "client_secret_post"]
 
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get(".well-known/oauth-authorization-server") { _, _ in
@@ -31,7 +33,7 @@ struct MetadataController {
                 issuer: issuer, authorization_endpoint: issuer + "/oauth/authorize", token_endpoint: issuer + "/oauth/token",
                 token_endpoint_auth_methods_supported: Self.authMethods,
                 revocation_endpoint: issuer + "/oauth/revoke", revocation_endpoint_auth_methods_supported: Self.authMethods,
-                introspection_endpoint: issuer + "/oauth/introspect", introspection_endpoint_auth_methods_supported: Self.authMethods,
+                introspection_endpoint: issuer + "/oauth/introspect", introspection_endpoint_auth_methods_supported: Self.introspectionAuthMethods,
                 grant_types_supported: grantTypes, response_types_supported: ["code"],
                 code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
             return JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])

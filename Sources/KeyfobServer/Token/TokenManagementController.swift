@@ -25,22 +25,27 @@ struct TokenManagementController {
         }
     }
 
-    /// RFC 7662 §2.2's members; only `active` when the token is not active.
+    /// RFC 7662 §2.2's members, with `token_use` (access or refresh token) and `vehicles` (the
+    /// grant's vehicle ids) beside them; only `active` when the token is not active.
     struct Body: Encodable {
         let active: Bool
         let client_id: String?
         let token_type: String?
+        let token_use: String?
         let scope: String?
         let exp: Int?
         let sub: String?
+        let vehicles: [String]?
 
         init(_ answer: Introspection) {
             active = answer.active
             client_id = answer.clientID?.lowercasedText
             token_type = answer.tokenType
+            token_use = answer.tokenUse?.rawValue
             scope = answer.active ? answer.scope.joined(separator: " ") : nil
             exp = answer.expiresAt.map { Int($0.timeIntervalSince1970) }
             sub = answer.subject?.lowercasedText
+            vehicles = answer.vehicleIDs?.map(\.lowercasedText)
         }
     }
 }
