@@ -110,3 +110,11 @@ extension PostgresStore: KeyStore {
         }
     }
 }
+
+extension PostgresStore: ReadinessProbe {
+    public func checkReadiness() async throws {
+        try await withConnection { connection in
+            _ = try await connection.query("SELECT 1", logger: self.logger).collect()
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import GRDB
+import KeyfobCore
 import Synchronization
 
 /// Runs write jobs on SQLite's single writer, batching every job that arrives while a commit is
@@ -9,10 +10,22 @@ import Synchronization
 /// answered only after the transaction holding it has committed. Jobs must not throw for
 /// domain outcomes (they return them); a thrown error is a database failure, after which the
 /// batch is retried one job at a time so one failure cannot sink its neighbours.
+///
+/// Every job is answered by its deadline (`CallDeadlines`). One still waiting is then dropped
+/// unrun; one whose statements ran but have not committed is rolled back with its batch, and the
+/// rest of the batch committed without it; only a job caught in the commit itself (a stalled
+/// fsync) is answered without knowing whether it will land, as a lost answer would be.
 final class GroupCommitWriter: Sendable {
-    private struct Job: Sendable {
+    private final class Job: Sendable {
         let run: @Sendable (Database) throws -> Void
-        let finish: @Sendable ((any Error)?) -> Void
+        let answer: OnceAnswer<Void>
+        let deadline: UInt64
+
+        init(run: @escaping @Sendable (Database) throws -> Void, answer: OnceAnswer<Void>, deadline: UInt64) {
+            self.run = run
+            self.answer = answer
+            self.deadline = deadline
+        }
     }
 
     private struct Queue {
@@ -23,29 +36,35 @@ final class GroupCommitWriter: Sendable {
     private let pool: DatabasePool
     private let queue = Mutex(Queue())
     private let checkpointer: BackgroundCheckpointer
+    private let deadlines: CallDeadlines
+    private let file: DatabaseFileWatch
 
     /// Takes over the writer connection's checkpoints (`BackgroundCheckpointer`).
-    init(pool: DatabasePool, checkpointer: BackgroundCheckpointer) async throws {
+    init(pool: DatabasePool, checkpointer: BackgroundCheckpointer, deadlines: CallDeadlines, file: DatabaseFileWatch) async throws {
         self.pool = pool
         self.checkpointer = checkpointer
+        self.deadlines = deadlines
+        self.file = file
         try await pool.writeWithoutTransaction { db in checkpointer.install(onWriter: db) }
     }
 
-    /// Runs `work` in a write transaction shared with concurrent jobs, after that transaction commits.
+    /// Runs `work` in a write transaction shared with concurrent jobs, after that transaction
+    /// commits; or throws `StoreUnavailableError` at the deadline.
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = Mutex<T?>(nil)
-        return try await withCheckedThrowingContinuation { continuation in
-            let job = Job(
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let answer = OnceAnswer(continuation)
+            let deadline = deadlines.register {
+                answer.answer(.failure(StoreUnavailableError("the SQLite write did not finish within \(self.deadlines.timeout)")))
+            }
+            enqueue(Job(
                 run: { db in
                     let value = try work(db)
                     result.withLock { $0 = value }
                 },
-                finish: { error in
-                    if let error { return continuation.resume(throwing: error) }
-                    continuation.resume(returning: result.withLock { $0! })
-                })
-            enqueue(job)
+                answer: answer, deadline: deadline))
         }
+        return result.withLock { $0! }
     }
 
     private func enqueue(_ job: Job) {
@@ -71,32 +90,64 @@ final class GroupCommitWriter: Sendable {
         }
         guard !batch.isEmpty else { return }
         pool.asyncWriteWithoutTransaction { db in
-            Self.commit(batch, in: db)
+            self.commit(batch, in: db)
             self.checkpointer.writerFinishedBatch(db)
             self.commitNextBatch()
         }
     }
 
-    private static func commit(_ batch: [Job], in db: Database) {
-        do {
-            try db.inTransaction {
-                for job in batch { try job.run(db) }
-                return .commit
-            }
-            for job in batch { job.finish(nil) }
-        } catch {
-            guard batch.count > 1 else { return batch[0].finish(error) }
-            for job in batch {
-                do {
-                    try db.inTransaction {
-                        try job.run(db)
-                        return .commit
-                    }
-                    job.finish(nil)
-                } catch {
-                    job.finish(error)
+    private func commit(_ batch: [Job], in db: Database) {
+        // A job answered at its deadline while it waited is never run.
+        var jobs = batch.filter { !$0.answer.isAnswered }
+        if let lost = file.lostReason { return finish(jobs, .failure(StoreUnavailableError(lost))) }
+        while !jobs.isEmpty {
+            do {
+                var abandoned = false
+                try db.inTransaction {
+                    for job in jobs { try job.run(db) }
+                    // A job whose caller was answered while its statements ran must not commit
+                    // unseen: roll back, and commit the rest without it.
+                    abandoned = jobs.contains { $0.answer.isAnswered }
+                    return abandoned ? .rollback : .commit
                 }
+                if abandoned {
+                    jobs = jobs.filter { !$0.answer.isAnswered }
+                    continue
+                }
+                return finish(jobs, committed())
+            } catch {
+                guard jobs.count > 1 else { return finish(jobs, .failure(error)) }
+                return commitOneByOne(jobs, in: db)
             }
+        }
+    }
+
+    /// After a failed batch: each job in its own transaction, so one failure cannot sink the rest.
+    private func commitOneByOne(_ jobs: [Job], in db: Database) {
+        for job in jobs where !job.answer.isAnswered {
+            do {
+                var abandoned = false
+                try db.inTransaction {
+                    try job.run(db)
+                    abandoned = job.answer.isAnswered
+                    return abandoned ? .rollback : .commit
+                }
+                if !abandoned { finish([job], committed()) }
+            } catch {
+                finish([job], .failure(error))
+            }
+        }
+    }
+
+    /// What a commit answers: success, unless the file it went into is no longer the database.
+    private func committed() -> Result<Void, any Error> {
+        file.check().map { .failure(StoreUnavailableError($0)) } ?? .success(())
+    }
+
+    private func finish(_ jobs: [Job], _ result: Result<Void, any Error>) {
+        for job in jobs {
+            deadlines.finished(job.deadline)
+            job.answer.answer(result)
         }
     }
 }

@@ -21,16 +21,25 @@ public final class SQLiteStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    let deadlines: CallDeadlines
+    let file: DatabaseFileWatch
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     ///
-    /// - Parameter busyTimeout: how long a statement waits for a lock another process holds (the
-    ///   CLI, a second server) before the store reports itself unavailable (503).
+    /// - Parameters:
+    ///   - busyTimeout: how long a statement waits for a lock another process holds (the CLI, a
+    ///     second server) before the store reports itself unavailable (503).
+    ///   - callTimeout: the longest one store call may take, however SQLite or the disk stalls;
+    ///     past it the call throws `StoreUnavailableError` (503).
+    ///   - createMissing: create an empty database even where one existed before (its marker file
+    ///     is still there); without it such a start is refused, since the tokens are gone.
     public init(
-        path: String, durability: Durability = .full, busyTimeout: TimeInterval = 5,
-        logger: Logger = Logger(label: "keyfob.sqlite")
+        path: String, durability: Durability = .full, busyTimeout: TimeInterval = 5, callTimeout: Duration = .seconds(5),
+        createMissing: Bool = false, logger: Logger = Logger(label: "keyfob.sqlite")
     ) async throws {
+        let marker = DatabaseMarker(databasePath: path)
+        try marker.checkBeforeOpening(createMissing: createMissing)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -47,12 +56,21 @@ public final class SQLiteStore: Sendable {
             throw StoreUnavailableError("SQLite refused synchronous=\(durability.rawValue) (got \(effective ?? -1))")
         }
         try SQLiteMigrations.migrate(pool)
+        try marker.write()
+        let file = try DatabaseFileWatch(path: path, logger: logger)
+        let deadlines = CallDeadlines(timeout: callTimeout) { _ = file.check() }
         self.path = path
         self.pool = pool
+        self.file = file
+        self.deadlines = deadlines
         self.writer = try await GroupCommitWriter(
-            pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout))
+            pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout), deadlines: deadlines,
+            file: file)
         self.logger = logger
     }
+
+    /// Nil while the store can answer; else why not (the database file deleted or replaced).
+    public func unavailableReason() -> String? { file.check() }
 
     /// The writer connection's `synchronous` setting, as SQLite reports it (2 FULL, 1 NORMAL).
     public func writerSynchronousSetting() async throws -> Int {
@@ -64,9 +82,24 @@ public final class SQLiteStore: Sendable {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// Runs a read, turning lock and I/O failures into `StoreUnavailableError`.
+    /// Runs a read by its deadline, turning lock and I/O failures into `StoreUnavailableError`.
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await mapErrors { try await pool.read(work) }
+        try await mapErrors {
+            if let lost = file.lostReason { throw StoreUnavailableError(lost) }
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let answer = OnceAnswer(continuation)
+                let deadline = deadlines.register {
+                    answer.answer(.failure(StoreUnavailableError("the SQLite read did not finish within \(self.deadlines.timeout)")))
+                }
+                pool.asyncRead { database in
+                    // Not answered yet: the deadline has not passed, so the work is worth doing.
+                    guard !answer.isAnswered else { return }
+                    let result = Result { try work(try database.get()) }
+                    self.deadlines.finished(deadline)
+                    answer.answer(result)
+                }
+            }
+        }
     }
 
     /// Runs a write through group commit.
@@ -84,6 +117,11 @@ public final class SQLiteStore: Sendable {
                 // The HTTP layer logs the refusal with its request id; this keeps SQLite's own words.
                 logger.debug("SQLite unavailable", metadata: ["sqlite.code": "\(error.resultCode)", "sqlite.message": "\(error.message ?? "")"])
                 throw StoreUnavailableError("SQLite: \(error.resultCode) \(error.message ?? "")")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                // Not the request's fault and not passing: an operator must restore the file.
+                logger.error(
+                    "SQLite database is corrupt or not a database", metadata: ["sqlite.path": "\(path)", "sqlite.code": "\(error.resultCode)"])
+                throw StoreUnavailableError("SQLite: \(error.resultCode) \(error.message ?? "")")
             default:
                 throw error
             }
@@ -99,5 +137,12 @@ extension SQLiteStore: KeyStore {
             }
             return key
         }
+    }
+}
+
+extension SQLiteStore: ReadinessProbe {
+    public func checkReadiness() async throws {
+        if let reason = unavailableReason() { throw StoreUnavailableError(reason) }
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 }

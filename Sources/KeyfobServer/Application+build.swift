@@ -39,6 +39,7 @@ public func buildApplication(
         secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://")
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
+    HealthController(store: store).addRoutes(to: router)
 
     var services: [any Service] = []
     if let interval = configuration.cleanupInterval {

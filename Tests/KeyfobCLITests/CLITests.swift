@@ -32,6 +32,31 @@ struct CLITests {
         #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
     }
 
+    @Test func aDatabaseThatWentMissingIsNotSilentlyRecreated() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let first = try await KeyfobProcess.run(["migrate", "--database", database.url])
+        #expect(first.status == 0, "\(first.stderr)")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+        let refused = try await KeyfobProcess.run(["migrate", "--database", database.url])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("is missing") && refused.stderr.contains("--sqlite-create-missing"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database.path))
+        let recreated = try await KeyfobProcess.run(["migrate", "--database", database.url, "--sqlite-create-missing"])
+        #expect(recreated.status == 0, "\(recreated.stderr)")
+        #expect(FileManager.default.fileExists(atPath: database.path))
+    }
+
+    @Test func aCorruptDatabaseIsAOneLineErrorAtStartUp() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: database.path))
+        let refused = try await KeyfobProcess.run(["migrate", "--database", database.url])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("not a database") || refused.stderr.contains("corrupt"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("Fatal error"))
+    }
+
     @Test func resourceServersCreateShowsTheSecretOnceAndStoresOnlyItsDigest() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }

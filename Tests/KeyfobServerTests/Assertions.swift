@@ -38,3 +38,17 @@ struct UUIDShape {
 }
 
 import Foundation
+
+/// Smartcar's v2 error body, every key present.
+func expectV2Error(_ reply: TestHTTP.Reply, status: Int, type: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(reply.status == status, "body: \(reply.text)", sourceLocation: sourceLocation)
+    let json = reply.json
+    #expect(json["type"] as? String == type, sourceLocation: sourceLocation)
+    #expect(json.keys.sorted() == ["code", "description", "docURL", "requestId", "resolution", "statusCode", "type"], sourceLocation: sourceLocation)
+    #expect(json["code"] is NSNull, sourceLocation: sourceLocation)
+    #expect(!((json["description"] as? String) ?? "").isEmpty, sourceLocation: sourceLocation)
+    #expect(((json["docURL"] as? String) ?? "").hasPrefix("https://"), sourceLocation: sourceLocation)
+    #expect(json["statusCode"] as? Int == status, sourceLocation: sourceLocation)
+    #expect(json["requestId"] as? String == reply.header("sc-request-id"), sourceLocation: sourceLocation)
+    #expect((json["resolution"] as? [String: Any])?["type"] is NSNull, sourceLocation: sourceLocation)
+}

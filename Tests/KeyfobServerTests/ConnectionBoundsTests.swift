@@ -72,7 +72,7 @@ struct ConnectionBoundsTests {
 
             let kept = try RawConnection(port: server.port)
             try kept.send("GET /.well-known/oauth-authorization-server HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
-            let stillOpen = await kept.readUntilClosed(timeout: 1)
+            let stillOpen = await kept.readUntilClosed(timeout: 3)
             #expect(stillOpen.text.contains(" 200 "))
             #expect(!stillOpen.closed)
         }

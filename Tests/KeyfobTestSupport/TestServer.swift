@@ -22,13 +22,14 @@ public struct TestServer: Sendable {
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
         backend: StoreBackend = .sqlite, policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5,
+        callTimeout: Duration = .seconds(5),
         publicBaseURL: String? = nil, configure: @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         if backend == .sqlite {
             let database = TemporaryDatabase()
             defer { database.remove() }
-            let store = try await database.open(busyTimeout: busyTimeout)
+            let store = try await database.open(busyTimeout: busyTimeout, callTimeout: callTimeout)
             return try await serve(
                 store, sqliteFile: database, policy: policy, publicBaseURL: publicBaseURL, configure: configure, body)
         }

@@ -19,3 +19,13 @@ public final class WriteLock: @unchecked Sendable {
         try queue.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
     }
 }
+
+/// Copies the whole WAL into the database file and starts the WAL over, from a connection of its
+/// own, as an operator's `sqlite3 … 'PRAGMA wal_checkpoint(TRUNCATE)'` would.
+public func checkpointNow(path: String) throws {
+    var configuration = Configuration()
+    configuration.journalMode = .wal
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    try queue.close()
+}

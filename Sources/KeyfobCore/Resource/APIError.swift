@@ -31,6 +31,15 @@ public struct APIError: Error, Sendable, Equatable {
     /// RFC 6750 §3.1's error code for the `WWW-Authenticate: Bearer` challenge of a 401, when a
     /// token was presented (`invalid_token`); nil when none was.
     public var bearerError: String?
+    /// The HTTP status, the type's own unless set (a `SERVER` error that is only passing is 503).
+    public var statusCode: Int
+
+    /// The store cannot answer now: `SERVER`, but 503 with `Retry-After`, since a retry will do.
+    public static let temporarilyUnavailable: APIError = {
+        var error = APIError(.server, "The service is temporarily unavailable; retry shortly.")
+        error.statusCode = 503
+        return error
+    }()
 
     /// Makes an API error.
     public init(_ kind: Kind, _ description: String, code: String? = nil, bearerError: String? = nil) {
@@ -38,6 +47,7 @@ public struct APIError: Error, Sendable, Equatable {
         self.description = description
         self.code = code
         self.bearerError = bearerError
+        self.statusCode = kind.statusCode
     }
 
     /// A 401 for a bearer token that was presented but opens nothing (RFC 6750 §3.1 `invalid_token`).

@@ -108,4 +108,4 @@ public protocol KeyStore: Sendable {
 
 /// Everything Keyfob keeps. One implementation per backend (SQLite, PostgreSQL).
 public typealias Store = ApplicationStore & OwnerStore & GrantStore & TokenStore & KeyStore & ConnectSessionStore
-    & LoginFailureStore & ResourceServerStore
+    & LoginFailureStore & ResourceServerStore & ReadinessProbe

@@ -42,14 +42,14 @@ extension APIError {
 
     func response(requestID: String) -> Response {
         let body = Body(
-            type: kind.rawValue, code: code, description: description, docURL: docURL, statusCode: kind.statusCode,
+            type: kind.rawValue, code: code, description: description, docURL: docURL, statusCode: statusCode,
             requestId: requestID, resolution: .init(type: nil))
         var headers: HTTPFields = [:]
         if kind == .authentication {
             // RFC 6750 §3: the challenge names the error only when a token was presented.
             headers[.wwwAuthenticate] = bearerError.map { "Bearer realm=\"keyfob\", error=\"\($0)\"" } ?? "Bearer realm=\"keyfob\""
         }
-        if kind == .rateLimit { headers[HTTPField.Name("retry-after")!] = "1" }
-        return JSONBody.response(status: .init(code: kind.statusCode), body: JSONBody.encode(body), headers: headers)
+        if kind == .rateLimit || statusCode == 503 { headers[HTTPField.Name("retry-after")!] = "1" }
+        return JSONBody.response(status: .init(code: statusCode), body: JSONBody.encode(body), headers: headers)
     }
 }

@@ -64,7 +64,7 @@ struct VehicleAPIController {
             return error.response(requestID: context.requestID)
         } catch let error as StoreUnavailableError {
             context.logger.warning("store unavailable", metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(error)"])
-            return APIError(.server, "The service is temporarily unavailable; retry shortly.").response(requestID: context.requestID)
+            return APIError.temporarilyUnavailable.response(requestID: context.requestID)
         } catch {
             context.logger.error(
                 "vehicle API failed",

@@ -24,8 +24,13 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(
         name: .customLong("db-timeout"),
-        help: "PostgreSQL: the longest one store call may take, waiting for a connection included, before the request gets 503 (default 5s).")
+        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503 (default 5s).")
     var timeout: TimeSpan = TimeSpan(argument: "5s")!
+
+    @Flag(
+        name: .customLong("sqlite-create-missing"),
+        help: "Create an empty SQLite database even though one existed at this path before (its -keyfob marker is there).")
+    var sqliteCreateMissing = false
 
     func validate() throws {
         guard (1...1000).contains(poolSize) else { throw ValidationError("--db-pool-size must be between 1 and 1000") }
@@ -59,7 +64,13 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError("--database must look like sqlite:PATH or postgres://USER@HOST/DB, got \(url)")
         }
         guard !path.isEmpty else { throw ValidationError("--database sqlite: needs a file path") }
-        return try await SQLiteStore(path: path, durability: sqliteSynchronous, logger: logger)
+        do {
+            return try await SQLiteStore(
+                path: path, durability: sqliteSynchronous, callTimeout: .milliseconds(Int(timeout.seconds * 1000)),
+                createMissing: sqliteCreateMissing, logger: logger)
+        } catch let error as DatabaseMissingError {
+            throw ValidationError(error.description)
+        }
     }
 }
 
