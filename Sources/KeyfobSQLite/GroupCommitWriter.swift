@@ -116,14 +116,20 @@ final class GroupCommitWriter: Sendable {
                 }
                 return finish(jobs, committed())
             } catch {
-                guard jobs.count > 1 else { return finish(jobs, .failure(error)) }
-                return commitOneByOne(jobs, in: db)
+                if jobs.count > 1 {
+                    commitOneByOne(jobs, in: db)
+                } else {
+                    finish(jobs, .failure(error))
+                    if Self.isIOError(error) { Self.overwriteRefusedFrames(in: db) }
+                }
+                return
             }
         }
     }
 
     /// After a failed batch: each job in its own transaction, so one failure cannot sink the rest.
     private func commitOneByOne(_ jobs: [Job], in db: Database) {
+        var lastFailedOnIO = false
         for job in jobs where !job.answer.isAnswered {
             do {
                 var abandoned = false
@@ -133,10 +139,30 @@ final class GroupCommitWriter: Sendable {
                     return abandoned ? .rollback : .commit
                 }
                 if !abandoned { finish([job], committed()) }
+                lastFailedOnIO = false
             } catch {
                 finish([job], .failure(error))
+                lastFailedOnIO = Self.isIOError(error)
             }
         }
+        if lastFailedOnIO { Self.overwriteRefusedFrames(in: db) }
+    }
+
+    /// A commit that failed on I/O (fsync refused, say) has already written its frames to the
+    /// WAL; only the flush failed. SQLite rolls it back in this process, but after a crash the
+    /// WAL's recovery would find those frames whole and replay a transaction whose callers were
+    /// answered 503. The next transaction writes its frames over them at the same place, which
+    /// ends the chain recovery follows; so one is written at once, changing nothing that matters.
+    /// It may fail on the same disk too: its frames still replace the refused ones.
+    private static func overwriteRefusedFrames(in db: Database) {
+        try? db.inTransaction {
+            try db.execute(sql: "INSERT OR REPLACE INTO keys (name, value) VALUES ('writer-epoch', randomblob(8))")
+            return .commit
+        }
+    }
+
+    private static func isIOError(_ error: any Error) -> Bool {
+        (error as? DatabaseError)?.resultCode == .SQLITE_IOERR
     }
 
     /// What a commit answers: success, unless the file it went into is no longer the database.

@@ -38,12 +38,12 @@ enum KeyfobProcess {
         let output: URL
         var baseURL: String { "http://127.0.0.1:\(port)" }
 
-        init(database: String, extra: [String] = ["--no-demo-app"]) throws {
+        init(database: String, extra: [String] = ["--no-demo-app"], environment: [String: String] = [:]) throws {
             port = try FreePort.find()
             output = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-serve-\(UUID().uuidString).log")
             process = try ChildProcess(
                 [KeyfobProcess.executable.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--database", database] + extra,
-                output: output)
+                output: output, environment: environment)
         }
 
         /// Waits until the server answers, up to 20 s.

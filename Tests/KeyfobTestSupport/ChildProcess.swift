@@ -13,7 +13,8 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `arguments[0]` (looked up in PATH) with stdin from /dev/null and stdout and stderr
     /// appended to `output`.
-    public init(_ arguments: [String], output: URL, errors: URL? = nil) throws {
+    /// `environment` is added to this process's own for the child.
+    public init(_ arguments: [String], output: URL, errors: URL? = nil, environment: [String: String] = [:]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -27,8 +28,12 @@ public final class ChildProcess: @unchecked Sendable {
         Self.closeOtherDescriptors(&actions)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
         guard spawned == 0 else {
             throw ChildProcessError(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
