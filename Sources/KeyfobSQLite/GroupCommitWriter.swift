@@ -18,11 +18,17 @@ import Synchronization
 final class GroupCommitWriter: Sendable {
     private final class Job: Sendable {
         let run: @Sendable (Database) throws -> Void
+        /// Undoes what `run` committed, when its caller was answered 503 before the commit ended.
+        let undo: (@Sendable (Database) throws -> Void)?
         let answer: OnceAnswer<Void>
         let deadline: UInt64
 
-        init(run: @escaping @Sendable (Database) throws -> Void, answer: OnceAnswer<Void>, deadline: UInt64) {
+        init(
+            run: @escaping @Sendable (Database) throws -> Void, undo: (@Sendable (Database) throws -> Void)?,
+            answer: OnceAnswer<Void>, deadline: UInt64
+        ) {
             self.run = run
+            self.undo = undo
             self.answer = answer
             self.deadline = deadline
         }
@@ -50,19 +56,32 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `work` in a write transaction shared with concurrent jobs, after that transaction
     /// commits; or throws `StoreUnavailableError` at the deadline.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    ///
+    /// `undo` is for the one case where the caller hears 503 and the work lands anyway: the
+    /// deadline passed while the commit itself was under way (a stalled fsync). It then runs, with
+    /// what `work` returned, in a transaction right after that commit, so what the database keeps
+    /// matches what the caller was told.
+    func write<T: Sendable>(
+        _ work: @escaping @Sendable (Database) throws -> T, undo: (@Sendable (Database, T) throws -> Void)? = nil
+    ) async throws -> T {
         let result = Mutex<T?>(nil)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let answer = OnceAnswer(continuation)
             let deadline = deadlines.register {
                 answer.answer(.failure(StoreUnavailableError("the SQLite write did not finish within \(self.deadlines.timeout)")))
             }
+            var undoJob: (@Sendable (Database) throws -> Void)?
+            if let undo {
+                undoJob = { db in
+                    if let value = result.withLock({ $0 }) { try undo(db, value) }
+                }
+            }
             enqueue(Job(
                 run: { db in
                     let value = try work(db)
                     result.withLock { $0 = value }
                 },
-                answer: answer, deadline: deadline))
+                undo: undoJob, answer: answer, deadline: deadline))
         }
         return result.withLock { $0! }
     }
@@ -114,7 +133,7 @@ final class GroupCommitWriter: Sendable {
                     jobs = jobs.filter { !$0.answer.isAnswered }
                     continue
                 }
-                return finish(jobs, committed())
+                return finish(jobs, committed(), in: db)
             } catch {
                 if jobs.count > 1 {
                     commitOneByOne(jobs, in: db)
@@ -138,7 +157,7 @@ final class GroupCommitWriter: Sendable {
                     abandoned = job.answer.isAnswered
                     return abandoned ? .rollback : .commit
                 }
-                if !abandoned { finish([job], committed()) }
+                if !abandoned { finish([job], committed(), in: db) }
                 lastFailedOnIO = false
             } catch {
                 finish([job], .failure(error))
@@ -170,10 +189,22 @@ final class GroupCommitWriter: Sendable {
         file.check().map { .failure(StoreUnavailableError($0)) } ?? .success(())
     }
 
-    private func finish(_ jobs: [Job], _ result: Result<Void, any Error>) {
+    private func finish(_ jobs: [Job], _ result: Result<Void, any Error>, in db: Database? = nil) {
+        var late = [Job]()
         for job in jobs {
             deadlines.finished(job.deadline)
-            job.answer.answer(result)
+            if !job.answer.answer(result), job.undo != nil { late.append(job) }
+        }
+        guard case .success = result, !late.isEmpty, let db else { return }
+        // Committed, but its caller was already answered 503 at the deadline.
+        do {
+            try db.inTransaction {
+                for job in late { try job.undo?(db) }
+                return .commit
+            }
+        } catch {
+            // The disk that stalled the commit failed this too; the retry then finds the work
+            // done (a replayed code, a repeated refresh), as after any lost answer.
         }
     }
 }

@@ -8,27 +8,33 @@ extension SQLiteStore: TokenStore {
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
         let applicationID = client.id
-        let result: RedemptionResult = try await write { db in
-            guard try Self.isCurrent(client, in: db) else { return .staleClient }
-            guard let stored = try Self.storedCode(digest, in: db) else { return .outcome(.unknown) }
+        // The write also returns the row of the code it spent, for the undo.
+        let (result, _): (result: RedemptionResult, spentCode: Int64?) = try await write({ db in
+            guard try Self.isCurrent(client, in: db) else { return (.staleClient, nil) }
+            guard let stored = try Self.storedCode(digest, in: db) else { return (.outcome(.unknown), nil) }
             let code = stored.code
             // A code of another client is refused without touching it: it stays usable by its owner.
-            guard code.applicationID == applicationID else { return .outcome(.unknown) }
+            guard code.applicationID == applicationID else { return (.outcome(.unknown), nil) }
             if code.consumedAt != nil {
                 try Self.revokeFamily(stored.id, in: db)
-                return .outcome(.replayed)
+                return (.outcome(.replayed), nil)
             }
-            guard code.expiresAt > now else { return .outcome(.expired) }
-            do throws(OAuthError) { try check(code) } catch { return .refused(error) }
+            guard code.expiresAt > now else { return (.outcome(.expired), nil) }
+            do throws(OAuthError) { try check(code) } catch { return (.refused(error), nil) }
             let consume = try DirectStatement(
                 "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL", in: db)
             consume.bind(1, Column.time(now))
             consume.bind(2, stored.id)
             try consume.execute()
-            guard db.changesCount == 1 else { return .outcome(.replayed) }
+            guard db.changesCount == 1 else { return (.outcome(.replayed), nil) }
             try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
-            return .outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope))
-        }
+            return (.outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope)), stored.id)
+        }, undo: { db, written in
+            // Answered 503 while the commit stalled: the code was not spent, as far as the client knows.
+            guard let codeID = written.spentCode else { return }
+            try db.execute(sql: "UPDATE authorization_codes SET consumed_at = NULL WHERE id = ?", arguments: [codeID])
+            try Self.delete(pair, in: db)
+        })
         return try result.answer(for: client)
     }
 
@@ -36,42 +42,48 @@ extension SQLiteStore: TokenStore {
         refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
     ) async throws -> RefreshRotation {
         let applicationID = client.id
-        let rotation: RefreshRotation? = try await write { db in
-            guard try Self.isCurrent(client, in: db) else { return nil }
-            guard let stored = try Self.storedRefreshToken(digest, in: db) else { return .unknown }
-            guard UUIDText.parse(stored.applicationText) == applicationID else { return .unknown }
+        // The write also returns the row of the token it used, for the undo.
+        let (rotation, _): (rotation: RefreshRotation?, usedToken: Int64?) = try await write({ db in
+            guard try Self.isCurrent(client, in: db) else { return (nil, nil) }
+            guard let stored = try Self.storedRefreshToken(digest, in: db) else { return (.unknown, nil) }
+            guard UUIDText.parse(stored.applicationText) == applicationID else { return (.unknown, nil) }
             let grantID = UUIDText.parse(stored.grantText)!
-            guard !stored.revoked else { return .revoked }
+            guard !stored.revoked else { return (.revoked, nil) }
             if let usedAt = stored.usedAt {
                 // RFC 9700 §4.14: a used refresh token presented again after the grace window means
                 // two parties hold it; revoke the family so neither keeps access.
                 guard now.timeIntervalSince(usedAt) <= grace else {
                     try Self.revokeFamily(stored.familyID, in: db)
-                    return .reused
+                    return (.reused, nil)
                 }
-                return .repeated(
-                    grantID: grantID, firstUsedAt: usedAt, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db))
+                return (.repeated(
+                    grantID: grantID, firstUsedAt: usedAt, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)), nil)
             }
-            guard stored.expiresAt > now else { return .expired }
-            if let outside = pair.scopeOutside(granted: stored.grantedScope) { return .scopeExceeded(permission: outside) }
+            guard stored.expiresAt > now else { return (.expired, nil) }
+            if let outside = pair.scopeOutside(granted: stored.grantedScope) { return (.scopeExceeded(permission: outside), nil) }
             let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
             markUsed.bind(1, Column.time(now))
             markUsed.bind(2, stored.id)
             try markUsed.execute()
             guard db.changesCount == 1 else {
-                return .repeated(
-                    grantID: grantID, firstUsedAt: now, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db))
+                return (.repeated(
+                    grantID: grantID, firstUsedAt: now, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)), nil)
             }
             try Self.insert(
                 pair, family: stored.familyID, grant: stored.grantText, application: stored.applicationText, in: db)
-            return .rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope))
-        }
+            return (.rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope)), stored.id)
+        }, undo: { db, written in
+            // Answered 503 while the commit stalled: the token was not used, as far as the client knows.
+            guard let refreshID = written.usedToken else { return }
+            try db.execute(sql: "UPDATE refresh_tokens SET used_at = NULL WHERE id = ?", arguments: [refreshID])
+            try Self.delete(pair, in: db)
+        })
         guard let rotation else { throw StaleClientError(client: client) }
         return rotation
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {
-        let written = try await write { db in
+        let written = try await write({ db in
             guard try Self.isCurrent(client, in: db) else { return false }
             let insert = try DirectStatement("""
                 INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
@@ -86,7 +98,10 @@ extension SQLiteStore: TokenStore {
             insert.bind(6, Int64(token.revoked ? 1 : 0))
             try insert.execute()
             return true
-        }
+        }, undo: { db, written in
+            guard written else { return }
+            try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [token.digest.bytes])
+        })
         guard written else { throw StaleClientError(client: client) }
     }
 
@@ -207,6 +222,12 @@ extension SQLiteStore: TokenStore {
             if let scope = row.scope { insert.bind(6, scope) }
             try insert.execute()
         }
+    }
+
+    /// Removes a pair written by a redemption or rotation that is being undone.
+    private static func delete(_ pair: PairToIssue, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [pair.accessDigest.bytes])
+        try db.execute(sql: "DELETE FROM refresh_tokens WHERE digest = ?", arguments: [pair.refreshDigest.bytes])
     }
 
     private static func revokeFamily(_ familyID: Int64, in db: Database) throws {

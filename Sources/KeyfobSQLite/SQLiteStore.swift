@@ -102,9 +102,11 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// Runs a write through group commit.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await mapErrors { try await writer.write(work) }
+    /// Runs a write through group commit; `undo` as `GroupCommitWriter.write` says.
+    func write<T: Sendable>(
+        _ work: @escaping @Sendable (Database) throws -> T, undo: (@Sendable (Database, T) throws -> Void)? = nil
+    ) async throws -> T {
+        try await mapErrors { try await writer.write(work, undo: undo) }
     }
 
     private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {

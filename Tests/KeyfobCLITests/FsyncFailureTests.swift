@@ -8,29 +8,27 @@ import Testing
 /// must not bring back a transaction whose caller was told it did not happen.
 @Suite("fsync failure")
 struct FsyncFailureTests {
-    /// An `LD_PRELOAD` library that makes `fsync` and `fdatasync` fail with EIO while the file
-    /// named by `KEYFOB_TEST_FAIL_FSYNC` exists: a disk that stopped flushing, for real, under
-    /// the real binary and the real SQLite.
+    /// An `LD_PRELOAD` library for the real binary and the real SQLite: while the file named by
+    /// `KEYFOB_TEST_FAIL_FSYNC` exists, `fsync` and `fdatasync` fail with EIO (a disk that stopped
+    /// flushing); while the one named by `KEYFOB_TEST_STALL_FSYNC` exists, they take 3 s.
     static let shimSource = """
         #define _GNU_SOURCE
         #include <dlfcn.h>
         #include <errno.h>
         #include <stdlib.h>
         #include <unistd.h>
-        static int failing(void) {
-            const char *flag = getenv("KEYFOB_TEST_FAIL_FSYNC");
+        static int flagged(const char *variable) {
+            const char *flag = getenv(variable);
             return flag != NULL && access(flag, F_OK) == 0;
         }
-        int fsync(int fd) {
-            if (failing()) { errno = EIO; return -1; }
-            int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+        static int faulty(int fd, const char *name) {
+            if (flagged("KEYFOB_TEST_FAIL_FSYNC")) { errno = EIO; return -1; }
+            if (flagged("KEYFOB_TEST_STALL_FSYNC")) sleep(3);
+            int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, name);
             return real(fd);
         }
-        int fdatasync(int fd) {
-            if (failing()) { errno = EIO; return -1; }
-            int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-            return real(fd);
-        }
+        int fsync(int fd) { return faulty(fd, "fsync"); }
+        int fdatasync(int fd) { return faulty(fd, "fdatasync"); }
         """
 
     /// Builds the shim with the machine's C compiler.
@@ -89,5 +87,41 @@ struct FsyncFailureTests {
         let retried = try await exchange(restarted, codes[1], app: app)
         #expect(retried.status == 200, "\(retried.text)")
         #expect(try await exchange(restarted, codes[2], app: app).status == 200)
+    }
+
+    @Test func aCommitStalledPastTheDeadlineIsA503AndIsUndone() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let shim = try await Self.buildShim(in: database.directory)
+        let stall = database.directory.appendingPathComponent("stall-fsync")
+        let created = try await KeyfobProcess.run(
+            ["apps", "create", "--name", "Stall App", "--redirect-uri", CLITests.redirect, "--database", database.url, "--json"])
+        let app = (id: try #require(created.json["client_id"] as? String), secret: try #require(created.json["client_secret"] as? String))
+        let minted = try await KeyfobProcess.run(
+            ["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", CLITests.redirect, "--database", database.url])
+        let codes = minted.stdout.split(separator: "\n").map(String.init)
+        try #require(codes.count == 2)
+
+        let server = try KeyfobProcess.Server(
+            database: database.url, extra: ["--no-demo-app", "--db-timeout", "1s"],
+            environment: ["LD_PRELOAD": shim.path, "KEYFOB_TEST_STALL_FSYNC": stall.path])
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let first = try await exchange(server, codes[0], app: app)
+        #expect(first.status == 200)
+        // The commit's flush takes 3 s; the caller is answered at 1 s, before it is known.
+        try Data().write(to: stall)
+        let started = ContinuousClock.now
+        let stalled = try await exchange(server, codes[1], app: app)
+        #expect(stalled.status == 503 && stalled["error"] == "temporarily_unavailable", "\(stalled.text)")
+        #expect(ContinuousClock.now - started < .seconds(2.5))
+        try FileManager.default.removeItem(at: stall)
+        // The commit lands later and is undone: the retry the 503 invited gets the tokens.
+        try await Task.sleep(for: .seconds(3))
+        let retried = try await exchange(server, codes[1], app: app)
+        #expect(retried.status == 200, "\(retried.text)")
+        let user = try await TestHTTP.send(
+            .GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(retried["access_token"] ?? "")")])
+        #expect(user.status == 200)
     }
 }
