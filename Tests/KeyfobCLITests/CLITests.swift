@@ -32,6 +32,15 @@ struct CLITests {
         #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
     }
 
+    @Test(arguments: [["--idle-timeout", "0s"], ["--body-timeout", "2h"], ["--idle-timeout", "soon"]])
+    func serveRefusesConnectionTimeoutsOutOfRange(arguments: [String]) async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let refused = try await KeyfobProcess.run(["serve", "--database", database.url] + arguments)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("Error"), "\(refused.stderr)")
+    }
+
     @Test func aDatabaseThatWentMissingIsNotSilentlyRecreated() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }

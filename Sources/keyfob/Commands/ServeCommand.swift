@@ -16,11 +16,20 @@ struct ServeCommand: AsyncParsableCommand {
     var baseURL: String?
     @Flag(name: .customLong("no-demo-app"), help: "Do not register the Demo App on a fresh database.") var noDemoApp = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "How long a connection may take to send a request head, or sit idle between requests (default 15s).")
+    var idleTimeout: TimeSpan = TimeSpan(argument: "15s")!
+    @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head (default 15s).")
+    var bodyTimeout: TimeSpan = TimeSpan(argument: "15s")!
 
     static let demoRedirectURI = "http://localhost:8000/callback"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
+            throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
+        }
         if let baseURL, RedirectURI.problem(with: baseURL) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("--base-url must be an http(s) URL.")
         }
@@ -35,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.baseURL = baseURL
+        configuration.connectionTimeouts = ConnectionTimeouts(
+            idle: .milliseconds(Int(idleTimeout.seconds * 1000)), body: .milliseconds(Int(bodyTimeout.seconds * 1000)))
 
         if !noDemoApp, try await store.applications().isEmpty {
             try await registerDemoApp(store, base: configuration.effectiveBaseURL)
