@@ -1,4 +1,4 @@
-/// The Connect options of CONTRACT §3 that an app chooses per authorization URL.
+/// The Connect options of docs/contract.md §3 that an app chooses per authorization URL.
 public struct ConnectOptions: Sendable, Equatable {
     /// Echoed back on the redirect; use it against CSRF.
     public var state: String?

@@ -29,7 +29,7 @@ enum PostgresMigrations {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: store.logger)
                 }
                 if migration.name == "v1-schema" {
-                    // The per-deployment rotation key (DESIGN.md `keys`), from the OS CSPRNG.
+                    // The per-deployment rotation key (docs/architecture.md, Data), from the OS CSPRNG.
                     let key = Data(SystemRandomSource().bytes(32))
                     try await connection.query("INSERT INTO keys (name, value) VALUES ('rotation', \(key))", logger: store.logger)
                 }

@@ -26,7 +26,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-schema") { db in
             try db.execute(sql: v1Schema)
-            // The per-deployment rotation key (DESIGN.md `keys`), from the OS CSPRNG.
+            // The per-deployment rotation key (docs/architecture.md, Data), from the OS CSPRNG.
             try db.execute(
                 sql: "INSERT INTO keys (name, value) VALUES ('rotation', ?)",
                 arguments: [Data(random.bytes(32))])

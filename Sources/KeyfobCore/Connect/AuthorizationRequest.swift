@@ -1,6 +1,6 @@
 import Foundation
 
-/// A validated `GET /oauth/authorize` request (CONTRACT §3), kept in the Connect session while the
+/// A validated `GET /oauth/authorize` request (docs/contract.md §3), kept in the Connect session while the
 /// owner logs in and decides.
 public struct AuthorizationRequest: Sendable, Codable, Equatable {
     /// One permission asked for; a required one cannot be unticked.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Connect flow (CONTRACT §3) apart from HTTP: authorize → login → grant → redirect. Every step
+/// The Connect flow (docs/contract.md §3) apart from HTTP: authorize → login → grant → redirect. Every step
 /// reads and writes the session in the store, so each page may be served by another instance.
 public struct ConnectFlow: Sendable {
     let store: any Store

@@ -1,5 +1,5 @@
 /// Where Connect sends the owner back: the application's redirect URI with the code or an error,
-/// and `state` echoed exactly (CONTRACT §3).
+/// and `state` echoed exactly (docs/contract.md §3).
 public struct ConnectRedirect: Sendable, Equatable {
     /// The registered redirect URI.
     public var uri: String

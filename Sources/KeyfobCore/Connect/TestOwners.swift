@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// The owners of `test` and `simulated` mode: any email and password log in, and the same email
-/// always gives the same user id and the same mock vehicles (CONTRACT §3).
+/// always gives the same user id and the same mock vehicles (docs/contract.md §3).
 public enum TestOwners {
     /// Smartcar's documented special logins.
     public static let incompatibleEmail = "smartcar@vehicle-incompatible.com"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which population of owners a Connect flow talks to (CONTRACT §3 `mode`).
+/// Which population of owners a Connect flow talks to (docs/contract.md §3 `mode`).
 public enum ConnectMode: String, Sendable, CaseIterable, Codable {
     case live, test, simulated
 }

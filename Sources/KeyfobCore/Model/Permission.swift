@@ -1,4 +1,4 @@
-/// Smartcar's permission names (CONTRACT §3), the vocabulary of scopes and grants.
+/// Smartcar's permission names (docs/contract.md §3), the vocabulary of scopes and grants.
 public enum Permission {
     /// Every permission name Keyfob knows, in Smartcar's order.
     public static let all: [String] = [

@@ -1,4 +1,4 @@
-/// An error of the vehicle API, in Smartcar's v2 vocabulary (CONTRACT §4).
+/// An error of the vehicle API, in Smartcar's v2 vocabulary (docs/contract.md §4).
 public struct APIError: Error, Sendable, Equatable {
     /// Smartcar's error `type`, which fixes the HTTP status.
     public enum Kind: String, Sendable {

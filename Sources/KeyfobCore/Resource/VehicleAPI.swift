@@ -1,6 +1,6 @@
 import Foundation
 
-/// The rules of the `/v2.0` calls that an access token opens (CONTRACT §4), apart from HTTP.
+/// The rules of the `/v2.0` calls that an access token opens (docs/contract.md §4), apart from HTTP.
 public struct VehicleAPI: Sendable {
     let owners: any OwnerStore
     let grants: any GrantStore

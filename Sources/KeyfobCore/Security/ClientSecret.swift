@@ -1,6 +1,6 @@
 import Foundation
 
-/// Client secrets: 256 bits from the CSPRNG as URL-safe text (CONTRACT §1).
+/// Client secrets: 256 bits from the CSPRNG as URL-safe text (docs/contract.md §1).
 public enum ClientSecret {
     /// A new secret, 43 base64url characters, never starting with `-`: command-line parsers
     /// (`keyfob try --secret S`, `keyfob-bench --client-secret S`) would take such a secret for an

@@ -3,7 +3,7 @@ import Foundation
 
 /// The per-deployment secret from which a refresh rotation's new pair is derived.
 ///
-/// CONTRACT §2: inside the grace window a used refresh token answers with the same pair its first
+/// docs/contract.md §2: inside the grace window a used refresh token answers with the same pair its first
 /// use returned, yet tokens are stored only as digests. Deriving the pair with HMAC-SHA-256 over the
 /// used refresh token lets any instance that shares the key compute that pair again.
 public struct RotationKey: Sendable {

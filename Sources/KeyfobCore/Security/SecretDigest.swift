@@ -3,7 +3,7 @@ import Foundation
 
 /// SHA-256 of a code, token or client secret: the only form in which they are stored.
 ///
-/// A fast hash is right for these (DESIGN.md): they carry ≥122 random bits, so there is nothing to
+/// A fast hash is right for these (docs/architecture.md): they carry ≥122 random bits, so there is nothing to
 /// brute-force, and a slow hash on the token path would only slow every exchange.
 public struct SecretDigest: Hashable, Sendable {
     /// The 32 digest bytes.

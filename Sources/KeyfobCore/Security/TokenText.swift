@@ -1,6 +1,6 @@
 import Foundation
 
-/// The text form of codes and tokens: a UUID v4 string (CONTRACT §1), lowercase, 36 characters.
+/// The text form of codes and tokens: a UUID v4 string (docs/contract.md §1), lowercase, 36 characters.
 public enum TokenText {
     /// A new random code or token.
     public static func random(using random: any RandomSource) -> String {

@@ -100,7 +100,7 @@ public protocol TokenStore: Sendable {
     func deleteExpired(before cutoff: Date) async throws -> Int
 }
 
-/// The per-deployment key (DESIGN.md `keys`), made once and shared by every instance.
+/// The per-deployment key (docs/architecture.md, Data), made once and shared by every instance.
 public protocol KeyStore: Sendable {
     /// The rotation key's bytes.
     func rotationKey() async throws -> Data

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `grant_type=refresh_token` (RFC 6749 §6) with rotation and an idempotent grace window
-/// (CONTRACT §2, RFC 9700 §4.14).
+/// (docs/contract.md §2, RFC 9700 §4.14).
 public struct RefreshTokenGrant: TokenGrant {
     public let grantType = "refresh_token"
 

@@ -7,7 +7,7 @@ public struct TokenEndpoint: Sendable {
     let context: GrantContext
     let grants: [String: any TokenGrant]
 
-    /// Makes the endpoint with the three grants of CONTRACT §2.
+    /// Makes the endpoint with the three grants of docs/contract.md §2.
     public init(
         store: any Store, rotationKey: RotationKey, clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy(),

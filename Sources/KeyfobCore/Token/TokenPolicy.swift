@@ -1,6 +1,6 @@
 import Foundation
 
-/// Lifetimes of codes and tokens (CONTRACT §1). The defaults are the contract's; embedders may
+/// Lifetimes of codes and tokens (docs/contract.md §1). The defaults are the contract's; embedders may
 /// change them.
 public struct TokenPolicy: Sendable {
     /// Authorization code lifetime: 10 minutes.

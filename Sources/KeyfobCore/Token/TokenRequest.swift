@@ -46,7 +46,7 @@ public struct PresentedClient: Sendable, Equatable {
     }
 
     /// Combines the Basic header's credentials with the body's `client_id` and `client_secret` by
-    /// CONTRACT §2: one method only; a body `client_id` beside Basic must name the same client.
+    /// docs/contract.md §2: one method only; a body `client_id` beside Basic must name the same client.
     public static func resolve(
         basic: (clientID: String, secret: String)?, bodyClientID: String?, bodySecret: String?
     ) throws(OAuthError) -> PresentedClient? {

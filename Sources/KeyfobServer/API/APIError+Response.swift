@@ -3,7 +3,7 @@ import Hummingbird
 import KeyfobCore
 
 extension APIError {
-    /// Smartcar's v2 error body (CONTRACT §4), every key present.
+    /// Smartcar's v2 error body (docs/contract.md §4), every key present.
     struct Body: Encodable {
         struct Resolution: Encodable {
             let type: String?

@@ -4,7 +4,7 @@ import Hummingbird
 import KeyfobCore
 import Logging
 
-/// `/v2.0/user` and `/v2.0/vehicles…` (CONTRACT §4): bearer authentication, then the core's
+/// `/v2.0/user` and `/v2.0/vehicles…` (docs/contract.md §4): bearer authentication, then the core's
 /// `VehicleAPI`, answered in Smartcar's shapes.
 struct VehicleAPIController {
     let bearer: BearerAuthenticator

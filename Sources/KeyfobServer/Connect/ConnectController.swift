@@ -4,7 +4,7 @@ import Hummingbird
 import KeyfobCore
 import Logging
 
-/// The Connect pages (CONTRACT §3): `GET /oauth/authorize`, `POST /oauth/login`,
+/// The Connect pages (docs/contract.md §3): `GET /oauth/authorize`, `POST /oauth/login`,
 /// `GET|POST /oauth/grant`. The flow's rules live in `ConnectFlow`; this turns HTTP into its
 /// inputs and its steps into pages, redirects and the session cookie.
 struct ConnectController {

@@ -5,7 +5,7 @@ import KeyfobCore
 import Mustache
 
 /// Renders the Connect pages from the templates beside this module (every value HTML-escaped by
-/// Mustache's `{{…}}`) and answers them with the headers CONTRACT §3 requires.
+/// Mustache's `{{…}}`) and answers them with the headers docs/contract.md §3 requires.
 struct ConnectPages: Sendable {
     let library: MustacheLibrary
 

@@ -3,7 +3,7 @@ import Hummingbird
 import KeyfobCore
 import Logging
 
-/// `POST /oauth/token` and `POST /oauth2/token` (CONTRACT §2): checks the HTTP framing, turns the
+/// `POST /oauth/token` and `POST /oauth2/token` (docs/contract.md §2): checks the HTTP framing, turns the
 /// request into a `TokenRequest`, and the core's answer or error into JSON.
 struct TokenController {
     let endpoint: TokenEndpoint

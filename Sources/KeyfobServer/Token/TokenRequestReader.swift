@@ -4,13 +4,13 @@ import Hummingbird
 import KeyfobCore
 
 /// Reads a request to the token, revocation or introspection endpoint into a `TokenRequest`:
-/// the HTTP framing of CONTRACT §2, checked before anything touches the store, so a request
+/// the HTTP framing of docs/contract.md §2, checked before anything touches the store, so a request
 /// refused here consumes nothing.
 struct TokenRequestReader {
     /// Token requests are a few hundred bytes; anything near this bound is not a token request.
     let maxBodySize: Int
 
-    /// Steps 1–2 of the exchange (DESIGN.md): framing, then credentials.
+    /// Steps 1–2 of the exchange (docs/architecture.md): framing, then credentials.
     func read(_ request: Request) async throws -> TokenRequest {
         guard Self.isFormContentType(request.headers[.contentType]) else {
             throw OAuthError.invalidRequest("Content-Type must be application/x-www-form-urlencoded.")
