@@ -25,11 +25,15 @@ struct ProtocolRulesTests {
     }
 
     @Test func bodyClientIDMustMatchBasic() {
-        #expect(throws: OAuthError.self) { try PresentedClient.resolve(basic: ("id", "s"), bodyClientID: "other", bodySecret: nil) }
+        #expect(throws: OAuthError.invalidClient("The client_id in the body does not match the Basic credentials.", basicAttempted: true)) {
+            try PresentedClient.resolve(basic: ("id", "s"), bodyClientID: "other", bodySecret: nil)
+        }
     }
 
     @Test func secretWithoutClientIDIsInvalidRequest() {
-        #expect(throws: OAuthError.self) { try PresentedClient.resolve(basic: nil, bodyClientID: nil, bodySecret: "s") }
+        #expect(throws: OAuthError.invalidRequest("client_secret was sent without client_id.")) {
+            try PresentedClient.resolve(basic: nil, bodyClientID: nil, bodySecret: "s")
+        }
     }
 
     @Test func clientIDAloneIsAPublicClient() throws {
@@ -68,6 +72,8 @@ struct ProtocolRulesTests {
         let registered = ["read_vehicle_info", "read_odometer"]
         #expect(try ClientCredentialsGrant.scope(requested: "read_odometer", allowed: registered) == ["read_odometer"])
         #expect(try ClientCredentialsGrant.scope(requested: nil, allowed: registered) == registered)
-        #expect(throws: OAuthError.self) { try ClientCredentialsGrant.scope(requested: "control_pin", allowed: registered) }
+        #expect(throws: OAuthError(.invalidScope, "Scope not allowed for this application: control_pin.")) {
+            try ClientCredentialsGrant.scope(requested: "control_pin", allowed: registered)
+        }
     }
 }

@@ -19,11 +19,19 @@ struct ConnectFormInputTests {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
             let browser = ConnectBrowser(baseURL: server.baseURL)
-            _ = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
+            let login = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
+            let csrf = try #require(login.inputValue("csrf"))
+            let cookie = try #require(browser.sessionCookie)
+            // Everything a valid login has — the session and its CSRF token — except the form encoding.
+            let json = try JSONSerialization.data(withJSONObject: ["csrf": csrf, "email": "a@example.com", "password": "x"])
             let reply = try await TestHTTP.send(
-                .POST, server.baseURL + "/oauth/login", headers: [("Content-Type", "application/json")], body: Data("{}".utf8))
+                .POST, server.baseURL + "/oauth/login", headers: [("Content-Type", "application/json"), ("Cookie", cookie)], body: json)
             #expect(reply.status == 400)
             #expect(reply.header("Location") == nil)
+            #expect(reply.text.contains("The form could not be read."))
+            // The same session and token as a form do log in, so the refusal above was the encoding's.
+            let form = try await browser.post("/oauth/login", [("csrf", csrf), ("email", "a@example.com"), ("password", "x")])
+            #expect(form.header("Location") == "/oauth/grant")
         }
     }
 

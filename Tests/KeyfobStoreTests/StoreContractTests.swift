@@ -34,7 +34,7 @@ struct StoreContractTests {
             let app = try await fixtures.app()
             let code = try await fixtures.code(for: app)
             let now = Date()
-            await #expect(throws: OAuthError.self) {
+            await #expect(throws: OAuthError.invalidGrant("no")) {
                 _ = try await store.redeem(
                     code: .of(code), by: app.application.clientVersion, at: now,
                     check: { _ throws(OAuthError) in throw OAuthError.invalidGrant("no") }, issuing: pair(at: now).0)

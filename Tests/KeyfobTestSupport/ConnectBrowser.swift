@@ -37,6 +37,12 @@ public final class ConnectBrowser: @unchecked Sendable {
 
     /// Forgets the session cookie (another browser).
     public func clearCookies() { cookie = nil }
+
+    /// The session cookie it would send now, to send again later as a replaying client would.
+    public var sessionCookie: String? {
+        get { cookie }
+        set { cookie = newValue }
+    }
 }
 
 extension TestHTTP.Reply {
