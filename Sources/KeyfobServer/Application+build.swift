@@ -16,9 +16,9 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
-    let tokenEndpoint = TokenEndpoint(
+    let tokenEndpoint = try TokenEndpoint(
         store: store, rotationKey: rotationKey, clock: configuration.clock, random: configuration.random,
-        policy: configuration.policy)
+        policy: configuration.policy, grants: configuration.grants)
 
     let router = Router(context: KeyfobRequestContext.self)
     TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)

@@ -13,6 +13,9 @@ public struct KeyfobConfiguration: Sendable {
     public var baseURL: String?
     /// Lifetimes of codes and tokens.
     public var policy = TokenPolicy()
+    /// The token endpoint's grants, one per `grant_type` (a second one for a type is an error at
+    /// start-up). Add a `TokenGrant` here to serve a new grant type.
+    public var grants: [any TokenGrant] = TokenEndpoint.standardGrants
     /// How long a client may take to send a request, and sit idle between requests.
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.

@@ -7,15 +7,23 @@ public struct TokenEndpoint: Sendable {
     let context: GrantContext
     let grants: [String: any TokenGrant]
 
-    /// Makes the endpoint with the three grants of docs/contract.md §2.
+    /// The grants of docs/contract.md §2.
+    public static let standardGrants: [any TokenGrant] = [AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant()]
+
+    /// Makes the endpoint. Two grants answering the same `grant_type` are a configuration error,
+    /// found here rather than by one of them silently never answering.
     public init(
         store: any Store, rotationKey: RotationKey, clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy(),
-        grants: [any TokenGrant] = [AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant()]
-    ) {
+        grants: [any TokenGrant] = TokenEndpoint.standardGrants
+    ) throws(DuplicateGrantTypeError) {
         self.authenticator = ClientAuthenticator(applications: store, clock: clock, cache: ApplicationCache())
         self.context = GrantContext(store: store, clock: clock, random: random, policy: policy, rotationKey: rotationKey)
-        self.grants = Dictionary(grants.map { ($0.grantType, $0) }, uniquingKeysWith: { first, _ in first })
+        var table = [String: any TokenGrant]()
+        for grant in grants {
+            guard table.updateValue(grant, forKey: grant.grantType) == nil else { throw DuplicateGrantTypeError(grantType: grant.grantType) }
+        }
+        self.grants = table
     }
 
     /// The grant types this endpoint answers, for discovery metadata.
@@ -54,4 +62,15 @@ public struct TokenEndpoint: Sendable {
             }
         }
     }
+}
+
+/// Two grants were configured for one `grant_type`.
+public struct DuplicateGrantTypeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The `grant_type` named twice.
+    public var grantType: String
+
+    /// Names the `grant_type` configured twice.
+    public init(grantType: String) { self.grantType = grantType }
+
+    public var description: String { "two token grants answer grant_type=\(grantType); configure one" }
 }
