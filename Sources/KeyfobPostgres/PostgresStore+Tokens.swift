@@ -29,20 +29,19 @@ extension PostgresStore: TokenStore {
         let rows = try await connection.query(
             "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",
             logger: logger)
-        if let (family, applicationID, consumedAt, expiresAt) = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining(),
-            // A code of another client is refused without touching it: it stays usable by its owner.
-            applicationID == client.id
-        {
-            if consumedAt != nil {
-                try await revokeFamily(family, on: connection)
-                return .commit(.outcome(.replayed))
-            }
-            if expiresAt <= now { return .rollback(.outcome(.expired)) }
+        let found = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining()
+        let state = found.map { CodeRedemptionRule.Stored(applicationID: $0.1, consumedAt: $0.2, expiresAt: $0.3) }
+        switch CodeRedemptionRule.verdict(for: state, presentedBy: client.id, at: now) {
+        case .replay:
+            try await revokeFamily(found!.0, on: connection)
+            return .commit(.outcome(.replayed))
+        case .consume:
             // Live and unconsumed, yet not claimed: only a concurrent claim's rollback can do this
             // (READ COMMITTED re-reads the row after it). Ask the caller to try again.
             throw StoreUnavailableError("the code changed while it was being redeemed")
+        case let verdict:
+            return .rollback(.outcome(verdict.refusal))
         }
-        return .rollback(.outcome(.unknown))
     }
 
     public func rotate(
@@ -76,24 +75,21 @@ extension PostgresStore: TokenStore {
             WHERE digest = \(digest.bytes)
             """,
             logger: logger)
-        if let (applicationID, family, grantID, revoked, usedAt, expiresAt) = try await rows.decode(
-            (UUID, Int64, UUID, Bool, Date?, Date).self
-        ).firstAfterDraining(), applicationID == client.id {
-            if revoked { return .rollback(.revoked) }
-            if let usedAt {
-                // RFC 9700 §4.14: a used refresh token presented again after the grace window means
-                // two parties hold it; revoke the family so neither keeps access.
-                guard now.timeIntervalSince(usedAt) <= grace else {
-                    try await revokeFamily(family, on: connection)
-                    return .commit(.reused)
-                }
-                return .rollback(.repeated(
-                    grantID: grantID, firstUsedAt: usedAt, scope: try await issuedScope(pair, grantID: grantID, on: connection)))
-            }
-            if expiresAt <= now { return .rollback(.expired) }
+        let found = try await rows.decode((UUID, Int64, UUID, Bool, Date?, Date).self).firstAfterDraining()
+        let state = found.map { RefreshRotationRule.Stored(applicationID: $0.0, revoked: $0.3, usedAt: $0.4, expiresAt: $0.5) }
+        switch RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace) {
+        case .reuse:
+            try await revokeFamily(found!.1, on: connection)
+            return .commit(.reused)
+        case .repeatFirstUse(let firstUsedAt):
+            let grantID = found!.2
+            return .rollback(.repeated(
+                grantID: grantID, firstUsedAt: firstUsedAt, scope: try await issuedScope(pair, grantID: grantID, on: connection)))
+        case .rotate:
             throw StoreUnavailableError("the refresh token changed while it was being rotated")
+        case let verdict:
+            return .rollback(verdict.refusal)
         }
-        return .rollback(.unknown)
     }
 
     /// The scope of the access token a grace-window repeat answers again: the one the first use

@@ -11,15 +11,13 @@ extension SQLiteStore: TokenStore {
         // The write also returns the row of the code it spent, for the undo.
         let (result, _): (result: RedemptionResult, spentCode: Int64?) = try await write({ db in
             guard try Self.isCurrent(client, in: db) else { return (.staleClient, nil) }
-            guard let stored = try Self.storedCode(digest, in: db) else { return (.outcome(.unknown), nil) }
-            let code = stored.code
-            // A code of another client is refused without touching it: it stays usable by its owner.
-            guard code.applicationID == applicationID else { return (.outcome(.unknown), nil) }
-            if code.consumedAt != nil {
-                try Self.revokeFamily(stored.id, in: db)
-                return (.outcome(.replayed), nil)
+            let found = try Self.storedCode(digest, in: db)
+            let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: applicationID, at: now)
+            guard verdict == .consume, let stored = found else {
+                if verdict == .replay, let found { try Self.revokeFamily(found.id, in: db) }
+                return (.outcome(verdict.refusal), nil)
             }
-            guard code.expiresAt > now else { return (.outcome(.expired), nil) }
+            let code = stored.code
             do throws(OAuthError) { try check(code) } catch { return (.refused(error), nil) }
             let consume = try DirectStatement(
                 "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL", in: db)
@@ -45,21 +43,18 @@ extension SQLiteStore: TokenStore {
         // The write also returns the row of the token it used, for the undo.
         let (rotation, _): (rotation: RefreshRotation?, usedToken: Int64?) = try await write({ db in
             guard try Self.isCurrent(client, in: db) else { return (nil, nil) }
-            guard let stored = try Self.storedRefreshToken(digest, in: db) else { return (.unknown, nil) }
-            guard UUIDText.parse(stored.applicationText) == applicationID else { return (.unknown, nil) }
-            let grantID = UUIDText.parse(stored.grantText)!
-            guard !stored.revoked else { return (.revoked, nil) }
-            if let usedAt = stored.usedAt {
-                // RFC 9700 §4.14: a used refresh token presented again after the grace window means
-                // two parties hold it; revoke the family so neither keeps access.
-                guard now.timeIntervalSince(usedAt) <= grace else {
-                    try Self.revokeFamily(stored.familyID, in: db)
-                    return (.reused, nil)
+            let found = try Self.storedRefreshToken(digest, in: db)
+            let verdict = RefreshRotationRule.verdict(for: found?.ruleState, presentedBy: applicationID, at: now, grace: grace)
+            guard verdict == .rotate, let stored = found else {
+                if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
+                    return (.repeated(
+                        grantID: UUIDText.parse(found.grantText)!, firstUsedAt: firstUsedAt,
+                        scope: try Self.issuedScope(pair, granted: found.grantedScope, in: db)), nil)
                 }
-                return (.repeated(
-                    grantID: grantID, firstUsedAt: usedAt, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)), nil)
+                if verdict == .reuse, let found { try Self.revokeFamily(found.familyID, in: db) }
+                return (verdict.refusal, nil)
             }
-            guard stored.expiresAt > now else { return (.expired, nil) }
+            let grantID = UUIDText.parse(stored.grantText)!
             if let outside = pair.scopeOutside(granted: stored.grantedScope) { return (.scopeExceeded(permission: outside), nil) }
             let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
             markUsed.bind(1, Column.time(now))
@@ -162,6 +157,10 @@ extension SQLiteStore: TokenStore {
         let usedAt: Date?
         let expiresAt: Date
         let grantedScope: [String]
+
+        var ruleState: RefreshRotationRule.Stored {
+            .init(applicationID: UUIDText.parse(applicationText)!, revoked: revoked, usedAt: usedAt, expiresAt: expiresAt)
+        }
     }
 
     private static func storedRefreshToken(_ digest: SecretDigest, in db: Database) throws -> StoredRefreshToken? {
