@@ -5,6 +5,8 @@ import KeyfobSQLite
 
 /// The backends the storage suite runs against: each test gets a fresh, empty store of the kind.
 public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// The reference store in memory (`MemoryStore`).
+    case memory
     case sqlite
     case postgresReadCommitted
     case postgresSerializable
@@ -14,6 +16,8 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// Runs `body` on a fresh store, then closes and deletes it.
     public func withFreshStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
         switch self {
+        case .memory:
+            return try await body(MemoryStore())
         case .sqlite:
             let database = TemporaryDatabase()
             defer { database.remove() }

@@ -1,0 +1,109 @@
+import Foundation
+
+extension MemoryStore {
+    public func redeem(
+        code digest: SecretDigest, by client: ClientVersion, at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+    ) throws -> CodeRedemption {
+        guard isCurrent(client) else { throw StaleClientError(client: client) }
+        let found = codes[digest]
+        let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: client.id, at: now)
+        guard verdict == .consume, let stored = found else {
+            if verdict == .replay, let found { revokeFamily(found.family) }
+            return verdict.refusal
+        }
+        try check(stored.code)
+        codes[digest]?.code.consumedAt = now
+        let granted = grantRecords[stored.code.grantID]?.permissions ?? []
+        insert(pair, family: stored.family, grantID: stored.code.grantID, applicationID: client.id)
+        return .redeemed(grantID: stored.code.grantID, scope: granted)
+    }
+
+    public func rotate(
+        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+    ) throws -> RefreshRotation {
+        guard isCurrent(client) else { throw StaleClientError(client: client) }
+        let found = refreshTokens[digest]
+        let state = found.map { RefreshRotationRule.Stored(applicationID: $0.applicationID, revoked: $0.revoked, usedAt: $0.usedAt, expiresAt: $0.expiresAt) }
+        let verdict = RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace)
+        let granted = found.flatMap { grantRecords[$0.grantID]?.permissions } ?? []
+        guard verdict == .rotate, let stored = found else {
+            if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
+                let issued = accessTokens[pair.accessDigest]?.token.scope ?? []
+                return .repeated(
+                    grantID: found.grantID, firstUsedAt: firstUsedAt, scope: AccessToken.effectiveScope(stored: issued, granted: granted))
+            }
+            if verdict == .reuse, let found { revokeFamily(found.family) }
+            return verdict.refusal
+        }
+        if let outside = pair.scopeOutside(granted: granted) { return .scopeExceeded(permission: outside) }
+        refreshTokens[digest]?.usedAt = now
+        insert(pair, family: stored.family, grantID: stored.grantID, applicationID: client.id)
+        return .rotated(grantID: stored.grantID, scope: pair.effectiveScope(granted: granted))
+    }
+
+    public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) throws {
+        guard isCurrent(client) else { throw StaleClientError(client: client) }
+        accessTokens[token.digest] = StoredAccessToken(token: token, family: nil)
+    }
+
+    public func bearerAccess(digest: SecretDigest) -> BearerAccess? {
+        guard let stored = accessTokens[digest], applicationRecords[stored.token.applicationID] != nil else { return nil }
+        guard let grantID = stored.token.grantID else { return BearerAccess(token: stored.token, grant: nil) }
+        // A user token whose grant is gone opens nothing.
+        guard let grant = grantRecords[grantID] else { return nil }
+        return BearerAccess(token: stored.token, grant: grant)
+    }
+
+    public func revoke(digest: SecretDigest, of applicationID: UUID) -> RevokedToken? {
+        if let stored = accessTokens[digest], stored.token.applicationID == applicationID {
+            accessTokens[digest]?.token.revoked = true
+            return .accessToken
+        }
+        guard let stored = refreshTokens[digest], stored.applicationID == applicationID else { return nil }
+        // RFC 7009 §2.1: revoking a refresh token ends its family's access tokens too.
+        revokeFamily(stored.family)
+        return .refreshToken
+    }
+
+    public func refreshTokenState(digest: SecretDigest) -> RefreshTokenState? {
+        guard let stored = refreshTokens[digest], applicationRecords[stored.applicationID] != nil else { return nil }
+        return RefreshTokenState(
+            applicationID: stored.applicationID, grant: grantRecords[stored.grantID], expiresAt: stored.expiresAt, usedAt: stored.usedAt,
+            revoked: stored.revoked)
+    }
+
+    public func deleteExpired(before cutoff: Date) -> Int {
+        let before = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + grantRecords.count
+        sessions = sessions.filter { $0.value.expiresAt >= cutoff }
+        loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
+        codes = codes.filter { $0.value.code.expiresAt >= cutoff }
+        accessTokens = accessTokens.filter { $0.value.token.expiresAt >= cutoff }
+        refreshTokens = refreshTokens.filter { $0.value.expiresAt >= cutoff }
+        // Grants nothing refers to any more, as the SQL stores find them; none can gain a code or
+        // token later.
+        let referenced = Set(codes.values.map(\.code.grantID)).union(refreshTokens.values.map(\.grantID))
+            .union(accessTokens.values.compactMap(\.token.grantID))
+        grantRecords = grantRecords.filter { referenced.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
+        return before - (sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + grantRecords.count)
+    }
+
+    private func isCurrent(_ client: ClientVersion) -> Bool {
+        applicationRecords[client.id]?.version == client.version
+    }
+
+    private func insert(_ pair: PairToIssue, family: Int64, grantID: UUID, applicationID: UUID) {
+        accessTokens[pair.accessDigest] = StoredAccessToken(
+            token: AccessToken(
+                digest: pair.accessDigest, grantID: grantID, applicationID: applicationID, scope: pair.accessScope ?? [],
+                expiresAt: pair.accessExpiresAt),
+            family: family)
+        refreshTokens[pair.refreshDigest] = StoredRefreshToken(
+            applicationID: applicationID, grantID: grantID, family: family, expiresAt: pair.refreshExpiresAt)
+    }
+
+    private func revokeFamily(_ family: Int64) {
+        for (digest, stored) in accessTokens where stored.family == family { accessTokens[digest]?.token.revoked = true }
+        for (digest, stored) in refreshTokens where stored.family == family { refreshTokens[digest]?.revoked = true }
+    }
+}

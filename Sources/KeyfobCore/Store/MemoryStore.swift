@@ -1,0 +1,168 @@
+import Foundation
+
+/// Every store protocol, in memory: the reference backend a newcomer can read in one sitting, and
+/// the store an embedder's unit tests run on. Nothing survives the process.
+///
+/// An actor, so each method is one atomic step, as each is one transaction in the SQL stores; the
+/// rules of spending codes and tokens are the core's (`CodeRedemptionRule`,
+/// `RefreshRotationRule`), carried out here as they are there.
+public actor MemoryStore: Store {
+    struct StoredCode {
+        let family: Int64
+        var code: AuthorizationCode
+    }
+
+    struct StoredAccessToken {
+        var token: AccessToken
+        let family: Int64?
+    }
+
+    struct StoredRefreshToken {
+        let applicationID: UUID
+        let grantID: UUID
+        let family: Int64
+        let expiresAt: Date
+        var usedAt: Date?
+        var revoked = false
+    }
+
+    var applicationRecords: [UUID: Application] = [:]
+    var ownerRecords: [UUID: Owner] = [:]
+    var vehiclesByOwner: [UUID: [Vehicle]] = [:]
+    var grantRecords: [UUID: Grant] = [:]
+    var codes: [SecretDigest: StoredCode] = [:]
+    var accessTokens: [SecretDigest: StoredAccessToken] = [:]
+    var refreshTokens: [SecretDigest: StoredRefreshToken] = [:]
+    var sessions: [SecretDigest: ConnectSession] = [:]
+    var loginFailures: [String: LoginFailures] = [:]
+    var resourceServerRecords: [UUID: ResourceServer] = [:]
+    var nextFamily: Int64 = 0
+    let key: Data
+
+    /// An empty store with a fresh rotation key.
+    public init(random: any RandomSource = SystemRandomSource()) {
+        key = Data(random.bytes(32))
+    }
+
+    // MARK: KeyStore, ReadinessProbe
+
+    public func rotationKey() -> Data { key }
+
+    public func checkReadiness() {}
+
+    // MARK: ApplicationStore
+
+    public func insertApplication(_ application: Application) {
+        applicationRecords[application.id] = application
+    }
+
+    public func application(id: UUID) -> Application? { applicationRecords[id] }
+
+    public func applications() -> [Application] {
+        applicationRecords.values.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+    }
+
+    public func replaceSecret(of id: UUID, with digest: SecretDigest, previousExpiresAt: Date?) -> Bool {
+        guard var application = applicationRecords[id], !application.isPublic else { return false }
+        application.previousSecretDigest = application.secretDigest
+        application.previousSecretExpiresAt = previousExpiresAt
+        application.secretDigest = digest
+        application.version += 1
+        applicationRecords[id] = application
+        return true
+    }
+
+    public func deleteApplication(id: UUID) -> Bool {
+        // Its codes and tokens stay until they expire, as in the SQL stores: every lookup needs
+        // the application, so they stop working now.
+        grantRecords = grantRecords.filter { $0.value.applicationID != id }
+        return applicationRecords.removeValue(forKey: id) != nil
+    }
+
+    // MARK: ResourceServerStore
+
+    public func insertResourceServer(_ server: ResourceServer) { resourceServerRecords[server.id] = server }
+
+    public func resourceServer(id: UUID) -> ResourceServer? { resourceServerRecords[id] }
+
+    public func resourceServers() -> [ResourceServer] {
+        resourceServerRecords.values.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+    }
+
+    public func deleteResourceServer(id: UUID) -> Bool { resourceServerRecords.removeValue(forKey: id) != nil }
+
+    // MARK: OwnerStore
+
+    public func insertOwner(_ owner: Owner, vehicles: [Vehicle]) throws {
+        let key = owner.email.lowercased()
+        guard !ownerRecords.values.contains(where: { $0.mode == owner.mode && $0.email.lowercased() == key }) else {
+            throw DuplicateOwnerError(email: owner.email)
+        }
+        ownerRecords[owner.id] = owner
+        vehiclesByOwner[owner.id] = vehicles
+    }
+
+    public func owner(email: String, mode: ConnectMode) -> Owner? {
+        ownerRecords.values.first { $0.mode == mode && $0.email.lowercased() == email.lowercased() }
+    }
+
+    public func owner(id: UUID) -> Owner? { ownerRecords[id] }
+
+    public func owners(mode: ConnectMode) -> [Owner] {
+        ownerRecords.values.filter { $0.mode == mode }.sorted { $0.id.uuidString < $1.id.uuidString }
+    }
+
+    public func vehicles(ownerID: UUID) -> [Vehicle] { vehiclesByOwner[ownerID] ?? [] }
+
+    public func vehicle(id: UUID) -> Vehicle? {
+        vehiclesByOwner.values.lazy.flatMap { $0 }.first { $0.id == id }
+    }
+
+    // MARK: GrantStore
+
+    public func insertGrant(_ grant: Grant, codes issued: [AuthorizationCode]) {
+        grantRecords[grant.id] = grant
+        for code in issued {
+            nextFamily += 1
+            codes[code.digest] = StoredCode(family: nextFamily, code: code)
+        }
+    }
+
+    public func grant(id: UUID) -> Grant? { grantRecords[id] }
+
+    public func latestGrant(applicationID: UUID, ownerID: UUID) -> Grant? {
+        grantRecords.values.filter { $0.applicationID == applicationID && $0.ownerID == ownerID }.max { $0.createdAt < $1.createdAt }
+    }
+
+    public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) -> Bool {
+        guard var grant = grantRecords[grantID], let index = grant.vehicleIDs.firstIndex(of: vehicleID) else { return false }
+        grant.vehicleIDs.remove(at: index)
+        grantRecords[grantID] = grant
+        return true
+    }
+
+    // MARK: ConnectSessionStore
+
+    public func insertSession(_ session: ConnectSession) { sessions[session.digest] = session }
+
+    public func session(digest: SecretDigest) -> ConnectSession? { sessions[digest] }
+
+    public func deleteSession(digest: SecretDigest) -> Bool { sessions.removeValue(forKey: digest) != nil }
+
+    // MARK: LoginFailureStore
+
+    public func loginFailures(emailKey: String, at now: Date) -> LoginFailures? {
+        loginFailures[emailKey].flatMap { $0.windowEndsAt > now ? $0 : nil }
+    }
+
+    @discardableResult
+    public func recordLoginFailure(emailKey: String, at now: Date, window: TimeInterval) -> LoginFailures {
+        var failures = loginFailures[emailKey] ?? LoginFailures(count: 0, windowEndsAt: now + window)
+        if failures.windowEndsAt <= now { failures = LoginFailures(count: 0, windowEndsAt: now + window) }
+        failures.count += 1
+        loginFailures[emailKey] = failures
+        return failures
+    }
+
+    public func clearLoginFailures(emailKey: String) { loginFailures[emailKey] = nil }
+}
