@@ -13,10 +13,12 @@ struct KeyfobBench: AsyncParsableCommand {
         discussion: """
             Workloads: exchange (each code from --codes used once), refresh (each connection first \
             exchanges one code, then follows its own rotation chain), client-credentials. Loopback only.
-            """)
+            """
+    )
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
-        case exchange, refresh, clientCredentials = "client-credentials"
+        case exchange, refresh
+        case clientCredentials = "client-credentials"
     }
 
     @Option(name: .customLong("base-url"), help: "The server, e.g. http://127.0.0.1:8080 (loopback only).") var baseURL: String
@@ -30,7 +32,8 @@ struct KeyfobBench: AsyncParsableCommand {
     @Option(name: .customLong("server-pid"), help: "The server's pid, to report its peak RSS (VmHWM).") var serverPID: Int32?
     @Option(
         name: .customLong("save-refresh-tokens"),
-        help: "Exchange workload: write the refresh token of every 200 here, one per line (a file for ../shared/bench/bench.sh GRANT=refresh_token).")
+        help: "Exchange workload: write the refresh token of every 200 here, one per line (a file for ../shared/bench/bench.sh GRANT=refresh_token)."
+    )
     var saveRefreshTokens: String?
     @Flag(name: .customLong("no-verify"), help: "Skip checking that every issued token works.") var noVerify = false
     @Flag(help: "Print the result as JSON.") var json = false
@@ -71,7 +74,10 @@ struct KeyfobBench: AsyncParsableCommand {
         var report = Report(workload: workload.rawValue, connections: connections, result: result)
         report.serverPeakRSSMiB = serverPID.flatMap(PeakRSS.mebibytes(of:))
         if !noVerify {
-            report.verified = try await TokenVerifier(client: client).verify(result.issuedAccessTokens, applicationTokens: workload == .clientCredentials)
+            report.verified = try await TokenVerifier(client: client).verify(
+                result.issuedAccessTokens,
+                applicationTokens: workload == .clientCredentials
+            )
         }
         if json { print(report.json) } else { print(report.text) }
         if result.non200 > 0 || (report.verified.map { $0.failed > 0 } ?? false) { throw ExitCode(1) }

@@ -8,7 +8,10 @@ final class CodeSupply: Sendable {
     private let next = Atomic<Int>(0)
 
     init(path: String?) throws {
-        guard let path else { codes = []; return }
+        guard let path else {
+            codes = []
+            return
+        }
         codes = try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
     }
 
@@ -72,7 +75,8 @@ struct LoadRun {
             }
             for try await partial in group { total.merge(partial) }
         }
-        total.elapsed = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        total.elapsed =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
         return total
     }
 
@@ -85,7 +89,10 @@ struct LoadRun {
             do {
                 switch workload {
                 case .exchange:
-                    guard let code = supply.take() else { result.exhausted = true; return result }
+                    guard let code = supply.take() else {
+                        result.exhausted = true
+                        return result
+                    }
                     answer = try await client.exchange(code: code)
                 case .refresh:
                     answer = try await client.refresh(refreshToken!)
@@ -97,7 +104,9 @@ struct LoadRun {
                 continue
             }
             let elapsed = ContinuousClock.now - sent
-            _ = result.latencyMicros.record(UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
+            _ = result.latencyMicros.record(
+                UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+            )
             result.statuses[answer.status, default: 0] += 1
             if answer.status == 200, let access = answer.accessToken {
                 result.ok += 1

@@ -15,12 +15,26 @@ struct Report {
     var text: String {
         var lines = [
             "workload=\(workload) connections=\(connections) duration_s=\(String(format: "%.1f", result.elapsed))",
-            String(format: "requests/s=%.0f ok/s=%.0f ok=%d non200=%d transport_errors=%d exhausted=%@",
-                   requestsPerSecond, okPerSecond, result.ok, result.non200, result.transportErrors, result.exhausted ? "yes" : "no"),
-            String(format: "latency_ms p50=%.2f p90=%.2f p99=%.2f max=%.2f",
-                   percentileMillis(50), percentileMillis(90), percentileMillis(99), Double(result.latencyMicros.max) / 1000),
+            String(
+                format: "requests/s=%.0f ok/s=%.0f ok=%d non200=%d transport_errors=%d exhausted=%@",
+                requestsPerSecond,
+                okPerSecond,
+                result.ok,
+                result.non200,
+                result.transportErrors,
+                result.exhausted ? "yes" : "no"
+            ),
+            String(
+                format: "latency_ms p50=%.2f p90=%.2f p99=%.2f max=%.2f",
+                percentileMillis(50),
+                percentileMillis(90),
+                percentileMillis(99),
+                Double(result.latencyMicros.max) / 1000
+            ),
         ]
-        if result.non200 > 0 { lines.append("statuses=\(result.statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))") }
+        if result.non200 > 0 {
+            lines.append("statuses=\(result.statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))")
+        }
         if let serverPeakRSSMiB { lines.append(String(format: "server_peak_rss_mib=%.1f", serverPeakRSSMiB)) }
         if let verified { lines.append("verified=\(verified.checked) failed=\(verified.failed)") }
         return lines.joined(separator: "\n")
@@ -34,7 +48,10 @@ struct Report {
             "p99_ms": percentileMillis(99), "max_ms": Double(result.latencyMicros.max) / 1000,
         ]
         if let serverPeakRSSMiB { object["server_peak_rss_mib"] = serverPeakRSSMiB }
-        if let verified { object["verified"] = verified.checked; object["verify_failed"] = verified.failed }
+        if let verified {
+            object["verified"] = verified.checked
+            object["verify_failed"] = verified.failed
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

@@ -37,8 +37,10 @@ public struct Access: Sendable, Equatable {
         }
         let wire = try JSONDecoder().decode(Wire.self, from: body)
         return Access(
-            accessToken: wire.access_token, refreshToken: wire.refresh_token,
+            accessToken: wire.access_token,
+            refreshToken: wire.refresh_token,
             expiration: now + TimeInterval(wire.expires_in),
-            refreshExpiration: wire.refresh_token == nil ? nil : now + refreshLifetime)
+            refreshExpiration: wire.refresh_token == nil ? nil : now + refreshLifetime
+        )
     }
 }

@@ -33,8 +33,13 @@ public struct AuthClient: Sendable {
     /// Makes a client. `httpClient` defaults to AsyncHTTPClient's shared one; requests time out
     /// after `timeout`.
     public init(
-        clientID: String, clientSecret: String, redirectURI: String, mode: Mode = .live, origins: Origins = .smartcar,
-        httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)
+        clientID: String,
+        clientSecret: String,
+        redirectURI: String,
+        mode: Mode = .live,
+        origins: Origins = .smartcar,
+        httpClient: HTTPClient = .shared,
+        timeout: TimeAmount = .seconds(30)
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -47,14 +52,21 @@ public struct AuthClient: Sendable {
     /// A client configured like the official SDKs: `SMARTCAR_CLIENT_ID`, `SMARTCAR_CLIENT_SECRET`,
     /// `SMARTCAR_REDIRECT_URI` and the `SMARTCAR_*_ORIGIN` variables. Nil when a credential is missing.
     public static func fromEnvironment(
-        mode: Mode = .live, environment: [String: String] = ProcessInfo.processInfo.environment, httpClient: HTTPClient = .shared
+        mode: Mode = .live,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        httpClient: HTTPClient = .shared
     ) -> AuthClient? {
         guard let id = environment["SMARTCAR_CLIENT_ID"], let secret = environment["SMARTCAR_CLIENT_SECRET"],
             let redirect = environment["SMARTCAR_REDIRECT_URI"]
         else { return nil }
         return AuthClient(
-            clientID: id, clientSecret: secret, redirectURI: redirect, mode: mode, origins: .fromEnvironment(environment),
-            httpClient: httpClient)
+            clientID: id,
+            clientSecret: secret,
+            redirectURI: redirect,
+            mode: mode,
+            origins: .fromEnvironment(environment),
+            httpClient: httpClient
+        )
     }
 
     /// The Connect URL to send a vehicle owner to.

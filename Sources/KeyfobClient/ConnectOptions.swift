@@ -25,8 +25,13 @@ public struct ConnectOptions: Sendable, Equatable {
 
     /// No options.
     public init(
-        state: String? = nil, forcePrompt: Bool = false, make: String? = nil, singleSelect: SingleSelect? = nil,
-        flags: [String: String] = [:], user: String? = nil, codeChallenge: String? = nil
+        state: String? = nil,
+        forcePrompt: Bool = false,
+        make: String? = nil,
+        singleSelect: SingleSelect? = nil,
+        flags: [String: String] = [:],
+        user: String? = nil,
+        codeChallenge: String? = nil
     ) {
         self.state = state
         self.forcePrompt = forcePrompt

@@ -73,9 +73,17 @@ extension KeyfobClientError {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else {
             return .unexpectedResponse(status: status, body: String(decoding: body.prefix(512), as: UTF8.self))
         }
-        return .api(APIFailure(
-            type: wire.type, code: wire.code, description: wire.description, docURL: wire.docURL ?? "",
-            statusCode: wire.statusCode ?? status, requestID: wire.requestId ?? requestID ?? "",
-            resolutionType: wire.resolution?.type, retryAfter: retryAfter))
+        return .api(
+            APIFailure(
+                type: wire.type,
+                code: wire.code,
+                description: wire.description,
+                docURL: wire.docURL ?? "",
+                statusCode: wire.statusCode ?? status,
+                requestID: wire.requestId ?? requestID ?? "",
+                resolutionType: wire.resolution?.type,
+                retryAfter: retryAfter
+            )
+        )
     }
 }

@@ -13,7 +13,10 @@ public struct Origins: Sendable, Equatable {
 
     /// Smartcar's production origins.
     public static let smartcar = Origins(
-        auth: "https://auth.smartcar.com", connect: "https://connect.smartcar.com", api: "https://api.smartcar.com")
+        auth: "https://auth.smartcar.com",
+        connect: "https://connect.smartcar.com",
+        api: "https://api.smartcar.com"
+    )
 
     /// Origins for one Keyfob server that serves all three, e.g. `http://127.0.0.1:8080`.
     public static func keyfob(_ base: String) -> Origins {
@@ -33,7 +36,8 @@ public struct Origins: Sendable, Equatable {
         Origins(
             auth: environment["SMARTCAR_AUTH_ORIGIN"] ?? smartcar.auth,
             connect: environment["SMARTCAR_CONNECT_ORIGIN"] ?? smartcar.connect,
-            api: environment["SMARTCAR_API_ORIGIN"] ?? smartcar.api)
+            api: environment["SMARTCAR_API_ORIGIN"] ?? smartcar.api
+        )
     }
 
     /// The token endpoint URL.

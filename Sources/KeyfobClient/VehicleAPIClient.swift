@@ -79,8 +79,11 @@ public struct VehicleAPIClient: Sendable {
         let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")])
         guard answer.status == 200 else {
             throw KeyfobClientError.api(
-                status: answer.status, body: answer.body, requestID: answer.headers.first(name: "sc-request-id"),
-                retryAfter: answer.retryAfter)
+                status: answer.status,
+                body: answer.body,
+                requestID: answer.headers.first(name: "sc-request-id"),
+                retryAfter: answer.retryAfter
+            )
         }
         do {
             return try JSONDecoder().decode(T.self, from: answer.body)

@@ -32,7 +32,7 @@ final class DeadlineRace<T: Sendable>: Sendable {
             if !state.isOver { state.tasks += tasks }
             return state.isOver
         }
-        if isOver { tasks.forEach { $0.cancel() } }
+        if isOver { for task in tasks { task.cancel() } }
     }
 
     /// Ends the race with `result` unless it has already ended; returns whether this call ended it.
@@ -49,7 +49,7 @@ final class DeadlineRace<T: Sendable>: Sendable {
         }
         guard let (continuation, tasks) = ended else { return false }
         continuation?.resume(with: result)
-        tasks.forEach { $0.cancel() }
+        for task in tasks { task.cancel() }
         return true
     }
 }

@@ -21,7 +21,8 @@ enum PostgresMigrations {
             try await store.transaction { connection in
                 let claimed = try await connection.query(
                     "INSERT INTO keyfob_migrations (name) VALUES (\(migration.name)) ON CONFLICT (name) DO NOTHING RETURNING name",
-                    logger: store.logger)
+                    logger: store.logger
+                )
                 var isMine = false
                 for try await _ in claimed { isMine = true }
                 guard isMine else { return .rollback(()) }
@@ -47,7 +48,8 @@ enum PostgresMigrations {
                 return try await store.withConnection { connection in
                     try await connection.query(
                         "CREATE TABLE IF NOT EXISTS keyfob_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                        logger: store.logger)
+                        logger: store.logger
+                    )
                 }
             } catch let error as PSQLError where error.isConcurrentCreation && attempt < 5 {
                 try await Task.sleep(for: .milliseconds(20 * attempt))
@@ -57,14 +59,20 @@ enum PostgresMigrations {
 
     static let migrations = [
         Migration(name: "v1-schema", statements: v1Schema),
-        Migration(name: "v2-login-failures", statements: [
-            "CREATE TABLE login_failures (email_key text PRIMARY KEY, failures integer NOT NULL, window_ends_at timestamptz NOT NULL)",
-            "CREATE INDEX login_failures_by_window_end ON login_failures (window_ends_at)",
-        ]),
+        Migration(
+            name: "v2-login-failures",
+            statements: [
+                "CREATE TABLE login_failures (email_key text PRIMARY KEY, failures integer NOT NULL, window_ends_at timestamptz NOT NULL)",
+                "CREATE INDEX login_failures_by_window_end ON login_failures (window_ends_at)",
+            ]
+        ),
         // Resource servers, which may introspect any client's access tokens (RFC 7662 §2.1).
-        Migration(name: "v3-resource-servers", statements: [
-            "CREATE TABLE resource_servers (id uuid PRIMARY KEY, name text NOT NULL, secret_digest bytea NOT NULL, created_at timestamptz NOT NULL)",
-        ]),
+        Migration(
+            name: "v3-resource-servers",
+            statements: [
+                "CREATE TABLE resource_servers (id uuid PRIMARY KEY, name text NOT NULL, secret_digest bytea NOT NULL, created_at timestamptz NOT NULL)"
+            ]
+        ),
     ]
 
     /// The same tables as the SQLite schema, in PostgreSQL's own types: uuid, timestamptz, bytea

@@ -28,9 +28,16 @@ struct ClaimCode: PostgresPreparedStatement {
         let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
             try row.decode((Int64, UUID, String, Bool, String?, String?, Date, [String]).self)
         let code = AuthorizationCode(
-            digest: digest, grantID: grantID, applicationID: client.id, redirectURI: redirectURI,
-            redirectURIWasSent: redirectURIWasSent, codeChallenge: challenge, codeChallengeMethod: method, expiresAt: expiresAt,
-            consumedAt: nil)
+            digest: digest,
+            grantID: grantID,
+            applicationID: client.id,
+            redirectURI: redirectURI,
+            redirectURIWasSent: redirectURIWasSent,
+            codeChallenge: challenge,
+            codeChallengeMethod: method,
+            expiresAt: expiresAt,
+            consumedAt: nil
+        )
         return (id, code, grantedScope)
     }
 }
@@ -144,9 +151,13 @@ struct BearerLookup: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> BearerAccess? {
         let cells = row.makeRandomAccess()
         let token = AccessToken(
-            digest: digest, grantID: try cells[0].decode(UUID?.self), applicationID: try cells[1].decode(UUID.self),
-            scope: try cells[2].decode([String].self), expiresAt: try cells[3].decode(Date.self),
-            revoked: try cells[4].decode(Bool.self))
+            digest: digest,
+            grantID: try cells[0].decode(UUID?.self),
+            applicationID: try cells[1].decode(UUID.self),
+            scope: try cells[2].decode([String].self),
+            expiresAt: try cells[3].decode(Date.self),
+            revoked: try cells[4].decode(Bool.self)
+        )
         guard token.grantID != nil else { return BearerAccess(token: token, grant: nil) }
         // A user token whose grant is gone opens nothing.
         guard try cells[5].decode(UUID?.self) != nil else { return nil }

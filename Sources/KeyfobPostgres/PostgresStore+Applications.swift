@@ -18,7 +18,8 @@ extension PostgresStore: ApplicationStore {
                     \(application.previousSecretDigest?.bytes), \(application.previousSecretExpiresAt), \(application.isPublic),
                     \(application.redirectURIs), \(application.permissions), \(application.createdAt))
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
         }
     }
 
@@ -32,7 +33,9 @@ extension PostgresStore: ApplicationStore {
     public func applications() async throws -> [Application] {
         try await withConnection { connection in
             let rows = try await connection.query(
-                "SELECT \(unescaped: Self.applicationColumns) FROM applications ORDER BY created_at, id", logger: self.logger)
+                "SELECT \(unescaped: Self.applicationColumns) FROM applications ORDER BY created_at, id",
+                logger: self.logger
+            )
             return try await rows.collect().map(Self.application(from:))
         }
     }
@@ -46,7 +49,8 @@ extension PostgresStore: ApplicationStore {
                     secret_digest = \(digest.bytes), version = version + 1
                 WHERE id = \(id) AND NOT is_public RETURNING id
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
             return try await rows.collect().count == 1
         }
     }
@@ -65,9 +69,17 @@ extension PostgresStore: ApplicationStore {
         let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version) =
             try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64).self)
         return Application(
-            id: id, name: name, secretDigest: secret.map(SecretDigest.init(bytes:)),
-            previousSecretDigest: previousSecret.map(SecretDigest.init(bytes:)), previousSecretExpiresAt: previousExpiresAt,
-            isPublic: isPublic, redirectURIs: redirectURIs, permissions: permissions, createdAt: createdAt, version: version)
+            id: id,
+            name: name,
+            secretDigest: secret.map(SecretDigest.init(bytes:)),
+            previousSecretDigest: previousSecret.map(SecretDigest.init(bytes:)),
+            previousSecretExpiresAt: previousExpiresAt,
+            isPublic: isPublic,
+            redirectURIs: redirectURIs,
+            permissions: permissions,
+            createdAt: createdAt,
+            version: version
+        )
     }
 }
 

@@ -11,7 +11,8 @@ extension PostgresStore: ConnectSessionStore {
                 INSERT INTO connect_sessions (digest, request, csrf_token, owner_id, expires_at)
                 VALUES (\(session.digest.bytes), \(request), \(session.csrfToken), \(session.ownerID), \(session.expiresAt))
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
         }
     }
 
@@ -19,19 +20,26 @@ extension PostgresStore: ConnectSessionStore {
         let found = try await withConnection { connection in
             let rows = try await connection.query(
                 "SELECT request, csrf_token, owner_id, expires_at FROM connect_sessions WHERE digest = \(digest.bytes)",
-                logger: self.logger)
+                logger: self.logger
+            )
             return try await rows.decode((String, String, UUID?, Date).self).firstAfterDraining()
         }
         guard let (request, csrfToken, ownerID, expiresAt) = found else { return nil }
         return ConnectSession(
-            digest: digest, request: try JSONDecoder().decode(AuthorizationRequest.self, from: Data(request.utf8)),
-            csrfToken: csrfToken, ownerID: ownerID, expiresAt: expiresAt)
+            digest: digest,
+            request: try JSONDecoder().decode(AuthorizationRequest.self, from: Data(request.utf8)),
+            csrfToken: csrfToken,
+            ownerID: ownerID,
+            expiresAt: expiresAt
+        )
     }
 
     public func deleteSession(digest: SecretDigest) async throws -> Bool {
         try await withConnection { connection in
             let rows = try await connection.query(
-                "DELETE FROM connect_sessions WHERE digest = \(digest.bytes) RETURNING digest", logger: self.logger)
+                "DELETE FROM connect_sessions WHERE digest = \(digest.bytes) RETURNING digest",
+                logger: self.logger
+            )
             return try await rows.collect().count == 1
         }
     }

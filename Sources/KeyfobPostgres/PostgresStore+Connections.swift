@@ -41,7 +41,8 @@ extension PostgresStore {
     }
 
     private func runTransaction<T: Sendable>(
-        on connection: PostgresConnection, _ body: @Sendable (PostgresConnection) async throws -> TransactionEnd<T>
+        on connection: PostgresConnection,
+        _ body: @Sendable (PostgresConnection) async throws -> TransactionEnd<T>
     ) async throws -> T {
         try await connection.query("BEGIN", logger: logger)
         do {

@@ -12,7 +12,8 @@ extension PostgresStore: GrantStore {
                 INSERT INTO grants (id, application_id, owner_id, permissions, vehicle_ids, created_at)
                 VALUES (\(grant.id), \(grant.applicationID), \(grant.ownerID), \(grant.permissions), \(grant.vehicleIDs), \(grant.createdAt))
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
             // Many codes at once (`keyfob dev mint-codes`) go in multi-row inserts: one round trip per
             // thousand codes rather than per code. 8 values a row stays far below the 65,535 limit.
             for start in stride(from: 0, to: codes.count, by: 1000) {
@@ -42,7 +43,8 @@ extension PostgresStore: GrantStore {
                 INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
                     code_challenge, code_challenge_method, expires_at) VALUES \(rows.joined(separator: ", "))
                 """,
-            binds: bindings)
+            binds: bindings
+        )
     }
 
     public func grant(id: UUID) async throws -> Grant? {
@@ -62,7 +64,8 @@ extension PostgresStore: GrantStore {
                 UPDATE grants SET vehicle_ids = array_remove(vehicle_ids, \(vehicleID))
                 WHERE id = \(grantID) AND \(vehicleID) = ANY (vehicle_ids) RETURNING id
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
             return try await rows.collect().count == 1
         }
     }
@@ -78,8 +81,12 @@ extension PostgresStore: GrantStore {
     static func grant(from row: PostgresRow, offset: Int = 0) throws -> Grant {
         let cells = row.makeRandomAccess()
         return Grant(
-            id: try cells[offset].decode(UUID.self), applicationID: try cells[offset + 1].decode(UUID.self),
-            ownerID: try cells[offset + 2].decode(UUID.self), permissions: try cells[offset + 3].decode([String].self),
-            vehicleIDs: try cells[offset + 4].decode([UUID].self), createdAt: try cells[offset + 5].decode(Date.self))
+            id: try cells[offset].decode(UUID.self),
+            applicationID: try cells[offset + 1].decode(UUID.self),
+            ownerID: try cells[offset + 2].decode(UUID.self),
+            permissions: try cells[offset + 3].decode([String].self),
+            vehicleIDs: try cells[offset + 4].decode([UUID].self),
+            createdAt: try cells[offset + 5].decode(Date.self)
+        )
     }
 }

@@ -7,7 +7,8 @@ extension PostgresStore: LoginFailureStore {
         try await withConnection { connection in
             let rows = try await connection.query(
                 "SELECT failures, window_ends_at FROM login_failures WHERE email_key = \(emailKey) AND window_ends_at > \(now)",
-                logger: self.logger)
+                logger: self.logger
+            )
             return try await rows.decode((Int, Date).self).firstAfterDraining().map { LoginFailures(count: $0.0, windowEndsAt: $0.1) }
         }
     }
@@ -24,7 +25,8 @@ extension PostgresStore: LoginFailureStore {
                     window_ends_at = CASE WHEN login_failures.window_ends_at <= \(now) THEN \(endsAt) ELSE login_failures.window_ends_at END
                 RETURNING failures, window_ends_at
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
             let (count, windowEndsAt) = try await rows.decode((Int, Date).self).firstAfterDraining()!
             return LoginFailures(count: count, windowEndsAt: windowEndsAt)
         }

@@ -16,7 +16,9 @@ extension PostgresStore {
                 let count = try await deleteBatch(
                     """
                     DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(expiry) < $1 LIMIT 5000) RETURNING 1
-                    """, cutoff: cutoff)
+                    """,
+                    cutoff: cutoff
+                )
                 removed += count
                 if count < 5000 { break }
             }
@@ -34,7 +36,9 @@ extension PostgresStore {
                         AND NOT EXISTS (SELECT 1 FROM access_tokens t WHERE t.grant_id = g.id)
                     LIMIT 5000)
                 RETURNING 1
-                """, cutoff: cutoff - 3600)
+                """,
+                cutoff: cutoff - 3600
+            )
             removed += count
             if count < 5000 { break }
         }

@@ -13,7 +13,8 @@ extension PostgresStore: OwnerStore {
                 VALUES (\(owner.id), \(owner.email), \(owner.email.lowercased()), \(owner.passwordHash), \(owner.mode.rawValue), now())
                 ON CONFLICT (mode, email_key) DO NOTHING RETURNING id
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
             guard try await rows.collect().count == 1 else { return .rollback(false) }
             for (position, vehicle) in vehicles.enumerated() {
                 try await connection.query(
@@ -21,7 +22,8 @@ extension PostgresStore: OwnerStore {
                     INSERT INTO vehicles (id, owner_id, position, make, model, year, vin)
                     VALUES (\(vehicle.id), \(owner.id), \(position), \(vehicle.make), \(vehicle.model), \(vehicle.year), \(vehicle.vin))
                     """,
-                    logger: self.logger)
+                    logger: self.logger
+                )
             }
             return .commit(true)
         }
@@ -51,7 +53,9 @@ extension PostgresStore: OwnerStore {
     private func owners(where condition: PostgresQuery) async throws -> [Owner] {
         try await withConnection { connection in
             let rows = try await connection.query(
-                Self.select("id, email, password_hash, mode FROM owners", condition), logger: self.logger)
+                Self.select("id, email, password_hash, mode FROM owners", condition),
+                logger: self.logger
+            )
             return try await rows.decode((UUID, String, String?, String).self).reduce(into: []) { owners, row in
                 owners.append(Owner(id: row.0, email: row.1, passwordHash: row.2, mode: ConnectMode(rawValue: row.3) ?? .live))
             }
@@ -61,7 +65,9 @@ extension PostgresStore: OwnerStore {
     private func vehicles(where condition: PostgresQuery) async throws -> [Vehicle] {
         try await withConnection { connection in
             let rows = try await connection.query(
-                Self.select("id, owner_id, make, model, year, vin FROM vehicles", condition), logger: self.logger)
+                Self.select("id, owner_id, make, model, year, vin FROM vehicles", condition),
+                logger: self.logger
+            )
             return try await rows.decode((UUID, UUID, String, String, Int, String).self).reduce(into: []) { vehicles, row in
                 vehicles.append(Vehicle(id: row.0, ownerID: row.1, make: row.2, model: row.3, year: row.4, vin: row.5))
             }

@@ -10,14 +10,17 @@ extension PostgresStore: ResourceServerStore {
                 INSERT INTO resource_servers (id, name, secret_digest, created_at)
                 VALUES (\(server.id), \(server.name), \(server.secretDigest.bytes), \(server.createdAt))
                 """,
-                logger: self.logger)
+                logger: self.logger
+            )
         }
     }
 
     public func resourceServer(id: UUID) async throws -> ResourceServer? {
         try await withConnection { connection in
             let rows = try await connection.query(
-                "SELECT id, name, secret_digest, created_at FROM resource_servers WHERE id = \(id)", logger: self.logger)
+                "SELECT id, name, secret_digest, created_at FROM resource_servers WHERE id = \(id)",
+                logger: self.logger
+            )
             return try await rows.decode((UUID, String, Data, Date).self).firstAfterDraining().map(Self.resourceServer)
         }
     }
@@ -25,7 +28,9 @@ extension PostgresStore: ResourceServerStore {
     public func resourceServers() async throws -> [ResourceServer] {
         try await withConnection { connection in
             let rows = try await connection.query(
-                "SELECT id, name, secret_digest, created_at FROM resource_servers ORDER BY created_at, id", logger: self.logger)
+                "SELECT id, name, secret_digest, created_at FROM resource_servers ORDER BY created_at, id",
+                logger: self.logger
+            )
             var servers = [ResourceServer]()
             for try await row in rows.decode((UUID, String, Data, Date).self) { servers.append(Self.resourceServer(row)) }
             return servers

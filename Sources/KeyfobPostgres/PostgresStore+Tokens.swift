@@ -4,15 +4,20 @@ import PostgresNIO
 
 extension PostgresStore: TokenStore {
     public func redeem(
-        code digest: SecretDigest, by client: ClientVersion, at now: Date,
-        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+        code digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void,
+        issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
         let result: RedemptionResult = try await transaction { connection in
             let claim = ClaimCode(digest: digest, client: client, now: now)
             if let (family, code, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
                 try await connection.run(
-                    InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id), logger: self.logger)
+                    InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id),
+                    logger: self.logger
+                )
                 return .commit(.outcome(.redeemed(grantID: code.grantID, scope: grantedScope)))
             }
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
@@ -23,12 +28,16 @@ extension PostgresStore: TokenStore {
     /// The claim changed nothing: the client is stale, or the code is unknown, someone else's,
     /// consumed (a replay, which revokes what it issued) or expired.
     private func whyNotClaimed(
-        code digest: SecretDigest, by client: ClientVersion, at now: Date, on connection: PostgresConnection
+        code digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        on connection: PostgresConnection
     ) async throws -> TransactionEnd<RedemptionResult> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(.staleClient) }
         let rows = try await connection.query(
             "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",
-            logger: logger)
+            logger: logger
+        )
         let found = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining()
         let state = found.map { CodeRedemptionRule.Stored(applicationID: $0.1, consumedAt: $0.2, expiresAt: $0.3) }
         switch CodeRedemptionRule.verdict(for: state, presentedBy: client.id, at: now) {
@@ -45,14 +54,20 @@ extension PostgresStore: TokenStore {
     }
 
     public func rotate(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+        refresh digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        grace: TimeInterval,
+        issuing pair: PairToIssue
     ) async throws -> RefreshRotation {
         let rotation: RefreshRotation? = try await transaction { connection in
             let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
             if let (family, grantID, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 if let outside = pair.scopeOutside(granted: grantedScope) { return .rollback(.scopeExceeded(permission: outside)) }
                 try await connection.run(
-                    InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id), logger: self.logger)
+                    InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id),
+                    logger: self.logger
+                )
                 return .commit(.rotated(grantID: grantID, scope: pair.effectiveScope(granted: grantedScope)))
             }
             return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, pair: pair, on: connection)
@@ -65,7 +80,11 @@ extension PostgresStore: TokenStore {
     /// else's, revoked, used before (a repeat inside the grace window, else a reuse that revokes
     /// the family) or expired.
     private func whyNotRotated(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, pair: PairToIssue,
+        refresh digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        grace: TimeInterval,
+        pair: PairToIssue,
         on connection: PostgresConnection
     ) async throws -> TransactionEnd<RefreshRotation?> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(nil) }
@@ -74,7 +93,8 @@ extension PostgresStore: TokenStore {
             SELECT application_id, family_id, grant_id, revoked, used_at, expires_at FROM refresh_tokens
             WHERE digest = \(digest.bytes)
             """,
-            logger: logger)
+            logger: logger
+        )
         let found = try await rows.decode((UUID, Int64, UUID, Bool, Date?, Date).self).firstAfterDraining()
         let state = found.map { RefreshRotationRule.Stored(applicationID: $0.0, revoked: $0.3, usedAt: $0.4, expiresAt: $0.5) }
         switch RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace) {
@@ -83,8 +103,13 @@ extension PostgresStore: TokenStore {
             return .commit(.reused)
         case .repeatFirstUse(let firstUsedAt):
             let grantID = found!.2
-            return .rollback(.repeated(
-                grantID: grantID, firstUsedAt: firstUsedAt, scope: try await issuedScope(pair, grantID: grantID, on: connection)))
+            return .rollback(
+                .repeated(
+                    grantID: grantID,
+                    firstUsedAt: firstUsedAt,
+                    scope: try await issuedScope(pair, grantID: grantID, on: connection)
+                )
+            )
         case .rotate:
             throw StoreUnavailableError("the refresh token changed while it was being rotated")
         case let verdict:
@@ -100,7 +125,8 @@ extension PostgresStore: TokenStore {
             SELECT coalesce((SELECT scope FROM access_tokens WHERE digest = \(pair.accessDigest.bytes)), '{}'),
                 coalesce((SELECT permissions FROM grants WHERE id = \(grantID)), '{}')
             """,
-            logger: logger)
+            logger: logger
+        )
         let (stored, granted) = try await rows.decode(([String], [String]).self).firstAfterDraining() ?? ([], [])
         return AccessToken.effectiveScope(stored: stored, granted: granted)
     }
@@ -129,8 +155,12 @@ extension PostgresStore: TokenStore {
     /// writing (and, under SERIALIZABLE, from conflicting with the first).
     func revokeFamily(_ family: Int64, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE access_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked", logger: logger)
+            "UPDATE access_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked",
+            logger: logger
+        )
         try await connection.query(
-            "UPDATE refresh_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked", logger: logger)
+            "UPDATE refresh_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked",
+            logger: logger
+        )
     }
 }

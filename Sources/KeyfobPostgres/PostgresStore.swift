@@ -16,7 +16,11 @@ public final class PostgresStore: Sendable {
     private let runner: Task<Void, Never>
 
     /// Connects, starts the pool and runs pending migrations.
-    public init(url: PostgresURL, options: PostgresOptions = PostgresOptions(), logger: Logger = Logger(label: "keyfob.postgres"))
+    public init(
+        url: PostgresURL,
+        options: PostgresOptions = PostgresOptions(),
+        logger: Logger = Logger(label: "keyfob.postgres")
+    )
         async throws
     {
         // The pool retries a refused connection quietly until the deadline; a wrong password or
@@ -53,7 +57,13 @@ public final class PostgresStore: Sendable {
         case .require: tls = try .require(.init(configuration: .makeClientConfiguration()))
         }
         var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+            host: url.host,
+            port: url.port,
+            username: url.username,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
         let timeout = options.operationTimeout.components
         configuration.options.connectTimeout = .milliseconds(timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)
         do {
@@ -62,7 +72,8 @@ public final class PostgresStore: Sendable {
         } catch let error as PSQLError where error.code == .server {
             let state = error.serverInfo?[.sqlState] ?? "?"
             throw PostgresRefusedError(
-                description: "PostgreSQL at \(url) refused the connection: \(error.serverInfo?[.message] ?? "no message") (SQLSTATE \(state))")
+                description: "PostgreSQL at \(url) refused the connection: \(error.serverInfo?[.message] ?? "no message") (SQLSTATE \(state))"
+            )
         } catch {
             throw StoreUnavailableError("cannot connect to PostgreSQL at \(url)")
         }
@@ -76,7 +87,13 @@ public final class PostgresStore: Sendable {
         case .require: tls = .require(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+            host: url.host,
+            port: url.port,
+            username: url.username,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
         configuration.options.maximumConnections = options.poolSize
         configuration.options.connectTimeout = options.operationTimeout
         let timeout = options.operationTimeout.components

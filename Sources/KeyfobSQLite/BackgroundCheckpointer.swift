@@ -91,7 +91,10 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 
 /// SQLite's WAL hook: called after each commit on the writer with the WAL's length in frames.
 private func recordWALLength(
-    context: UnsafeMutableRawPointer?, connection: OpaquePointer?, database: UnsafePointer<CChar>?, frames: Int32
+    context: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    database: UnsafePointer<CChar>?,
+    frames: Int32
 ) -> Int32 {
     context?.assumingMemoryBound(to: Int32.self).pointee = frames
     return SQLITE_OK

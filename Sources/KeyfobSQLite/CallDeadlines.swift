@@ -75,10 +75,12 @@ final class OnceAnswer<T: Sendable>: Sendable {
     /// Answers unless already answered; returns whether this call answered.
     @discardableResult
     func answer(_ result: Result<T, any Error>) -> Bool {
-        guard let continuation = continuation.withLock({ state -> CheckedContinuation<T, any Error>? in
-            defer { state = nil }
-            return state
-        }) else { return false }
+        guard
+            let continuation = continuation.withLock({ state -> CheckedContinuation<T, any Error>? in
+                defer { state = nil }
+                return state
+            })
+        else { return false }
         continuation.resume(with: result)
         return true
     }

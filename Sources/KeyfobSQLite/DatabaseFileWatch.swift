@@ -1,6 +1,8 @@
 import Foundation
+import KeyfobCore
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +48,10 @@ final class DatabaseFileWatch: Sendable {
             return state == nil
         }
         if first {
-            logger.error("SQLite database lost: \(reason); answering 503 until Keyfob is restarted on the right file", metadata: ["sqlite.path": "\(path)"])
+            logger.error(
+                "SQLite database lost: \(reason); answering 503 until Keyfob is restarted on the right file",
+                metadata: ["sqlite.path": "\(path)"]
+            )
         }
         return reason
     }
@@ -54,5 +59,3 @@ final class DatabaseFileWatch: Sendable {
     /// The reason recorded by an earlier check, without looking at the file again.
     var lostReason: String? { lost.withLock { $0 } }
 }
-
-import KeyfobCore

@@ -58,7 +58,8 @@ struct DirectStatement: ~Copyable {
             // The extended code names the failure (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_FSYNC, …).
             throw DatabaseError(
                 resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
-                message: String(cString: sqlite3_errmsg(connection)) + " (\(code))")
+                message: String(cString: sqlite3_errmsg(connection)) + " (\(code))"
+            )
         }
     }
 

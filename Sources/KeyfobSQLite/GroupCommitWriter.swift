@@ -24,8 +24,10 @@ final class GroupCommitWriter: Sendable {
         let deadline: UInt64
 
         init(
-            run: @escaping @Sendable (Database) throws -> Void, undo: (@Sendable (Database) throws -> Void)?,
-            answer: OnceAnswer<Void>, deadline: UInt64
+            run: @escaping @Sendable (Database) throws -> Void,
+            undo: (@Sendable (Database) throws -> Void)?,
+            answer: OnceAnswer<Void>,
+            deadline: UInt64
         ) {
             self.run = run
             self.undo = undo
@@ -62,7 +64,8 @@ final class GroupCommitWriter: Sendable {
     /// what `work` returned, in a transaction right after that commit, so what the database keeps
     /// matches what the caller was told.
     func write<T: Sendable>(
-        _ work: @escaping @Sendable (Database) throws -> T, undo: (@Sendable (Database, T) throws -> Void)? = nil
+        _ work: @escaping @Sendable (Database) throws -> T,
+        undo: (@Sendable (Database, T) throws -> Void)? = nil
     ) async throws -> T {
         let result = Mutex<T?>(nil)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -76,12 +79,17 @@ final class GroupCommitWriter: Sendable {
                     if let value = result.withLock({ $0 }) { try undo(db, value) }
                 }
             }
-            enqueue(Job(
-                run: { db in
-                    let value = try work(db)
-                    result.withLock { $0 = value }
-                },
-                undo: undoJob, answer: answer, deadline: deadline))
+            enqueue(
+                Job(
+                    run: { db in
+                        let value = try work(db)
+                        result.withLock { $0 = value }
+                    },
+                    undo: undoJob,
+                    answer: answer,
+                    deadline: deadline
+                )
+            )
         }
         return result.withLock { $0! }
     }

@@ -29,7 +29,8 @@ enum SQLiteMigrations {
             // The per-deployment rotation key (docs/architecture.md, Data), from the OS CSPRNG.
             try db.execute(
                 sql: "INSERT INTO keys (name, value) VALUES ('rotation', ?)",
-                arguments: [Data(random.bytes(32))])
+                arguments: [Data(random.bytes(32))]
+            )
         }
         migrator.registerMigration("v2-connect") { db in
             try db.execute(sql: v2Connect)

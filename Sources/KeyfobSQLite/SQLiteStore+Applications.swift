@@ -15,7 +15,8 @@ extension SQLiteStore: ApplicationStore {
                     application.previousSecretDigest?.bytes, application.previousSecretExpiresAt.map(Column.time),
                     application.isPublic, Column.lines(application.redirectURIs), Column.list(application.permissions),
                     Column.time(application.createdAt),
-                ])
+                ]
+            )
         }
     }
 
@@ -39,7 +40,8 @@ extension SQLiteStore: ApplicationStore {
                     UPDATE applications SET previous_secret_digest = secret_digest, previous_secret_expires_at = ?,
                         secret_digest = ?, version = version + 1 WHERE id = ? AND is_public = 0
                     """,
-                arguments: [previousExpiresAt.map(Column.time), digest.bytes, Column.id(id)])
+                arguments: [previousExpiresAt.map(Column.time), digest.bytes, Column.id(id)]
+            )
             return db.changesCount == 1
         }
     }
@@ -56,10 +58,16 @@ extension SQLiteStore: ApplicationStore {
 
     static func application(from row: Row) -> Application {
         Application(
-            id: row.uuid("id")!, name: row["name"], secretDigest: row.digest("secret_digest"),
+            id: row.uuid("id")!,
+            name: row["name"],
+            secretDigest: row.digest("secret_digest"),
             previousSecretDigest: row.digest("previous_secret_digest"),
-            previousSecretExpiresAt: row.date("previous_secret_expires_at"), isPublic: row["is_public"],
-            redirectURIs: Column.strings(fromLines: row["redirect_uris"]), permissions: Column.names(row["permissions"]),
-            createdAt: row.date("created_at")!, version: row["version"])
+            previousSecretExpiresAt: row.date("previous_secret_expires_at"),
+            isPublic: row["is_public"],
+            redirectURIs: Column.strings(fromLines: row["redirect_uris"]),
+            permissions: Column.names(row["permissions"]),
+            createdAt: row.date("created_at")!,
+            version: row["version"]
+        )
     }
 }

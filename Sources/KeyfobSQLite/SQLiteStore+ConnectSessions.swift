@@ -11,7 +11,8 @@ extension SQLiteStore: ConnectSessionStore {
                 arguments: [
                     session.digest.bytes, String(decoding: request, as: UTF8.self), session.csrfToken,
                     session.ownerID.map(Column.id), Column.time(session.expiresAt),
-                ])
+                ]
+            )
         }
     }
 
@@ -21,8 +22,12 @@ extension SQLiteStore: ConnectSessionStore {
             else { return nil }
             let request = try JSONDecoder().decode(AuthorizationRequest.self, from: Data((row["request"] as String).utf8))
             return ConnectSession(
-                digest: digest, request: request, csrfToken: row["csrf_token"], ownerID: row.uuid("owner_id"),
-                expiresAt: row.date("expires_at")!)
+                digest: digest,
+                request: request,
+                csrfToken: row["csrf_token"],
+                ownerID: row.uuid("owner_id"),
+                expiresAt: row.date("expires_at")!
+            )
         }
     }
 

@@ -10,11 +10,14 @@ extension SQLiteStore: GrantStore {
                 arguments: [
                     Column.id(grant.id), Column.id(grant.applicationID), Column.id(grant.ownerID),
                     Column.list(grant.permissions), Column.uuids(grant.vehicleIDs), Column.time(grant.createdAt),
-                ])
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
-                    code_challenge, code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                ]
+            )
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
+                        code_challenge, code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
             for code in codes {
                 try insert.execute(arguments: [
                     code.digest.bytes, Column.id(code.grantID), Column.id(code.applicationID),
@@ -34,7 +37,8 @@ extension SQLiteStore: GrantStore {
     public func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM grants WHERE application_id = ? AND owner_id = ? ORDER BY created_at DESC LIMIT 1",
+                db,
+                sql: "SELECT * FROM grants WHERE application_id = ? AND owner_id = ? ORDER BY created_at DESC LIMIT 1",
                 arguments: [Column.id(applicationID), Column.id(ownerID)]
             ).map { Self.grant(from: $0) }
         }
@@ -50,7 +54,9 @@ extension SQLiteStore: GrantStore {
             let after = before.filter { $0 != vehicleID }
             guard after.count < before.count else { return false }
             try db.execute(
-                sql: "UPDATE grants SET vehicle_ids = ? WHERE id = ?", arguments: [Column.uuids(after), Column.id(grantID)])
+                sql: "UPDATE grants SET vehicle_ids = ? WHERE id = ?",
+                arguments: [Column.uuids(after), Column.id(grantID)]
+            )
             return true
         }
     }
@@ -58,8 +64,12 @@ extension SQLiteStore: GrantStore {
     /// Reads a grant from columns named with `prefix` (for joins).
     static func grant(from row: Row, prefix: String = "") -> Grant {
         Grant(
-            id: row.uuid(prefix + "id")!, applicationID: row.uuid(prefix + "application_id")!,
-            ownerID: row.uuid(prefix + "owner_id")!, permissions: Column.names(row[prefix + "permissions"]),
-            vehicleIDs: Column.uuids(row[prefix + "vehicle_ids"] as String), createdAt: row.date(prefix + "created_at")!)
+            id: row.uuid(prefix + "id")!,
+            applicationID: row.uuid(prefix + "application_id")!,
+            ownerID: row.uuid(prefix + "owner_id")!,
+            permissions: Column.names(row[prefix + "permissions"]),
+            vehicleIDs: Column.uuids(row[prefix + "vehicle_ids"] as String),
+            createdAt: row.date(prefix + "created_at")!
+        )
     }
 }

@@ -6,7 +6,8 @@ extension SQLiteStore: LoginFailureStore {
     public func loginFailures(emailKey: String, at now: Date) async throws -> LoginFailures? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT failures, window_ends_at FROM login_failures WHERE email_key = ? AND window_ends_at > ?",
+                db,
+                sql: "SELECT failures, window_ends_at FROM login_failures WHERE email_key = ? AND window_ends_at > ?",
                 arguments: [emailKey, Column.time(now)]
             ).map { LoginFailures(count: $0["failures"], windowEndsAt: $0.date("window_ends_at")!) }
         }

@@ -17,7 +17,8 @@ extension SQLiteStore {
                 let count = try await write { db in
                     try db.execute(
                         sql: "DELETE FROM \(table) WHERE id IN (SELECT id FROM \(table) WHERE expires_at < ? LIMIT 5000)",
-                        arguments: [Column.time(cutoff)])
+                        arguments: [Column.time(cutoff)]
+                    )
                     return db.changesCount
                 }
                 removed += count
@@ -33,12 +34,15 @@ extension SQLiteStore {
     private func deleteDeadGrants(createdBefore cutoff: Date) async throws -> Int {
         let dead = try await read { db in
             try String.fetchAll(
-                db, sql: """
+                db,
+                sql: """
                     SELECT id FROM grants WHERE created_at < ?
                     EXCEPT SELECT grant_id FROM authorization_codes
                     EXCEPT SELECT grant_id FROM refresh_tokens
                     EXCEPT SELECT grant_id FROM access_tokens WHERE grant_id IS NOT NULL
-                    """, arguments: [Column.time(cutoff)])
+                    """,
+                arguments: [Column.time(cutoff)]
+            )
         }
         var removed = 0
         for start in stride(from: 0, to: dead.count, by: 5000) {
@@ -46,7 +50,8 @@ extension SQLiteStore {
             removed += try await write { db in
                 try db.execute(
                     sql: "DELETE FROM grants WHERE id IN (\(databaseQuestionMarks(count: batch.count)))",
-                    arguments: StatementArguments(batch))
+                    arguments: StatementArguments(batch)
+                )
                 return db.changesCount
             }
         }

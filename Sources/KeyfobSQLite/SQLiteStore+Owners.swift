@@ -5,23 +5,28 @@ import KeyfobCore
 extension SQLiteStore: OwnerStore {
     public func insertOwner(_ owner: Owner, vehicles: [Vehicle]) async throws {
         try await write { db in
-            let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM owners WHERE mode = ? AND email_key = ?)",
-                arguments: [owner.mode.rawValue, owner.email.lowercased()]) ?? false
+            let taken =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM owners WHERE mode = ? AND email_key = ?)",
+                    arguments: [owner.mode.rawValue, owner.email.lowercased()]
+                ) ?? false
             guard !taken else { throw DuplicateOwnerError(email: owner.email) }
             try db.execute(
                 sql: "INSERT INTO owners (id, email, email_key, password_hash, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     Column.id(owner.id), owner.email, owner.email.lowercased(), owner.passwordHash, owner.mode.rawValue,
                     Date().timeIntervalSince1970,
-                ])
+                ]
+            )
             for (position, vehicle) in vehicles.enumerated() {
                 try db.execute(
                     sql: "INSERT INTO vehicles (id, owner_id, position, make, model, year, vin) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
                         Column.id(vehicle.id), Column.id(owner.id), position, vehicle.make, vehicle.model, vehicle.year,
                         vehicle.vin,
-                    ])
+                    ]
+                )
             }
         }
     }
@@ -29,7 +34,8 @@ extension SQLiteStore: OwnerStore {
     public func owner(email: String, mode: ConnectMode) async throws -> Owner? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM owners WHERE mode = ? AND email_key = ?",
+                db,
+                sql: "SELECT * FROM owners WHERE mode = ? AND email_key = ?",
                 arguments: [mode.rawValue, email.lowercased()]
             ).map(Self.owner(from:))
         }
@@ -63,13 +69,21 @@ extension SQLiteStore: OwnerStore {
 
     static func owner(from row: Row) -> Owner {
         Owner(
-            id: row.uuid("id")!, email: row["email"], passwordHash: row["password_hash"],
-            mode: ConnectMode(rawValue: row["mode"]) ?? .live)
+            id: row.uuid("id")!,
+            email: row["email"],
+            passwordHash: row["password_hash"],
+            mode: ConnectMode(rawValue: row["mode"]) ?? .live
+        )
     }
 
     static func vehicle(from row: Row) -> Vehicle {
         Vehicle(
-            id: row.uuid("id")!, ownerID: row.uuid("owner_id")!, make: row["make"], model: row["model"], year: row["year"],
-            vin: row["vin"])
+            id: row.uuid("id")!,
+            ownerID: row.uuid("owner_id")!,
+            make: row["make"],
+            model: row["model"],
+            year: row["year"],
+            vin: row["vin"]
+        )
     }
 }

@@ -7,7 +7,8 @@ extension SQLiteStore: ResourceServerStore {
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO resource_servers (id, name, secret_digest, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [Column.id(server.id), server.name, server.secretDigest.bytes, Column.time(server.createdAt)])
+                arguments: [Column.id(server.id), server.name, server.secretDigest.bytes, Column.time(server.createdAt)]
+            )
         }
     }
 
@@ -33,6 +34,10 @@ extension SQLiteStore: ResourceServerStore {
 
     static func resourceServer(from row: Row) -> ResourceServer {
         ResourceServer(
-            id: row.uuid("id")!, name: row["name"], secretDigest: row.digest("secret_digest")!, createdAt: row.date("created_at")!)
+            id: row.uuid("id")!,
+            name: row["name"],
+            secretDigest: row.digest("secret_digest")!,
+            createdAt: row.date("created_at")!
+        )
     }
 }

@@ -4,99 +4,134 @@ import KeyfobCore
 
 extension SQLiteStore: TokenStore {
     public func redeem(
-        code digest: SecretDigest, by client: ClientVersion, at now: Date,
-        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+        code digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void,
+        issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
         let applicationID = client.id
         // The write also returns the row of the code it spent, for the undo.
-        let (result, _): (result: RedemptionResult, spentCode: Int64?) = try await write({ db in
-            guard try Self.isCurrent(client, in: db) else { return (.staleClient, nil) }
-            let found = try Self.storedCode(digest, in: db)
-            let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: applicationID, at: now)
-            guard verdict == .consume, let stored = found else {
-                if verdict == .replay, let found { try Self.revokeFamily(found.id, in: db) }
-                return (.outcome(verdict.refusal), nil)
+        let (result, _): (result: RedemptionResult, spentCode: Int64?) = try await write(
+            { db in
+                guard try Self.isCurrent(client, in: db) else { return (.staleClient, nil) }
+                let found = try Self.storedCode(digest, in: db)
+                let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: applicationID, at: now)
+                guard verdict == .consume, let stored = found else {
+                    if verdict == .replay, let found { try Self.revokeFamily(found.id, in: db) }
+                    return (.outcome(verdict.refusal), nil)
+                }
+                let code = stored.code
+                do throws(OAuthError) { try check(code) } catch { return (.refused(error), nil) }
+                let consume = try DirectStatement(
+                    "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+                    in: db
+                )
+                consume.bind(1, Column.time(now))
+                consume.bind(2, stored.id)
+                try consume.execute()
+                guard db.changesCount == 1 else { return (.outcome(.replayed), nil) }
+                try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
+                return (.outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope)), stored.id)
+            },
+            undo: { db, written in
+                // Answered 503 while the commit stalled: the code was not spent, as far as the client knows.
+                guard let codeID = written.spentCode else { return }
+                try db.execute(sql: "UPDATE authorization_codes SET consumed_at = NULL WHERE id = ?", arguments: [codeID])
+                try Self.delete(pair, in: db)
             }
-            let code = stored.code
-            do throws(OAuthError) { try check(code) } catch { return (.refused(error), nil) }
-            let consume = try DirectStatement(
-                "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL", in: db)
-            consume.bind(1, Column.time(now))
-            consume.bind(2, stored.id)
-            try consume.execute()
-            guard db.changesCount == 1 else { return (.outcome(.replayed), nil) }
-            try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
-            return (.outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope)), stored.id)
-        }, undo: { db, written in
-            // Answered 503 while the commit stalled: the code was not spent, as far as the client knows.
-            guard let codeID = written.spentCode else { return }
-            try db.execute(sql: "UPDATE authorization_codes SET consumed_at = NULL WHERE id = ?", arguments: [codeID])
-            try Self.delete(pair, in: db)
-        })
+        )
         return try result.answer(for: client)
     }
 
     public func rotate(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+        refresh digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        grace: TimeInterval,
+        issuing pair: PairToIssue
     ) async throws -> RefreshRotation {
         let applicationID = client.id
         // The write also returns the row of the token it used, for the undo.
-        let (rotation, _): (rotation: RefreshRotation?, usedToken: Int64?) = try await write({ db in
-            guard try Self.isCurrent(client, in: db) else { return (nil, nil) }
-            let found = try Self.storedRefreshToken(digest, in: db)
-            let verdict = RefreshRotationRule.verdict(for: found?.ruleState, presentedBy: applicationID, at: now, grace: grace)
-            guard verdict == .rotate, let stored = found else {
-                if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
-                    return (.repeated(
-                        grantID: UUIDText.parse(found.grantText)!, firstUsedAt: firstUsedAt,
-                        scope: try Self.issuedScope(pair, granted: found.grantedScope, in: db)), nil)
+        let (rotation, _): (rotation: RefreshRotation?, usedToken: Int64?) = try await write(
+            { db in
+                guard try Self.isCurrent(client, in: db) else { return (nil, nil) }
+                let found = try Self.storedRefreshToken(digest, in: db)
+                let verdict = RefreshRotationRule.verdict(for: found?.ruleState, presentedBy: applicationID, at: now, grace: grace)
+                guard verdict == .rotate, let stored = found else {
+                    if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
+                        return (
+                            .repeated(
+                                grantID: UUIDText.parse(found.grantText)!,
+                                firstUsedAt: firstUsedAt,
+                                scope: try Self.issuedScope(pair, granted: found.grantedScope, in: db)
+                            ), nil
+                        )
+                    }
+                    if verdict == .reuse, let found { try Self.revokeFamily(found.familyID, in: db) }
+                    return (verdict.refusal, nil)
                 }
-                if verdict == .reuse, let found { try Self.revokeFamily(found.familyID, in: db) }
-                return (verdict.refusal, nil)
+                let grantID = UUIDText.parse(stored.grantText)!
+                if let outside = pair.scopeOutside(granted: stored.grantedScope) { return (.scopeExceeded(permission: outside), nil) }
+                let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
+                markUsed.bind(1, Column.time(now))
+                markUsed.bind(2, stored.id)
+                try markUsed.execute()
+                guard db.changesCount == 1 else {
+                    return (
+                        .repeated(
+                            grantID: grantID,
+                            firstUsedAt: now,
+                            scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)
+                        ), nil
+                    )
+                }
+                try Self.insert(
+                    pair,
+                    family: stored.familyID,
+                    grant: stored.grantText,
+                    application: stored.applicationText,
+                    in: db
+                )
+                return (.rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope)), stored.id)
+            },
+            undo: { db, written in
+                // Answered 503 while the commit stalled: the token was not used, as far as the client knows.
+                guard let refreshID = written.usedToken else { return }
+                try db.execute(sql: "UPDATE refresh_tokens SET used_at = NULL WHERE id = ?", arguments: [refreshID])
+                try Self.delete(pair, in: db)
             }
-            let grantID = UUIDText.parse(stored.grantText)!
-            if let outside = pair.scopeOutside(granted: stored.grantedScope) { return (.scopeExceeded(permission: outside), nil) }
-            let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
-            markUsed.bind(1, Column.time(now))
-            markUsed.bind(2, stored.id)
-            try markUsed.execute()
-            guard db.changesCount == 1 else {
-                return (.repeated(
-                    grantID: grantID, firstUsedAt: now, scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)), nil)
-            }
-            try Self.insert(
-                pair, family: stored.familyID, grant: stored.grantText, application: stored.applicationText, in: db)
-            return (.rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope)), stored.id)
-        }, undo: { db, written in
-            // Answered 503 while the commit stalled: the token was not used, as far as the client knows.
-            guard let refreshID = written.usedToken else { return }
-            try db.execute(sql: "UPDATE refresh_tokens SET used_at = NULL WHERE id = ?", arguments: [refreshID])
-            try Self.delete(pair, in: db)
-        })
+        )
         guard let rotation else { throw StaleClientError(client: client) }
         return rotation
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {
-        let written = try await write({ db in
-            guard try Self.isCurrent(client, in: db) else { return false }
-            let insert = try DirectStatement("""
-                INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, in: db)
-            insert.bind(1, token.digest.bytes)
-            // Left unbound, grant_id is NULL: an application token has no grant.
-            if let grantID = token.grantID { insert.bind(2, Column.id(grantID)) }
-            insert.bind(3, Column.id(token.applicationID))
-            insert.bind(4, Column.list(token.scope))
-            insert.bind(5, Column.time(token.expiresAt))
-            insert.bind(6, Int64(token.revoked ? 1 : 0))
-            try insert.execute()
-            return true
-        }, undo: { db, written in
-            guard written else { return }
-            try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [token.digest.bytes])
-        })
+        let written = try await write(
+            { db in
+                guard try Self.isCurrent(client, in: db) else { return false }
+                let insert = try DirectStatement(
+                    """
+                    INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    in: db
+                )
+                insert.bind(1, token.digest.bytes)
+                // Left unbound, grant_id is NULL: an application token has no grant.
+                if let grantID = token.grantID { insert.bind(2, Column.id(grantID)) }
+                insert.bind(3, Column.id(token.applicationID))
+                insert.bind(4, Column.list(token.scope))
+                insert.bind(5, Column.time(token.expiresAt))
+                insert.bind(6, Int64(token.revoked ? 1 : 0))
+                try insert.execute()
+                return true
+            },
+            undo: { db, written in
+                guard written else { return }
+                try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [token.digest.bytes])
+            }
+        )
         guard written else { throw StaleClientError(client: client) }
     }
 
@@ -129,22 +164,36 @@ extension SQLiteStore: TokenStore {
     }
 
     private static func storedCode(_ digest: SecretDigest, in db: Database) throws -> StoredCode? {
-        let select = try DirectStatement("""
+        let select = try DirectStatement(
+            """
             SELECT c.id, c.grant_id, c.application_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge,
                 c.code_challenge_method, c.expires_at, c.consumed_at, coalesce(g.permissions, '')
             FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.digest = ?
-            """, in: db)
+            """,
+            in: db
+        )
         select.bind(1, digest.bytes)
         guard try select.step() else { return nil }
-        let grantText = select.text(1), applicationText = select.text(2)
+        let grantText = select.text(1)
+        let applicationText = select.text(2)
         let code = AuthorizationCode(
-            digest: digest, grantID: UUIDText.parse(grantText)!, applicationID: UUIDText.parse(applicationText)!,
-            redirectURI: select.text(3), redirectURIWasSent: select.int64(4) != 0,
-            codeChallenge: select.optionalText(5), codeChallengeMethod: select.optionalText(6),
-            expiresAt: Column.date(select.double(7)), consumedAt: select.optionalDouble(8).map(Column.date))
+            digest: digest,
+            grantID: UUIDText.parse(grantText)!,
+            applicationID: UUIDText.parse(applicationText)!,
+            redirectURI: select.text(3),
+            redirectURIWasSent: select.int64(4) != 0,
+            codeChallenge: select.optionalText(5),
+            codeChallengeMethod: select.optionalText(6),
+            expiresAt: Column.date(select.double(7)),
+            consumedAt: select.optionalDouble(8).map(Column.date)
+        )
         return StoredCode(
-            id: select.int64(0), code: code, grantText: grantText, applicationText: applicationText,
-            grantedScope: Column.names(select.text(9)))
+            id: select.int64(0),
+            code: code,
+            grantText: grantText,
+            applicationText: applicationText,
+            grantedScope: Column.names(select.text(9))
+        )
     }
 
     /// A refresh token's row as the rotation needs it, with its id columns' text as stored.
@@ -164,36 +213,53 @@ extension SQLiteStore: TokenStore {
     }
 
     private static func storedRefreshToken(_ digest: SecretDigest, in db: Database) throws -> StoredRefreshToken? {
-        let select = try DirectStatement("""
+        let select = try DirectStatement(
+            """
             SELECT r.id, r.family_id, r.grant_id, r.application_id, r.revoked, r.used_at, r.expires_at,
                 coalesce(g.permissions, '')
             FROM refresh_tokens r LEFT JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?
-            """, in: db)
+            """,
+            in: db
+        )
         select.bind(1, digest.bytes)
         guard try select.step() else { return nil }
         return StoredRefreshToken(
-            id: select.int64(0), familyID: select.int64(1), grantText: select.text(2), applicationText: select.text(3),
-            revoked: select.int64(4) != 0, usedAt: select.optionalDouble(5).map(Column.date),
-            expiresAt: Column.date(select.double(6)), grantedScope: Column.names(select.text(7)))
+            id: select.int64(0),
+            familyID: select.int64(1),
+            grantText: select.text(2),
+            applicationText: select.text(3),
+            revoked: select.int64(4) != 0,
+            usedAt: select.optionalDouble(5).map(Column.date),
+            expiresAt: Column.date(select.double(6)),
+            grantedScope: Column.names(select.text(7))
+        )
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
         try await read { db in
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT t.*, g.id AS g_id, g.application_id AS g_application_id, g.owner_id AS g_owner_id,
-                        g.permissions AS g_permissions, g.vehicle_ids AS g_vehicle_ids, g.created_at AS g_created_at
-                    FROM access_tokens t
-                    JOIN applications a ON a.id = t.application_id
-                    LEFT JOIN grants g ON g.id = t.grant_id
-                    WHERE t.digest = ?
-                    """),
-                arguments: [digest.bytes])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT t.*, g.id AS g_id, g.application_id AS g_application_id, g.owner_id AS g_owner_id,
+                                g.permissions AS g_permissions, g.vehicle_ids AS g_vehicle_ids, g.created_at AS g_created_at
+                            FROM access_tokens t
+                            JOIN applications a ON a.id = t.application_id
+                            LEFT JOIN grants g ON g.id = t.grant_id
+                            WHERE t.digest = ?
+                            """
+                    ),
+                    arguments: [digest.bytes]
+                )
             else { return nil }
             let token = AccessToken(
-                digest: digest, grantID: row.uuid("grant_id"),
-                applicationID: row.uuid("application_id")!, scope: Column.names(row["scope"]),
-                expiresAt: row.date("expires_at")!, revoked: row["revoked"])
+                digest: digest,
+                grantID: row.uuid("grant_id"),
+                applicationID: row.uuid("application_id")!,
+                scope: Column.names(row["scope"]),
+                expiresAt: row.date("expires_at")!,
+                revoked: row["revoked"]
+            )
             // A user token whose grant is gone opens nothing.
             if token.grantID != nil && row["g_id"] == nil { return nil }
             let grant = token.grantID == nil ? nil : Self.grant(from: row, prefix: "g_")
@@ -206,10 +272,14 @@ extension SQLiteStore: TokenStore {
         // Both statements take the same parameters in the same order; the access token also
         // takes its scope ('' is the grant's).
         let rows = [
-            (sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)",
-             digest: pair.accessDigest, expiresAt: pair.accessExpiresAt, scope: Optional(Column.list(pair.accessScope ?? []))),
-            (sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)",
-             digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt, scope: nil),
+            (
+                sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)",
+                digest: pair.accessDigest, expiresAt: pair.accessExpiresAt, scope: Optional(Column.list(pair.accessScope ?? []))
+            ),
+            (
+                sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)",
+                digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt, scope: nil
+            ),
         ]
         for row in rows {
             let insert = try DirectStatement(row.sql, in: db)
@@ -234,4 +304,3 @@ extension SQLiteStore: TokenStore {
         try db.cachedStatement(sql: "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?").execute(arguments: [familyID])
     }
 }
-

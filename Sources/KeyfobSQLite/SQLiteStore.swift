@@ -35,8 +35,12 @@ public final class SQLiteStore: Sendable {
     ///   - createMissing: create an empty database even where one existed before (its marker file
     ///     is still there); without it such a start is refused, since the tokens are gone.
     public init(
-        path: String, durability: Durability = .full, busyTimeout: TimeInterval = 5, callTimeout: Duration = .seconds(5),
-        createMissing: Bool = false, logger: Logger = Logger(label: "keyfob.sqlite")
+        path: String,
+        durability: Durability = .full,
+        busyTimeout: TimeInterval = 5,
+        callTimeout: Duration = .seconds(5),
+        createMissing: Bool = false,
+        logger: Logger = Logger(label: "keyfob.sqlite")
     ) async throws {
         let marker = DatabaseMarker(databasePath: path)
         try marker.checkBeforeOpening(createMissing: createMissing)
@@ -64,8 +68,11 @@ public final class SQLiteStore: Sendable {
         self.file = file
         self.deadlines = deadlines
         self.writer = try await GroupCommitWriter(
-            pool: pool, checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout), deadlines: deadlines,
-            file: file)
+            pool: pool,
+            checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout),
+            deadlines: deadlines,
+            file: file
+        )
         self.logger = logger
     }
 
@@ -104,7 +111,8 @@ public final class SQLiteStore: Sendable {
 
     /// Runs a write through group commit; `undo` as `GroupCommitWriter.write` says.
     func write<T: Sendable>(
-        _ work: @escaping @Sendable (Database) throws -> T, undo: (@Sendable (Database, T) throws -> Void)? = nil
+        _ work: @escaping @Sendable (Database) throws -> T,
+        undo: (@Sendable (Database, T) throws -> Void)? = nil
     ) async throws -> T {
         try await mapErrors { try await writer.write(work, undo: undo) }
     }
@@ -122,7 +130,9 @@ public final class SQLiteStore: Sendable {
             case .SQLITE_CORRUPT, .SQLITE_NOTADB:
                 // Not the request's fault and not passing: an operator must restore the file.
                 logger.error(
-                    "SQLite database is corrupt or not a database", metadata: ["sqlite.path": "\(path)", "sqlite.code": "\(error.resultCode)"])
+                    "SQLite database is corrupt or not a database",
+                    metadata: ["sqlite.path": "\(path)", "sqlite.code": "\(error.resultCode)"]
+                )
                 throw StoreUnavailableError("SQLite: \(error.resultCode) \(error.message ?? "")")
             default:
                 throw error

@@ -1,8 +1,8 @@
-import ServiceLifecycle
 import Hummingbird
 import HummingbirdCore
 import KeyfobCore
 import Logging
+import ServiceLifecycle
 
 /// Builds the Keyfob HTTP application over a store, ready to run or to embed in a service group.
 ///
@@ -12,13 +12,20 @@ import Logging
 ///   - logger: the server's logger. Tokens, codes and secrets are never logged.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks one).
 public func buildApplication(
-    configuration: KeyfobConfiguration, store: any Store, logger: Logger = Logger(label: "keyfob"),
+    configuration: KeyfobConfiguration,
+    store: any Store,
+    logger: Logger = Logger(label: "keyfob"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
     let tokenEndpoint = try TokenEndpoint(
-        store: store, rotationKey: rotationKey, clock: configuration.clock, random: configuration.random,
-        policy: configuration.policy, grants: configuration.grants)
+        store: store,
+        rotationKey: rotationKey,
+        clock: configuration.clock,
+        random: configuration.random,
+        policy: configuration.policy,
+        grants: configuration.grants
+    )
 
     let router = Router(context: KeyfobRequestContext.self)
     TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)
@@ -32,10 +39,15 @@ public func buildApplication(
     ).addRoutes(to: router)
     let origin = ServerOrigin(configuration: configuration)
     let flow = ConnectFlow(
-        store: store, clock: configuration.clock, random: configuration.random, policy: configuration.policy,
-        passwords: BcryptPasswordVerifier())
+        store: store,
+        clock: configuration.clock,
+        random: configuration.random,
+        policy: configuration.policy,
+        passwords: BcryptPasswordVerifier()
+    )
     ConnectController(
-        flow: flow, pages: try await ConnectPages.load(),
+        flow: flow,
+        pages: try await ConnectPages.load(),
         secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://")
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
@@ -57,5 +69,6 @@ public func buildApplication(
             origin.listening(host: configuration.host, port: port)
             await onServerRunning(port)
         },
-        logger: logger)
+        logger: logger
+    )
 }

@@ -42,7 +42,8 @@ public struct KeyfobConfiguration: Sendable {
         if effectiveBaseURL.lowercased().hasPrefix("http://") {
             warnings.append(
                 "The base URL \(effectiveBaseURL) is plain HTTP: tokens and secrets cross the network unencrypted. "
-                    + "Put Keyfob behind TLS and pass --base-url https://… in production.")
+                    + "Put Keyfob behind TLS and pass --base-url https://… in production."
+            )
         }
         return warnings
     }

@@ -9,7 +9,8 @@ struct CLITests {
 
     func createApp(_ database: TemporaryDatabase, extra: [String] = []) async throws -> (id: String, secret: String) {
         let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"] + extra)
+            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"] + extra
+        )
         #expect(created.status == 0, "\(created.stderr)")
         return (try #require(created.json["client_id"] as? String), created.json["client_secret"] as? String ?? "")
     }
@@ -18,8 +19,10 @@ struct CLITests {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--redirect-uri", "myapp://cb",
-             "--permissions", "read_vehicle_info read_odometer", "--database", database.url, "--json"])
+            [
+                "apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--redirect-uri", "myapp://cb",
+                "--permissions", "read_vehicle_info read_odometer", "--database", database.url, "--json",
+            ])
         #expect(created.status == 0)
         let json = created.json
         #expect(UUID(uuidString: json["client_id"] as? String ?? "") != nil)
@@ -76,7 +79,9 @@ struct CLITests {
         #expect(secret.count == 43)
         let listed = try await KeyfobProcess.run(["resource-servers", "list", "--database", database.url, "--json"])
         #expect(listed.stdout.contains(id) && !listed.stdout.contains(secret))
-        let raw = try Data(contentsOf: URL(fileURLWithPath: database.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
+        let raw =
+            try Data(contentsOf: URL(fileURLWithPath: database.path))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
         #expect(raw.range(of: Data(secret.utf8)) == nil)
         let deleted = try await KeyfobProcess.run(["resource-servers", "delete", id, "--database", database.url])
         #expect(deleted.status == 0)
@@ -109,13 +114,21 @@ struct CLITests {
         let vehicles = added.json["vehicles"] as? [[String: Any]] ?? []
         #expect(vehicles.map { $0["model"] as? String } == ["Model 3", "F-150"])
         #expect(vehicles.last?["vin"] as? String == "1FTEW1EP5KFA12345")
-        let raw = try Data(contentsOf: URL(fileURLWithPath: database.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
+        let raw =
+            try Data(contentsOf: URL(fileURLWithPath: database.path))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
         #expect(raw.range(of: Data("correct horse".utf8)) == nil)
-        #expect(raw.range(of: Data("$2b$12$".utf8)) != nil || raw.range(of: Data("$2a$12$".utf8)) != nil || raw.range(of: Data("$2y$12$".utf8)) != nil)
+        #expect(
+            raw.range(of: Data("$2b$12$".utf8)) != nil || raw.range(of: Data("$2a$12$".utf8)) != nil || raw.range(of: Data("$2y$12$".utf8)) != nil
+        )
 
-        let again = try await KeyfobProcess.run(["owners", "add", "--email", "ANN@example.com", "--password", "whatever1", "--database", database.url])
+        let again = try await KeyfobProcess.run([
+            "owners", "add", "--email", "ANN@example.com", "--password", "whatever1", "--database", database.url,
+        ])
         #expect(again.status != 0)
-        let bad = try await KeyfobProcess.run(["owners", "add", "--email", "b@example.com", "--password", "whatever1", "--vehicle", "Tesla", "--database", database.url])
+        let bad = try await KeyfobProcess.run([
+            "owners", "add", "--email", "b@example.com", "--password", "whatever1", "--vehicle", "Tesla", "--database", database.url,
+        ])
         #expect(bad.status != 0)
     }
 
@@ -123,7 +136,9 @@ struct CLITests {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let app = try await createApp(database)
-        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", "https://evil.example/cb", "--database", database.url])
+        let minted = try await KeyfobProcess.run([
+            "dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", "https://evil.example/cb", "--database", database.url,
+        ])
         #expect(minted.status != 0)
         #expect(minted.stdout.isEmpty)
     }
@@ -141,9 +156,11 @@ struct CLITests {
         #expect(log.contains("mode=test"))
         #expect(log.contains("Development setting"))
         let reply = try await TestHTTP.send(
-            .POST, server.baseURL + "/oauth/token",
+            .POST,
+            server.baseURL + "/oauth/token",
             headers: [TestHTTP.basic(String(id), String(secret)), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: Data("grant_type=client_credentials".utf8))
+            body: Data("grant_type=client_credentials".utf8)
+        )
         #expect(reply.status == 200)
     }
 
@@ -159,9 +176,11 @@ struct CLITests {
         try await server.waitUntilReady()
         let wrongSecret = "not-the-secret-\(UUID().uuidString)"
         let reply = try await TestHTTP.send(
-            .POST, server.baseURL + "/oauth/token",
+            .POST,
+            server.baseURL + "/oauth/token",
             headers: [TestHTTP.basic(app.id, wrongSecret), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: Data("grant_type=client_credentials".utf8))
+            body: Data("grant_type=client_credentials".utf8)
+        )
         #expect(reply.status == 401)
         let requestID = try #require(reply.header("sc-request-id"))
         try await Task.sleep(for: .milliseconds(200))
@@ -176,7 +195,9 @@ struct CLITests {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let app = try await createApp(database)
-        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "20", "--redirect-uri", Self.redirect, "--database", database.url])
+        let minted = try await KeyfobProcess.run([
+            "dev", "mint-codes", "--app", app.id, "--count", "20", "--redirect-uri", Self.redirect, "--database", database.url,
+        ])
         let codes = minted.stdout.split(separator: "\n").map(String.init)
         #expect(codes.count == 20)
 
@@ -187,9 +208,11 @@ struct CLITests {
             for code in codes {
                 group.addTask {
                     try await TestHTTP.send(
-                        .POST, server.baseURL + "/oauth/token",
+                        .POST,
+                        server.baseURL + "/oauth/token",
                         headers: [TestHTTP.basic(app.id, app.secret), ("Content-Type", "application/x-www-form-urlencoded")],
-                        body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8))
+                        body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8)
+                    )
                 }
             }
             return try await group.reduce(into: [TestHTTP.Reply]()) { $0.append($1) }
@@ -201,7 +224,11 @@ struct CLITests {
         defer { restarted.stop() }
         try await restarted.waitUntilReady()
         for pair in pairs {
-            let user = try await TestHTTP.send(.GET, restarted.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(pair["access_token"] ?? "")")])
+            let user = try await TestHTTP.send(
+                .GET,
+                restarted.baseURL + "/v2.0/user",
+                headers: [("Authorization", "Bearer \(pair["access_token"] ?? "")")]
+            )
             #expect(user.status == 200)
         }
     }
@@ -215,9 +242,11 @@ struct CLITests {
 
         func applicationToken(_ id: String, _ secret: String) async throws -> TestHTTP.Reply {
             try await TestHTTP.send(
-                .POST, server.baseURL + "/oauth/token",
+                .POST,
+                server.baseURL + "/oauth/token",
                 headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
-                body: Data("grant_type=client_credentials".utf8))
+                body: Data("grant_type=client_credentials".utf8)
+            )
         }
 
         let app = try await createApp(database)
@@ -233,11 +262,18 @@ struct CLITests {
         #expect(try await applicationToken(app.id, newSecret).status == 200)
         #expect(try await applicationToken(app.id, newest).status == 200)
 
-        let minted = try await KeyfobProcess.run(["dev", "mint-codes", "--app", app.id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url])
+        let minted = try await KeyfobProcess.run([
+            "dev", "mint-codes", "--app", app.id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url,
+        ])
         let pair = try await TestHTTP.send(
-            .POST, server.baseURL + "/oauth/token",
+            .POST,
+            server.baseURL + "/oauth/token",
             headers: [TestHTTP.basic(app.id, newest), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: Data("grant_type=authorization_code&code=\(minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))&redirect_uri=\(Self.redirect)".utf8))
+            body: Data(
+                "grant_type=authorization_code&code=\(minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))&redirect_uri=\(Self.redirect)"
+                    .utf8
+            )
+        )
         let token = try #require(pair["access_token"])
         #expect(try await TestHTTP.send(.GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(token)")]).status == 200)
 

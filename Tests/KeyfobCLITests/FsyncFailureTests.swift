@@ -43,9 +43,11 @@ struct FsyncFailureTests {
 
     func exchange(_ server: KeyfobProcess.Server, _ code: String, app: (id: String, secret: String)) async throws -> TestHTTP.Reply {
         try await TestHTTP.send(
-            .POST, server.baseURL + "/oauth/token",
+            .POST,
+            server.baseURL + "/oauth/token",
             headers: [TestHTTP.basic(app.id, app.secret), ("Content-Type", "application/x-www-form-urlencoded"), ("User-Agent", "t")],
-            body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(CLITests.redirect)".utf8))
+            body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(CLITests.redirect)".utf8)
+        )
     }
 
     @Test func aCommitWhoseFsyncFailedIsA503AndStaysUndoneAfterACrash() async throws {
@@ -62,7 +64,9 @@ struct FsyncFailureTests {
         try #require(codes.count == 3)
 
         let server = try KeyfobProcess.Server(
-            database: database.url, environment: ["LD_PRELOAD": shim.path, "KEYFOB_TEST_FAIL_FSYNC": flag.path])
+            database: database.url,
+            environment: ["LD_PRELOAD": shim.path, "KEYFOB_TEST_FAIL_FSYNC": flag.path]
+        )
         try await server.waitUntilReady()
         let before = try await exchange(server, codes[0], app: app)
         #expect(before.status == 200, "\(before.text)")
@@ -82,7 +86,10 @@ struct FsyncFailureTests {
         // What was answered 200 survived; what was answered 503 did not happen: the retry the 503
         // invited is answered with tokens, not with invalid_grant for a code spent unseen.
         let user = try await TestHTTP.send(
-            .GET, restarted.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(before["access_token"] ?? "")")])
+            .GET,
+            restarted.baseURL + "/v2.0/user",
+            headers: [("Authorization", "Bearer \(before["access_token"] ?? "")")]
+        )
         #expect(user.status == 200)
         let retried = try await exchange(restarted, codes[1], app: app)
         #expect(retried.status == 200, "\(retried.text)")
@@ -103,8 +110,10 @@ struct FsyncFailureTests {
         try #require(codes.count == 2)
 
         let server = try KeyfobProcess.Server(
-            database: database.url, extra: ["--no-demo-app", "--db-timeout", "1s"],
-            environment: ["LD_PRELOAD": shim.path, "KEYFOB_TEST_STALL_FSYNC": stall.path])
+            database: database.url,
+            extra: ["--no-demo-app", "--db-timeout", "1s"],
+            environment: ["LD_PRELOAD": shim.path, "KEYFOB_TEST_STALL_FSYNC": stall.path]
+        )
         defer { server.stop() }
         try await server.waitUntilReady()
         let first = try await exchange(server, codes[0], app: app)
@@ -121,7 +130,10 @@ struct FsyncFailureTests {
         let retried = try await exchange(server, codes[1], app: app)
         #expect(retried.status == 200, "\(retried.text)")
         let user = try await TestHTTP.send(
-            .GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(retried["access_token"] ?? "")")])
+            .GET,
+            server.baseURL + "/v2.0/user",
+            headers: [("Authorization", "Bearer \(retried["access_token"] ?? "")")]
+        )
         #expect(user.status == 200)
     }
 }

@@ -43,7 +43,9 @@ enum KeyfobProcess {
             output = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-serve-\(UUID().uuidString).log")
             process = try ChildProcess(
                 [KeyfobProcess.executable.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--database", database] + extra,
-                output: output, environment: environment)
+                output: output,
+                environment: environment
+            )
         }
 
         /// Waits until the server answers, up to 20 s.

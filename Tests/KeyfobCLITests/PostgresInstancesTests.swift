@@ -26,7 +26,7 @@ struct PostgresInstancesTests {
             #expect(created.status == 0, "\(created.stderr)")
             let app = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
             let servers = try [KeyfobProcess.Server(database: database.url), KeyfobProcess.Server(database: database.url)]
-            defer { servers.forEach { $0.stop() } }
+            defer { for server in servers { server.stop() } }
             for server in servers { try await server.waitUntilReady() }
             try await body(Deployment(database: database, app: app, servers: servers))
         } catch {
@@ -47,8 +47,11 @@ struct PostgresInstancesTests {
 
     static func token(_ baseURL: String, _ form: String, id: String, secret: String) async throws -> TestHTTP.Reply {
         try await TestHTTP.send(
-            .POST, baseURL + "/oauth/token",
-            headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
+            .POST,
+            baseURL + "/oauth/token",
+            headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data(form.utf8)
+        )
     }
 
     @Test func sixtyFourExchangesOfOneCodeOverTwoInstancesGiveOnePair() async throws {
@@ -71,14 +74,22 @@ struct PostgresInstancesTests {
         try await withDeployment { deployment in
             let code = try await mintCode(deployment)
             let first = try await Self.token(
-                deployment.server(0).baseURL, "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)",
-                id: deployment.app.id, secret: deployment.app.secret)
+                deployment.server(0).baseURL,
+                "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)",
+                id: deployment.app.id,
+                secret: deployment.app.secret
+            )
             let refresh = try #require(first["refresh_token"])
             let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
                 for index in 0..<16 {
                     let baseURL = deployment.server(index).baseURL
                     group.addTask {
-                        try await Self.token(baseURL, "grant_type=refresh_token&refresh_token=\(refresh)", id: deployment.app.id, secret: deployment.app.secret)
+                        try await Self.token(
+                            baseURL,
+                            "grant_type=refresh_token&refresh_token=\(refresh)",
+                            id: deployment.app.id,
+                            secret: deployment.app.secret
+                        )
                     }
                 }
                 return try await group.reduce(into: [TestHTTP.Reply]()) { $0.append($1) }
@@ -116,7 +127,9 @@ struct PostgresInstancesTests {
                 let query = TestHTTP.formEncode([("response_type", "code"), ("client_id", deployment.app.id), ("redirect_uri", Self.redirect)])
                 let login = try await browser.get("/oauth/authorize?" + query)
                 return try await browser.post(
-                    "/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "ann@example.com"), ("password", password)])
+                    "/oauth/login",
+                    [("csrf", login.inputValue("csrf") ?? ""), ("email", "ann@example.com"), ("password", password)]
+                )
             }
             // Five wrong passwords, alternating instances: the allowance is five in all, not per instance.
             for index in 0..<5 {

@@ -28,7 +28,11 @@ struct PostgresOutageTests {
         try await server.waitUntilReady()
         func exchange(_ code: String) async throws -> TestHTTP.Reply {
             try await PostgresInstancesTests.token(
-                server.baseURL, "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)", id: id, secret: secret)
+                server.baseURL,
+                "grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)",
+                id: id,
+                secret: secret
+            )
         }
         let before = try await exchange(codes[0])
         #expect(before.status == 200)
@@ -42,9 +46,12 @@ struct PostgresOutageTests {
         #expect(during["error"] == "temporarily_unavailable")
         #expect(during.header("Retry-After") != nil)
         let page = try await TestHTTP.send(
-            .GET, server.baseURL + "/oauth/authorize?" + TestHTTP.formEncode([
-                ("response_type", "code"), ("client_id", id), ("redirect_uri", Self.redirect), ("mode", "test"),
-            ]))
+            .GET,
+            server.baseURL + "/oauth/authorize?"
+                + TestHTTP.formEncode([
+                    ("response_type", "code"), ("client_id", id), ("redirect_uri", Self.redirect), ("mode", "test"),
+                ])
+        )
         #expect(page.status == 503)
         #expect(page.text.contains("temporarily unavailable"))
 
@@ -57,7 +64,10 @@ struct PostgresOutageTests {
         }
         #expect(after?.status == 200, "the second code works once the database is back: \(after?.text ?? "")")
         let user = try await TestHTTP.send(
-            .GET, server.baseURL + "/v2.0/user", headers: [("Authorization", "Bearer \(before["access_token"] ?? "")")])
+            .GET,
+            server.baseURL + "/v2.0/user",
+            headers: [("Authorization", "Bearer \(before["access_token"] ?? "")")]
+        )
         #expect(user.status == 200, "a token answered with 200 before the outage still works after it")
     }
 }

@@ -9,8 +9,12 @@ import Testing
 struct AuthClientInteropTests {
     func client(_ server: TestServer, _ app: Fixtures.App, secret: String? = nil) -> AuthClient {
         AuthClient(
-            clientID: app.id, clientSecret: secret ?? app.secret, redirectURI: Fixtures.redirectURI, mode: .test,
-            origins: .keyfob(server.baseURL))
+            clientID: app.id,
+            clientSecret: secret ?? app.secret,
+            redirectURI: Fixtures.redirectURI,
+            mode: .test,
+            origins: .keyfob(server.baseURL)
+        )
     }
 
     /// Walks Connect from the SDK's own URL and returns the code.
@@ -20,7 +24,10 @@ struct AuthClientInteropTests {
         _ = try await browser.post("/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "sdk@example.com"), ("password", "x")])
         let grant = try await browser.get("/oauth/grant")
         let vehicles = grant.vehicleChoices.map { ($0, "on") }
-        let done = try await browser.post("/oauth/grant", [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow")] + vehicles + [("permission_read_vehicle_info", "on")])
+        let done = try await browser.post(
+            "/oauth/grant",
+            [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow")] + vehicles + [("permission_read_vehicle_info", "on")]
+        )
         return try #require(done.redirectParameters["code"])
     }
 
@@ -29,7 +36,10 @@ struct AuthClientInteropTests {
             let app = try await server.fixtures.app()
             let sdk = client(server, app)
             let pkce = PKCEPair.generate()
-            let url = sdk.authorizationURL(scope: ["read_vehicle_info", "read_odometer"], options: ConnectOptions(state: "s", codeChallenge: pkce.challenge))
+            let url = sdk.authorizationURL(
+                scope: ["read_vehicle_info", "read_odometer"],
+                options: ConnectOptions(state: "s", codeChallenge: pkce.challenge)
+            )
             let access = try await sdk.exchangeCode(try await code(server, url), codeVerifier: pkce.verifier)
             #expect(access.refreshToken != nil && !access.isExpired())
             #expect(abs(access.expiration.timeIntervalSinceNow - 7200) < 60)
@@ -116,13 +126,20 @@ struct AuthClientInteropTests {
 
     @Test func noServerIsATransportErrorNotAServerAnswer() async throws {
         let sdk = AuthClient(
-            clientID: "c", clientSecret: "s", redirectURI: "https://a/cb", origins: .keyfob("http://127.0.0.1:9"),
-            timeout: .seconds(5))
+            clientID: "c",
+            clientSecret: "s",
+            redirectURI: "https://a/cb",
+            origins: .keyfob("http://127.0.0.1:9"),
+            timeout: .seconds(5)
+        )
         do {
             _ = try await sdk.applicationToken()
             Issue.record("expected a transport error")
         } catch let error as KeyfobClientError {
-            guard case .transport = error else { Issue.record("got \(error)"); return }
+            guard case .transport = error else {
+                Issue.record("got \(error)")
+                return
+            }
         }
     }
 }

@@ -6,27 +6,41 @@ import Testing
 @Suite("KeyfobClient units")
 struct AuthClientUnitTests {
     let client = AuthClient(
-        clientID: "cid", clientSecret: "secret", redirectURI: "https://app.example.com/cb?x=1", mode: .test,
-        origins: .keyfob("http://127.0.0.1:8080/"))
+        clientID: "cid",
+        clientSecret: "secret",
+        redirectURI: "https://app.example.com/cb?x=1",
+        mode: .test,
+        origins: .keyfob("http://127.0.0.1:8080/")
+    )
 
     func query(_ url: URL) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: (URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+        Dictionary(
+            uniqueKeysWithValues: (URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        )
     }
 
     @Test func authorizationURLCarriesTheBasicParameters() {
         let url = client.authorizationURL(scope: ["read_vehicle_info", "read_odometer"])
         #expect(url.absoluteString.hasPrefix("http://127.0.0.1:8080/oauth/authorize?"))
-        #expect(query(url) == [
-            "response_type": "code", "client_id": "cid", "redirect_uri": "https://app.example.com/cb?x=1",
-            "approval_prompt": "auto", "mode": "test", "scope": "read_vehicle_info read_odometer",
-        ])
+        #expect(
+            query(url) == [
+                "response_type": "code", "client_id": "cid", "redirect_uri": "https://app.example.com/cb?x=1",
+                "approval_prompt": "auto", "mode": "test", "scope": "read_vehicle_info read_odometer",
+            ]
+        )
         #expect(url.absoluteString.contains("scope=read_vehicle_info%20read_odometer"))
     }
 
     @Test func authorizationURLCarriesEveryOption() {
         let options = ConnectOptions(
-            state: "a b&c", forcePrompt: true, make: "TESLA", singleSelect: .vin("0SC123"), flags: ["country": "DE", "a": "b"],
-            user: "u-1", codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+            state: "a b&c",
+            forcePrompt: true,
+            make: "TESLA",
+            singleSelect: .vin("0SC123"),
+            flags: ["country": "DE", "a": "b"],
+            user: "u-1",
+            codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        )
         let parameters = query(client.authorizationURL(scope: [], options: options))
         #expect(parameters["state"] == "a b&c")
         #expect(parameters["approval_prompt"] == "force")

@@ -20,24 +20,45 @@ struct ResponseDecodingTests {
 
     @Test func oauthErrorKeepsCodeDescriptionAndRetryAfter() {
         let error = KeyfobClientError.oauth(
-            status: 503, body: Data(#"{"error":"temporarily_unavailable","error_description":"retry"}"#.utf8), retryAfter: 2)
+            status: 503,
+            body: Data(#"{"error":"temporarily_unavailable","error_description":"retry"}"#.utf8),
+            retryAfter: 2
+        )
         #expect(error == .oauth(.init(statusCode: 503, code: "temporarily_unavailable", description: "retry", retryAfter: 2)))
     }
 
     @Test func v2ErrorKeepsEveryField() {
-        let body = Data(#"""
+        let body = Data(
+            #"""
             {"type":"RATE_LIMIT","code":"VEHICLE","description":"Too many requests","docURL":"https://smartcar.com/docs/errors/api-errors/rate-limit-errors#vehicle","statusCode":429,"requestId":"5dea93a1-3f79-4246-90bb-8b4bd0f22cb4","resolution":{"type":"RETRY_LATER"}}
-            """#.utf8)
+            """#.utf8
+        )
         let error = KeyfobClientError.api(status: 429, body: body, requestID: nil, retryAfter: 30)
-        #expect(error == .api(.init(
-            type: "RATE_LIMIT", code: "VEHICLE", description: "Too many requests",
-            docURL: "https://smartcar.com/docs/errors/api-errors/rate-limit-errors#vehicle", statusCode: 429,
-            requestID: "5dea93a1-3f79-4246-90bb-8b4bd0f22cb4", resolutionType: "RETRY_LATER", retryAfter: 30)))
+        #expect(
+            error
+                == .api(
+                    .init(
+                        type: "RATE_LIMIT",
+                        code: "VEHICLE",
+                        description: "Too many requests",
+                        docURL: "https://smartcar.com/docs/errors/api-errors/rate-limit-errors#vehicle",
+                        statusCode: 429,
+                        requestID: "5dea93a1-3f79-4246-90bb-8b4bd0f22cb4",
+                        resolutionType: "RETRY_LATER",
+                        retryAfter: 30
+                    )
+                )
+        )
     }
 
     @Test func bodiesOfNeitherShapeAreUnexpectedResponses() {
         let html = Data("<html>Bad gateway</html>".utf8)
-        #expect(KeyfobClientError.oauth(status: 502, body: html, retryAfter: nil) == .unexpectedResponse(status: 502, body: "<html>Bad gateway</html>"))
-        #expect(KeyfobClientError.api(status: 502, body: html, requestID: nil, retryAfter: nil) == .unexpectedResponse(status: 502, body: "<html>Bad gateway</html>"))
+        #expect(
+            KeyfobClientError.oauth(status: 502, body: html, retryAfter: nil) == .unexpectedResponse(status: 502, body: "<html>Bad gateway</html>")
+        )
+        #expect(
+            KeyfobClientError.api(status: 502, body: html, requestID: nil, retryAfter: nil)
+                == .unexpectedResponse(status: 502, body: "<html>Bad gateway</html>")
+        )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import KeyfobCore
 import Testing
+
+@testable import KeyfobCore
 
 @Suite("protocol rules")
 struct ProtocolRulesTests {
@@ -46,19 +47,28 @@ struct ProtocolRulesTests {
         #expect(RedirectURI.problem(with: uri) == nil)
     }
 
-    @Test(arguments: ["", "/relative", "https://app.example.com/cb#frag", "javascript:alert(1)", "data:text/html,x", "https:///nohost", "https://user:pw@app.example.com/cb", "https://app.example.com/a b"])
+    @Test(arguments: [
+        "", "/relative", "https://app.example.com/cb#frag", "javascript:alert(1)", "data:text/html,x", "https:///nohost",
+        "https://user:pw@app.example.com/cb", "https://app.example.com/a b",
+    ])
     func unregistrableRedirectURIs(uri: String) {
         #expect(RedirectURI.problem(with: uri) != nil)
     }
 
     @Test func vehicleSpecsAllowModelsWithSpaces() throws {
         #expect(try VehicleSpec.parse("Tesla Model 3 2021").get() == .init(make: "Tesla", model: "Model 3", year: 2021, vin: nil))
-        #expect(try VehicleSpec.parse("Ford F-150 2019 1FTEW1EP5KFA12345").get() == .init(make: "Ford", model: "F-150", year: 2019, vin: "1FTEW1EP5KFA12345"))
+        #expect(
+            try VehicleSpec.parse("Ford F-150 2019 1FTEW1EP5KFA12345").get()
+                == .init(make: "Ford", model: "F-150", year: 2019, vin: "1FTEW1EP5KFA12345")
+        )
     }
 
     @Test(arguments: ["Tesla", "Tesla 2021", "Tesla Model 3", "Ford F-150 2019 BADVIN", "Ford F-150 2019 1FTEW1EP5KFA1234O"])
     func malformedVehicleSpecsAreExplained(spec: String) {
-        guard case .failure = VehicleSpec.parse(spec) else { Issue.record("\(spec) parsed"); return }
+        guard case .failure = VehicleSpec.parse(spec) else {
+            Issue.record("\(spec) parsed")
+            return
+        }
     }
 
     @Test func pagingDefaultsAndBounds() throws {

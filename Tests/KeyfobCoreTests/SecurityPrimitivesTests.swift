@@ -15,7 +15,10 @@ struct SecurityPrimitivesTests {
         }
     }
 
-    @Test(arguments: ["", "abc", "cf7ba7e9-8c5d-417d-a99f-c386cfc235c", "cf7ba7e9-8c5d-417d-a99f-c386cfc235ccc", "cf7ba7e9x8c5d-417d-a99f-c386cfc235cc", "gf7ba7e9-8c5d-417d-a99f-c386cfc235cc"])
+    @Test(arguments: [
+        "", "abc", "cf7ba7e9-8c5d-417d-a99f-c386cfc235c", "cf7ba7e9-8c5d-417d-a99f-c386cfc235ccc", "cf7ba7e9x8c5d-417d-a99f-c386cfc235cc",
+        "gf7ba7e9-8c5d-417d-a99f-c386cfc235cc",
+    ])
     func malformedTokensAreRecognised(text: String) {
         #expect(!TokenText.isWellFormed(text))
     }
@@ -102,8 +105,16 @@ struct SecurityPrimitivesTests {
     @Test func previousSecretWorksOnlyUntilItsExpiry() {
         let now = Date()
         let app = Application(
-            id: UUID(), name: "A", secretDigest: .of("new"), previousSecretDigest: .of("old"), previousSecretExpiresAt: now + 10,
-            isPublic: false, redirectURIs: ["https://a.example/cb"], permissions: [], createdAt: now)
+            id: UUID(),
+            name: "A",
+            secretDigest: .of("new"),
+            previousSecretDigest: .of("old"),
+            previousSecretExpiresAt: now + 10,
+            isPublic: false,
+            redirectURIs: ["https://a.example/cb"],
+            permissions: [],
+            createdAt: now
+        )
         #expect(app.acceptsSecret("new", at: now))
         #expect(app.acceptsSecret("old", at: now))
         #expect(!app.acceptsSecret("old", at: now + 10))

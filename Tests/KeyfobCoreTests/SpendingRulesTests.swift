@@ -35,7 +35,12 @@ struct SpendingRulesTests {
         #expect(CodeRedemptionRule.verdict(for: nil, presentedBy: client, at: now) == .unknown)
     }
 
-    func token(revoked: Bool = false, usedSecondsAgo: TimeInterval? = nil, expiresIn: TimeInterval = 86_400, of owner: UUID? = nil)
+    func token(
+        revoked: Bool = false,
+        usedSecondsAgo: TimeInterval? = nil,
+        expiresIn: TimeInterval = 86_400,
+        of owner: UUID? = nil
+    )
         -> RefreshRotationRule.Stored
     {
         .init(applicationID: owner ?? client, revoked: revoked, usedAt: usedSecondsAgo.map { now - $0 }, expiresAt: now + expiresIn)
@@ -46,8 +51,10 @@ struct SpendingRulesTests {
     }
 
     @Test func aUsedTokenRepeatsInsideTheGraceAndIsAReuseAfterIt() {
-        #expect(RefreshRotationRule.verdict(for: token(usedSecondsAgo: 60), presentedBy: client, at: now, grace: 60)
-            == .repeatFirstUse(firstUsedAt: now - 60))
+        #expect(
+            RefreshRotationRule.verdict(for: token(usedSecondsAgo: 60), presentedBy: client, at: now, grace: 60)
+                == .repeatFirstUse(firstUsedAt: now - 60)
+        )
         #expect(RefreshRotationRule.verdict(for: token(usedSecondsAgo: 60.5), presentedBy: client, at: now, grace: 60) == .reuse)
         #expect(RefreshRotationRule.Verdict.reuse.refusal == .reused)
     }

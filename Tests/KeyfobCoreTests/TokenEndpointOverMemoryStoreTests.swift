@@ -15,21 +15,32 @@ struct TokenEndpointOverMemoryStoreTests {
         let grant: Grant
 
         init() async throws {
-            endpoint = try TokenEndpoint(store: store, rotationKey: RotationKey(bytes: try await store.rotationKey()), clock: clock)
+            endpoint = try TokenEndpoint(store: store, rotationKey: RotationKey(bytes: await store.rotationKey()), clock: clock)
             let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
-                name: "Unit", redirectURIs: ["https://unit.example/cb"], permissions: ["read_odometer", "read_vin"], isPublic: false)
+                name: "Unit",
+                redirectURIs: ["https://unit.example/cb"],
+                permissions: ["read_odometer", "read_vin"],
+                isPublic: false
+            )
             app = registered.application
             secret = registered.secret!
             let owner = Owner(id: UUID(), email: "unit@example.com", passwordHash: nil, mode: .live)
             try await store.insertOwner(owner, vehicles: [])
             grant = Grant(
-                id: UUID(), applicationID: app.id, ownerID: owner.id, permissions: ["read_odometer", "read_vin"], vehicleIDs: [],
-                createdAt: clock.now)
+                id: UUID(),
+                applicationID: app.id,
+                ownerID: owner.id,
+                permissions: ["read_odometer", "read_vin"],
+                vehicleIDs: [],
+                createdAt: clock.now
+            )
         }
 
         func code() async throws -> String {
             try await CodeIssuer(store: store, clock: clock).issue(
-                grant, binding: .init(redirectURI: "https://unit.example/cb", redirectURIWasSent: true))[0]
+                grant,
+                binding: .init(redirectURI: "https://unit.example/cb", redirectURIWasSent: true)
+            )[0]
         }
 
         func request(_ parameters: [String: String]) -> TokenRequest {
@@ -37,8 +48,10 @@ struct TokenEndpointOverMemoryStoreTests {
         }
 
         func exchange(_ code: String) async throws -> TokenResponse {
-            try await endpoint.respond(to: request(
-                ["grant_type": "authorization_code", "code": code, "redirect_uri": "https://unit.example/cb"]))
+            try await endpoint.respond(
+                to: request(
+                    ["grant_type": "authorization_code", "code": code, "redirect_uri": "https://unit.example/cb"])
+            )
         }
 
         func refresh(_ token: String, scope: String? = nil) async throws -> TokenResponse {
@@ -53,10 +66,12 @@ struct TokenEndpointOverMemoryStoreTests {
         let code = try await world.code()
         let pair = try await world.exchange(code)
         #expect(pair.scope == "read_odometer read_vin" && pair.expiresIn == 7200)
-        await #expect(throws: OAuthError.invalidGrant("The authorization code was already used; tokens issued from it are revoked.", detail: "code replay")) {
+        await #expect(
+            throws: OAuthError.invalidGrant("The authorization code was already used; tokens issued from it are revoked.", detail: "code replay")
+        ) {
             _ = try await world.exchange(code)
         }
-        #expect(try await world.store.bearerAccess(digest: .of(pair.accessToken))?.token.revoked == true)
+        #expect(await world.store.bearerAccess(digest: .of(pair.accessToken))?.token.revoked == true)
     }
 
     @Test func aCodePastTenMinutesIsExpired() async throws {
@@ -74,10 +89,12 @@ struct TokenEndpointOverMemoryStoreTests {
         let repeated = try await world.refresh(first.refreshToken!)
         #expect(repeated.accessToken == second.accessToken && repeated.refreshToken == second.refreshToken && repeated.expiresIn == 7170)
         world.clock.advance(by: 31)
-        await #expect(throws: OAuthError.invalidGrant("The refresh token was already used; its token family is now revoked.", detail: "refresh reuse")) {
+        await #expect(
+            throws: OAuthError.invalidGrant("The refresh token was already used; its token family is now revoked.", detail: "refresh reuse")
+        ) {
             _ = try await world.refresh(first.refreshToken!)
         }
-        #expect(try await world.store.bearerAccess(digest: .of(second.accessToken))?.token.revoked == true)
+        #expect(await world.store.bearerAccess(digest: .of(second.accessToken))?.token.revoked == true)
     }
 
     @Test func aRefreshMayNarrowTheScopeButNotWidenIt() async throws {
@@ -88,7 +105,7 @@ struct TokenEndpointOverMemoryStoreTests {
         }
         let narrowed = try await world.refresh(first.refreshToken!, scope: "read_vin")
         #expect(narrowed.scope == "read_vin")
-        let access = try #require(try await world.store.bearerAccess(digest: .of(narrowed.accessToken)))
+        let access = try #require(await world.store.bearerAccess(digest: .of(narrowed.accessToken)))
         #expect(access.permissions == ["read_vin"])
     }
 

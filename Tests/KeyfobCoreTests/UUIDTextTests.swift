@@ -10,8 +10,10 @@ struct UUIDTextTests {
             let uuid = UUID()
             #expect(UUIDText.format(uuid) == uuid.uuidString.lowercased())
         }
-        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
-                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        let edges = [
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+        ]
         for uuid in edges { #expect(uuid.lowercasedText == uuid.uuidString.lowercased()) }
     }
 

@@ -1,9 +1,13 @@
+import Foundation
 import KeyfobTestSupport
 import Testing
 
 /// The shape every token-endpoint error must have (CONTRACT §2): JSON with both fields, no-store.
 func expectOAuthError(
-    _ reply: TestHTTP.Reply, status: Int, error: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ reply: TestHTTP.Reply,
+    status: Int,
+    error: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(reply.status == status, "status; body: \(reply.text)", sourceLocation: sourceLocation)
     #expect(reply["error"] == error, "error; body: \(reply.text)", sourceLocation: sourceLocation)
@@ -36,8 +40,6 @@ struct UUIDShape {
         guard text.count == 36, text == text.lowercased(), UUID(uuidString: text) != nil else { return nil }
     }
 }
-
-import Foundation
 
 /// Smartcar's v2 error body, every key present.
 func expectV2Error(_ reply: TestHTTP.Reply, status: Int, type: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 import KeyfobTestSupport
 import Testing
 
@@ -113,7 +114,10 @@ struct ClientAuthenticationTests {
         }
     }
 
-    @Test(arguments: ["Basic", "Basic !!!not-base64!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(), "Basic " + Data(":secret".utf8).base64EncodedString()])
+    @Test(arguments: [
+        "Basic", "Basic !!!not-base64!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(),
+        "Basic " + Data(":secret".utf8).base64EncodedString(),
+    ])
     func malformedAuthorizationHeaderIsInvalidRequest(header: String) async throws {
         try await TestServer.with { server in
             expectOAuthError(try await server.token(grant, headers: [("Authorization", header)]), status: 400, error: "invalid_request")
@@ -187,5 +191,3 @@ struct ClientAuthenticationTests {
         }
     }
 }
-
-import KeyfobCore

@@ -22,7 +22,9 @@ struct CodeExchangeTests {
             let code = try await server.fixtures.code(for: app)
             let reply = try await server.token(
                 [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixtures.redirectURI)],
-                headers: [app.basic], path: "/oauth2/token")
+                headers: [app.basic],
+                path: "/oauth2/token"
+            )
             expectTokenPair(reply)
         }
     }

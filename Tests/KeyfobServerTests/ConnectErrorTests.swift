@@ -114,7 +114,10 @@ struct ConnectErrorTests {
             let browser = ConnectBrowser(baseURL: server.baseURL)
             let login = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
             let before = try #require(browser.lastSetCookie?.split(separator: ";").first.map(String.init))
-            let answer = try await browser.post("/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")])
+            let answer = try await browser.post(
+                "/oauth/login",
+                [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")]
+            )
             let after = try #require(answer.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
             #expect(before != after)
             let grant = try await browser.get("/oauth/grant")
@@ -145,7 +148,12 @@ struct ConnectErrorTests {
             expectErrorPage(reply, status: 403)
             // The real token still works: nothing was consumed.
             let done = try await victim.post(
-                "/oauth/grant", [("csrf", victimGrant.inputValue("csrf") ?? ""), ("action", "allow"), (victimGrant.vehicleChoices[0], "on"), ("permission_read_odometer", "on")])
+                "/oauth/grant",
+                [
+                    ("csrf", victimGrant.inputValue("csrf") ?? ""), ("action", "allow"), (victimGrant.vehicleChoices[0], "on"),
+                    ("permission_read_odometer", "on"),
+                ]
+            )
             #expect(done.redirectParameters["code"] != nil)
         }
     }
@@ -177,7 +185,10 @@ struct ConnectErrorTests {
             let browser = ConnectBrowser(baseURL: server.baseURL)
             let login = try await browser.get(server.authorizeURL(app, [("mode", "test")]))
             server.clock.advance(by: 901)
-            let reply = try await browser.post("/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")])
+            let reply = try await browser.post(
+                "/oauth/login",
+                [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")]
+            )
             expectErrorPage(reply)
         }
     }
@@ -187,7 +198,9 @@ struct ConnectErrorTests {
             let app = try await server.fixtures.app()
             let (browser, _) = try await server.logIn(app)
             let grant = try await browser.get("/oauth/grant")
-            let form = [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on"), ("permission_read_odometer", "on")]
+            let form = [
+                ("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on"), ("permission_read_odometer", "on"),
+            ]
             let cookie = try #require(browser.sessionCookie)
             let first = try await browser.post("/oauth/grant", form)
             #expect(first.redirectParameters["code"] != nil)
@@ -204,7 +217,9 @@ struct ConnectErrorTests {
         try await TestServer.with { server in
             expectErrorPage(try await TestHTTP.send(.GET, server.baseURL + "/oauth/authorize?client_id=%ZZ&response_type=code"))
             let app = try await server.fixtures.app()
-            expectErrorPage(try await TestHTTP.send(.GET, server.baseURL + "/oauth/authorize?client_id=\(app.id)&client_id=\(app.id)&response_type=code"))
+            expectErrorPage(
+                try await TestHTTP.send(.GET, server.baseURL + "/oauth/authorize?client_id=\(app.id)&client_id=\(app.id)&response_type=code")
+            )
         }
     }
 }

@@ -36,10 +36,15 @@ struct ConnectFlowTests {
             let browser = ConnectBrowser(baseURL: server.baseURL)
             let login = try await browser.get(server.authorizeURL(app, [("mode", "test")], redirectURI: nil))
             #expect(login.status == 200)
-            let answer = try await browser.post("/oauth/login", [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")])
+            let answer = try await browser.post(
+                "/oauth/login",
+                [("csrf", login.inputValue("csrf") ?? ""), ("email", "a@example.com"), ("password", "x")]
+            )
             let grant = try await browser.get("/oauth/grant")
             let done = try await browser.post(
-                "/oauth/grant", [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on"), ("permission_read_odometer", "on")])
+                "/oauth/grant",
+                [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on"), ("permission_read_odometer", "on")]
+            )
             #expect(answer.status == 303)
             let code = try #require(done.redirectParameters["code"])
             expectTokenPair(try await server.exchange(code, app: app, redirectURI: nil))
@@ -69,7 +74,9 @@ struct ConnectFlowTests {
             #expect(grant.text.contains(">Allow</button>") && grant.text.contains(">Deny</button>"))
             // Unticking the optional permission grants only the required one.
             let done = try await browser.post(
-                "/oauth/grant", [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on")])
+                "/oauth/grant",
+                [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), (grant.vehicleChoices[0], "on")]
+            )
             let pair = try await server.exchange(try #require(done.redirectParameters["code"]), app: app)
             let vehicle = try #require((try await server.api("/vehicles", token: pair["access_token"]).json["vehicles"] as? [String])?.first)
             let permissions = try await server.api("/vehicles/\(vehicle)/permissions", token: pair["access_token"])
@@ -157,7 +164,9 @@ struct ConnectFlowTests {
             #expect(!grant.text.contains("type=\"checkbox\" name=\"vehicle_"))
             let choice = try #require(grant.vehicleChoices.first)
             let done = try await browser.post(
-                "/oauth/grant", [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), ("vehicle", choice), ("permission_read_odometer", "on")])
+                "/oauth/grant",
+                [("csrf", grant.inputValue("csrf") ?? ""), ("action", "allow"), ("vehicle", choice), ("permission_read_odometer", "on")]
+            )
             let pair = try await server.exchange(try #require(done.redirectParameters["code"]), app: app)
             #expect(try await server.api("/vehicles", token: pair["access_token"]).json["vehicles"] as? [String] == [choice])
         }
@@ -168,7 +177,11 @@ struct ConnectFlowTests {
             let app = try await server.fixtures.app()
             let owner = TestOwners.owner(email: "vin@example.com", mode: .test)
             let target = TestOwners.vehicles(for: owner)[1]
-            let (browser, _) = try await server.logIn(app, email: "vin@example.com", parameters: [("mode", "test"), ("single_select_vin", target.vin)])
+            let (browser, _) = try await server.logIn(
+                app,
+                email: "vin@example.com",
+                parameters: [("mode", "test"), ("single_select_vin", target.vin)]
+            )
             let grant = try await browser.get("/oauth/grant")
             #expect(grant.vehicleChoices == [target.id.uuidString.lowercased()])
         }
@@ -180,7 +193,11 @@ struct ConnectFlowTests {
             let owner = TestOwners.owner(email: "9-vehicles@example.com", mode: .test)
             let make = TestOwners.vehicles(for: owner)[0].make
             let expected = TestOwners.vehicles(for: owner).filter { $0.make == make }.count
-            let (browser, _) = try await server.logIn(app, email: "9-vehicles@example.com", parameters: [("mode", "test"), ("make", make.lowercased())])
+            let (browser, _) = try await server.logIn(
+                app,
+                email: "9-vehicles@example.com",
+                parameters: [("mode", "test"), ("make", make.lowercased())]
+            )
             let grant = try await browser.get("/oauth/grant")
             #expect(grant.vehicleChoices.count == expected)
         }
@@ -191,7 +208,9 @@ struct ConnectFlowTests {
             let app = try await server.fixtures.app(isPublic: true)
             let verifier = String(repeating: "v", count: 50)
             let done = try await server.connect(
-                app, parameters: [("mode", "test"), ("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")])
+                app,
+                parameters: [("mode", "test"), ("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")]
+            )
             let code = try #require(done.redirectParameters["code"])
             let reply = try await server.token([
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixtures.redirectURI), ("client_id", app.id),

@@ -25,7 +25,11 @@ struct ConnectFormInputTests {
             // Everything a valid login has — the session and its CSRF token — except the form encoding.
             let json = try JSONSerialization.data(withJSONObject: ["csrf": csrf, "email": "a@example.com", "password": "x"])
             let reply = try await TestHTTP.send(
-                .POST, server.baseURL + "/oauth/login", headers: [("Content-Type", "application/json"), ("Cookie", cookie)], body: json)
+                .POST,
+                server.baseURL + "/oauth/login",
+                headers: [("Content-Type", "application/json"), ("Cookie", cookie)],
+                body: json
+            )
             #expect(reply.status == 400)
             #expect(reply.header("Location") == nil)
             #expect(reply.text.contains("The form could not be read."))
@@ -36,7 +40,10 @@ struct ConnectFormInputTests {
     }
 
     /// Logs in and opens the grant page; returns the browser, the page and its CSRF token.
-    func grantPage(_ server: TestServer, parameters: [(String, String)] = [("mode", "test"), ("state", "s")]) async throws
+    func grantPage(
+        _ server: TestServer,
+        parameters: [(String, String)] = [("mode", "test"), ("state", "s")]
+    ) async throws
         -> (ConnectBrowser, TestHTTP.Reply, String)
     {
         let app = try await server.fixtures.app()
@@ -67,7 +74,8 @@ struct ConnectFormInputTests {
             let ids = grant.vehicleChoices
             let reply = try await browser.post(
                 "/oauth/grant",
-                [("csrf", csrf), ("action", "allow"), ("vehicle_\(ids[0])", "on"), ("vehicle_\(ids[1])", "on"), ("permission_read_odometer", "on")])
+                [("csrf", csrf), ("action", "allow"), ("vehicle_\(ids[0])", "on"), ("vehicle_\(ids[1])", "on"), ("permission_read_odometer", "on")]
+            )
             #expect(reply.status == 200 && reply.text.contains("Select exactly one vehicle."))
         }
     }
@@ -76,7 +84,10 @@ struct ConnectFormInputTests {
         try await TestServer.with { server in
             let (browser, _, csrf) = try await grantPage(server)
             let stranger = UUID().uuidString.lowercased()
-            let reply = try await browser.post("/oauth/grant", [("csrf", csrf), ("action", "allow"), ("vehicle_\(stranger)", "on"), ("permission_read_odometer", "on")])
+            let reply = try await browser.post(
+                "/oauth/grant",
+                [("csrf", csrf), ("action", "allow"), ("vehicle_\(stranger)", "on"), ("permission_read_odometer", "on")]
+            )
             #expect(reply.status == 200 && reply.text.contains("Select a vehicle to share."))
         }
     }

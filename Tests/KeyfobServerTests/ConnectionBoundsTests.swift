@@ -27,7 +27,8 @@ struct ConnectionBoundsTests {
             let connection = try RawConnection(port: server.port)
             try connection.send(
                 "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: t\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=")
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type="
+            )
             let read = await connection.readUntilClosed(timeout: 10)
             #expect(read.closed)
         }
@@ -38,14 +39,21 @@ struct ConnectionBoundsTests {
             let connection = try RawConnection(port: server.port)
             try connection.send(
                 "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: t\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n")
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+            )
             let started = Date()
             // A byte every half second never lets the idle time pass, but the body deadline does.
             var closed = false
             for _ in 0..<16 {
-                do { try connection.send("a") } catch { closed = true; break }
+                do { try connection.send("a") } catch {
+                    closed = true
+                    break
+                }
                 let read = await connection.readUntilClosed(timeout: 0.5)
-                if read.closed { closed = true; break }
+                if read.closed {
+                    closed = true
+                    break
+                }
             }
             #expect(closed)
             #expect(Date().timeIntervalSince(started) < 6)

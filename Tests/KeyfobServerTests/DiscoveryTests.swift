@@ -17,7 +17,9 @@ struct DiscoveryTests {
             #expect(reply.json["response_types_supported"] as? [String] == ["code"])
             #expect(Set(reply.json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials"])
             #expect(reply.json["code_challenge_methods_supported"] as? [String] == ["S256"])
-            #expect(Set(reply.json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"])
+            #expect(
+                Set(reply.json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"]
+            )
             #expect(reply.header("sc-request-id") != nil)
         }
     }

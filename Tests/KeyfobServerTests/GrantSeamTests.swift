@@ -18,15 +18,22 @@ struct GrantSeamTests {
             guard serial.hasPrefix("SN-") else { throw OAuthError.invalidGrant("Unknown serial.") }
             let token = TokenText.random(using: context.random)
             try await context.store.insertAccessToken(
-                AccessToken(digest: .of(token), grantID: nil, applicationID: client.id, scope: ["read_odometer"],
-                            expiresAt: context.clock.now + 60),
-                for: client.clientVersion)
+                AccessToken(
+                    digest: .of(token),
+                    grantID: nil,
+                    applicationID: client.id,
+                    scope: ["read_odometer"],
+                    expiresAt: context.clock.now + 60
+                ),
+                for: client.clientVersion
+            )
             return TokenResponse(accessToken: token, expiresIn: 60, refreshToken: nil, scope: ["read_odometer"])
         }
     }
 
     @Test func aConfiguredGrantIsServedBesideTheStandardOnes() async throws {
-        try await TestServer.with(configure: { $0.grants = TokenEndpoint.standardGrants + [DeviceCheckGrant()] }) { server in
+        let withTheGrant: @Sendable (inout KeyfobConfiguration) -> Void = { $0.grants = TokenEndpoint.standardGrants + [DeviceCheckGrant()] }
+        try await TestServer.with(configure: withTheGrant) { server in
             let app = try await server.fixtures.app()
             let issued = try await server.token([("grant_type", "urn:example:device-check"), ("serial", "SN-1")], headers: [app.basic])
             #expect(issued.status == 200 && issued.json["expires_in"] as? Int == 60)
@@ -34,7 +41,9 @@ struct GrantSeamTests {
             #expect(introspected.json["active"] as? Bool == true && introspected["scope"] == "read_odometer")
             expectOAuthError(
                 try await server.token([("grant_type", "urn:example:device-check"), ("serial", "X")], headers: [app.basic]),
-                status: 400, error: "invalid_grant")
+                status: 400,
+                error: "invalid_grant"
+            )
             // The metadata lists it too.
             let metadata = try await TestHTTP.send(.GET, server.baseURL + "/.well-known/oauth-authorization-server")
             #expect((metadata.json["grant_types_supported"] as? [String])?.contains("urn:example:device-check") == true)

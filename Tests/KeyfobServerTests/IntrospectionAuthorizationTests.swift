@@ -8,7 +8,12 @@ import Testing
 /// access tokens.
 @Suite("introspection authorization")
 struct IntrospectionAuthorizationTests {
-    func introspect(_ server: TestServer, _ token: String, credentials: [(String, String)], extra: [(String, String)] = []) async throws -> TestHTTP.Reply {
+    func introspect(
+        _ server: TestServer,
+        _ token: String,
+        credentials: [(String, String)],
+        extra: [(String, String)] = []
+    ) async throws -> TestHTTP.Reply {
         try await server.token([("token", token)] + extra, headers: credentials, path: "/oauth/introspect")
     }
 
@@ -17,10 +22,14 @@ struct IntrospectionAuthorizationTests {
             let app = try await server.fixtures.app(isPublic: true)
             let tokens = try await server.exchange(
                 try await server.fixtures.code(for: app, codeChallenge: PKCE.challenge(for: String(repeating: "v", count: 43))),
-                app: app, extra: [("code_verifier", String(repeating: "v", count: 43))])
+                app: app,
+                extra: [("code_verifier", String(repeating: "v", count: 43))]
+            )
             #expect(tokens.status == 200)
             let bodyOnly = try await server.token(
-                [("token", tokens["access_token"]!), ("client_id", app.id)], path: "/oauth/introspect")
+                [("token", tokens["access_token"]!), ("client_id", app.id)],
+                path: "/oauth/introspect"
+            )
             expectOAuthError(bodyOnly, status: 401, error: "invalid_client")
             #expect(bodyOnly.json["active"] == nil)
             let emptyBasic = try await introspect(server, tokens["access_token"]!, credentials: [TestHTTP.basic(app.id, "")])
@@ -46,7 +55,8 @@ struct IntrospectionAuthorizationTests {
             // Also in client_secret_post form.
             let posted = try await server.token(
                 [("token", tokens["access_token"]!), ("client_id", api.id.lowercasedText), ("client_secret", secret)],
-                path: "/oauth/introspect")
+                path: "/oauth/introspect"
+            )
             #expect(posted.json["active"] as? Bool == true)
         }
     }
@@ -57,7 +67,12 @@ struct IntrospectionAuthorizationTests {
             let tokens = try await server.freshPair(app)
             let (api, secret) = try await ResourceServerRegistrar(store: server.store, clock: server.clock).register(name: "Vehicle API")
             let credentials = [TestHTTP.basic(api.id.lowercasedText, secret)]
-            let refresh = try await introspect(server, tokens["refresh_token"]!, credentials: credentials, extra: [("token_type_hint", "refresh_token")])
+            let refresh = try await introspect(
+                server,
+                tokens["refresh_token"]!,
+                credentials: credentials,
+                extra: [("token_type_hint", "refresh_token")]
+            )
             #expect(refresh.json["active"] as? Bool == false && refresh.json.count == 1)
             _ = try await server.token([("token", tokens["access_token"]!)], headers: [app.basic], path: "/oauth/revoke")
             let revoked = try await introspect(server, tokens["access_token"]!, credentials: credentials)
@@ -72,11 +87,15 @@ struct IntrospectionAuthorizationTests {
             let (api, secret) = try await ResourceServerRegistrar(store: server.store, clock: server.clock).register(name: "Vehicle API")
             expectOAuthError(
                 try await introspect(server, tokens["access_token"]!, credentials: [TestHTTP.basic(api.id.lowercasedText, "wrong")]),
-                status: 401, error: "invalid_client")
+                status: 401,
+                error: "invalid_client"
+            )
             #expect(try await server.store.deleteResourceServer(id: api.id))
             expectOAuthError(
                 try await introspect(server, tokens["access_token"]!, credentials: [TestHTTP.basic(api.id.lowercasedText, secret)]),
-                status: 401, error: "invalid_client")
+                status: 401,
+                error: "invalid_client"
+            )
         }
     }
 
@@ -87,7 +106,10 @@ struct IntrospectionAuthorizationTests {
             let (api, secret) = try await ResourceServerRegistrar(store: server.store, clock: server.clock).register(name: "Vehicle API")
             let credentials = [TestHTTP.basic(api.id.lowercasedText, secret)]
             expectOAuthError(
-                try await server.token([("grant_type", "client_credentials")], headers: credentials), status: 401, error: "invalid_client")
+                try await server.token([("grant_type", "client_credentials")], headers: credentials),
+                status: 401,
+                error: "invalid_client"
+            )
             _ = try await server.token([("token", tokens["access_token"]!)], headers: credentials, path: "/oauth/revoke")
             #expect(try await server.api("/user", token: tokens["access_token"]).status == 200)
         }

@@ -9,9 +9,12 @@ import Testing
 struct LiveLoginTests {
     func addOwner(_ server: TestServer, email: String, password: String) async throws {
         let owner = Owner(id: UUID(), email: email, passwordHash: Bcrypt.hash(password, cost: 4), mode: .live)
-        try await server.store.insertOwner(owner, vehicles: [
-            Vehicle(id: UUID(), ownerID: owner.id, make: "FORD", model: "F-150", year: 2021, vin: "1FTEW1EP5KFA12345"),
-        ])
+        try await server.store.insertOwner(
+            owner,
+            vehicles: [
+                Vehicle(id: UUID(), ownerID: owner.id, make: "FORD", model: "F-150", year: 2021, vin: "1FTEW1EP5KFA12345")
+            ]
+        )
     }
 
     @Test func rightPasswordLogsInAndWrongOneShowsTheLoginPageAgain() async throws {
@@ -71,14 +74,21 @@ struct LiveLoginTests {
     /// A raw Connect login from a given loopback address: the authorize page, then the form.
     func logIn(_ server: TestServer, _ app: Fixtures.App, from address: String, email: String, password: String) async throws -> String {
         let authorize = try await RawConnection.exchange(
-            port: server.port, from: address, method: "GET",
-            path: "/oauth/authorize?" + TestHTTP.formEncode([("response_type", "code"), ("client_id", app.id)]))
+            port: server.port,
+            from: address,
+            method: "GET",
+            path: "/oauth/authorize?" + TestHTTP.formEncode([("response_type", "code"), ("client_id", app.id)])
+        )
         let cookie = try #require(authorize.firstMatch(of: /keyfob_connect=[^;]+/)).output
         let csrf = try #require(authorize.firstMatch(of: /name="csrf" value="([^"]*)"/)).output.1
         return try await RawConnection.exchange(
-            port: server.port, from: address, method: "POST", path: "/oauth/login",
+            port: server.port,
+            from: address,
+            method: "POST",
+            path: "/oauth/login",
             headers: [("Cookie", String(cookie)), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: TestHTTP.formEncode([("csrf", String(csrf)), ("email", email), ("password", password)]))
+            body: TestHTTP.formEncode([("csrf", String(csrf)), ("email", email), ("password", password)])
+        )
     }
 
     @Test func failuresFromOneAddressDoNotLockTheOwnerOutElsewhere() async throws {
@@ -124,14 +134,16 @@ struct LiveLoginTests {
                 let elapsed = ContinuousClock.now - started
                 return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             }
-            var known = [Double](), unknown = [Double]()
+            var known = [Double]()
+            var unknown = [Double]()
             for index in 0..<3 {
                 known.append(try await seconds("fay@example.com"))
                 unknown.append(try await seconds("nobody-\(index)@example.com"))
             }
             // Before, an unknown email answered in a few milliseconds against hundreds for a wrong
             // password; now both spend one bcrypt at the same cost.
-            let knownMedian = known.sorted()[1], unknownMedian = unknown.sorted()[1]
+            let knownMedian = known.sorted()[1]
+            let unknownMedian = unknown.sorted()[1]
             #expect(unknownMedian > knownMedian * 0.5, "known \(known), unknown \(unknown)")
         }
     }

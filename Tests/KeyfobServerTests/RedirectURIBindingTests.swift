@@ -10,11 +10,15 @@ struct RedirectURIBindingTests {
             let app = try await server.fixtures.app(redirectURIs: [Fixtures.redirectURI, "https://client.example.com/other"])
             let code = try await server.fixtures.code(for: app)
             expectOAuthError(
-                try await server.exchange(code, app: app, redirectURI: "https://client.example.com/other"), status: 400,
-                error: "invalid_grant")
+                try await server.exchange(code, app: app, redirectURI: "https://client.example.com/other"),
+                status: 400,
+                error: "invalid_grant"
+            )
             expectOAuthError(
-                try await server.exchange(code, app: app, redirectURI: Fixtures.redirectURI + "/"), status: 400,
-                error: "invalid_grant")
+                try await server.exchange(code, app: app, redirectURI: Fixtures.redirectURI + "/"),
+                status: 400,
+                error: "invalid_grant"
+            )
             expectTokenPair(try await server.exchange(code, app: app))
         }
     }
@@ -40,8 +44,10 @@ struct RedirectURIBindingTests {
             let app = try await server.fixtures.app()
             let code = try await server.fixtures.code(for: app, redirectURIWasSent: false)
             expectOAuthError(
-                try await server.exchange(code, app: app, redirectURI: "https://evil.example.com/cb"), status: 400,
-                error: "invalid_grant")
+                try await server.exchange(code, app: app, redirectURI: "https://evil.example.com/cb"),
+                status: 400,
+                error: "invalid_grant"
+            )
             expectTokenPair(try await server.exchange(code, app: app, redirectURI: Fixtures.redirectURI))
         }
     }

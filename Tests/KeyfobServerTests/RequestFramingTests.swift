@@ -8,8 +8,12 @@ import Testing
 struct RequestFramingTests {
     /// Sends a raw body with Basic credentials of a fresh app, then proves the code survived.
     func expectRefusedWithoutConsuming(
-        status: Int = 400, error: String = "invalid_request", contentType: String? = "application/x-www-form-urlencoded",
-        extraHeaders: [(String, String)] = [], omitUserAgent: Bool = false, query: String = "",
+        status: Int = 400,
+        error: String = "invalid_request",
+        contentType: String? = "application/x-www-form-urlencoded",
+        extraHeaders: [(String, String)] = [],
+        omitUserAgent: Bool = false,
+        query: String = "",
         body: @escaping @Sendable (String) -> Data
     ) async throws {
         try await TestServer.with { server in
@@ -18,7 +22,12 @@ struct RequestFramingTests {
             var headers = [app.basic] + extraHeaders
             if let contentType { headers.append(("Content-Type", contentType)) }
             let reply = try await TestHTTP.send(
-                .POST, server.tokenURL + query, headers: headers, body: body(code), omitUserAgent: omitUserAgent)
+                .POST,
+                server.tokenURL + query,
+                headers: headers,
+                body: body(code),
+                omitUserAgent: omitUserAgent
+            )
             expectOAuthError(reply, status: status, error: error)
             expectTokenPair(try await server.exchange(code, app: app))
         }
@@ -41,8 +50,11 @@ struct RequestFramingTests {
             let app = try await server.fixtures.app()
             let code = try await server.fixtures.code(for: app)
             let reply = try await TestHTTP.send(
-                .POST, server.tokenURL, headers: [app.basic, ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")],
-                body: Data(Self.form(code).utf8))
+                .POST,
+                server.tokenURL,
+                headers: [app.basic, ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")],
+                body: Data(Self.form(code).utf8)
+            )
             expectTokenPair(reply)
         }
     }
@@ -68,8 +80,11 @@ struct RequestFramingTests {
             let app = try await server.fixtures.app()
             let code = try await server.fixtures.code(for: app)
             let reply = try await TestHTTP.send(
-                .POST, server.tokenURL + "?code=nonsense&grant_type=password",
-                headers: [app.basic, ("Content-Type", "application/x-www-form-urlencoded")], body: Data(Self.form(code).utf8))
+                .POST,
+                server.tokenURL + "?code=nonsense&grant_type=password",
+                headers: [app.basic, ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data(Self.form(code).utf8)
+            )
             expectTokenPair(reply)
         }
     }

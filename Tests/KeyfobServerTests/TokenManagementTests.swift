@@ -9,7 +9,11 @@ struct TokenManagementTests {
         try await TestServer.with { server in
             let app = try await server.fixtures.app()
             let tokens = try await server.freshPair(app)
-            let reply = try await server.token([("token", tokens["access_token"]!), ("token_type_hint", "access_token")], headers: [app.basic], path: "/oauth/revoke")
+            let reply = try await server.token(
+                [("token", tokens["access_token"]!), ("token_type_hint", "access_token")],
+                headers: [app.basic],
+                path: "/oauth/revoke"
+            )
             #expect(reply.status == 200 && reply.header("Cache-Control") == "no-store")
             #expect(try await server.api("/user", token: tokens["access_token"]).status == 401)
             expectTokenPair(try await server.refresh(tokens["refresh_token"]!, app: app))
@@ -68,7 +72,11 @@ struct TokenManagementTests {
             let app = try await server.fixtures.app()
             let other = try await server.fixtures.app(name: "Other")
             let tokens = try await server.freshPair(app)
-            let refresh = try await server.token([("token", tokens["refresh_token"]!), ("token_type_hint", "refresh_token")], headers: [app.basic], path: "/oauth/introspect")
+            let refresh = try await server.token(
+                [("token", tokens["refresh_token"]!), ("token_type_hint", "refresh_token")],
+                headers: [app.basic],
+                path: "/oauth/introspect"
+            )
             #expect(refresh.json["active"] as? Bool == true && refresh["token_use"] == "refresh_token")
             // RFC 7662 §2.2: token_type is the RFC 6749 type of the pair.
             #expect(refresh["token_type"] == "Bearer")

@@ -34,7 +34,8 @@ struct TokenScopeTests {
             let first = try await server.exchange(codes[0], app: app)
             let narrowed = try await server.token(
                 [("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]!), ("scope", "read_odometer")],
-                headers: [app.basic])
+                headers: [app.basic]
+            )
             #expect(narrowed.status == 200)
             #expect(narrowed["scope"] == "read_odometer")
             let vehicle = vehicles[0].id.uuidString.lowercased()
@@ -66,13 +67,17 @@ struct TokenScopeTests {
             let app = try await server.fixtures.app()
             let first = try await server.freshPair(app)
             let widened = try await server.token(
-                [("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]!),
-                 ("scope", "read_odometer control_security")],
-                headers: [app.basic])
+                [
+                    ("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]!),
+                    ("scope", "read_odometer control_security"),
+                ],
+                headers: [app.basic]
+            )
             expectOAuthError(widened, status: 400, error: "invalid_scope")
             let unknown = try await server.token(
                 [("grant_type", "refresh_token"), ("refresh_token", first["refresh_token"]!), ("scope", "fly")],
-                headers: [app.basic])
+                headers: [app.basic]
+            )
             expectOAuthError(unknown, status: 400, error: "invalid_scope")
             // Nothing was consumed: a plain refresh still rotates, and it is not a grace repeat.
             server.clock.advance(by: 120)

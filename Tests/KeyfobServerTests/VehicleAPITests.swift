@@ -13,14 +13,18 @@ struct VehicleAPITests {
     }
 
     func session(
-        _ server: TestServer, permissions: [String] = ["read_vehicle_info", "read_odometer"]
+        _ server: TestServer,
+        permissions: [String] = ["read_vehicle_info", "read_odometer"]
     ) async throws -> Session {
         let app = try await server.fixtures.app()
         let (codes, grant, vehicles) = try await server.fixtures.codes(for: app, permissions: permissions)
         let pair = try await server.exchange(codes[0], app: app)
         return Session(
-            server: server, accessToken: try #require(pair["access_token"]),
-            vehicleIDs: vehicles.map { $0.id.uuidString.lowercased() }, ownerID: grant.ownerID.uuidString.lowercased())
+            server: server,
+            accessToken: try #require(pair["access_token"]),
+            vehicleIDs: vehicles.map { $0.id.uuidString.lowercased() },
+            ownerID: grant.ownerID.uuidString.lowercased()
+        )
     }
 
     @Test func userAnswersTheOwnersID() async throws {
@@ -99,8 +103,10 @@ struct VehicleAPITests {
             #expect(list.json["vehicles"] as? [String] == [session.vehicleIDs[1]])
             #expect(try await server.api("/vehicles/\(session.vehicleIDs[1])", token: session.accessToken).status == 200)
             expectV2Error(
-                try await server.api("/vehicles/\(gone)/application", token: session.accessToken, method: .DELETE), status: 404,
-                type: "RESOURCE_NOT_FOUND")
+                try await server.api("/vehicles/\(gone)/application", token: session.accessToken, method: .DELETE),
+                status: 404,
+                type: "RESOURCE_NOT_FOUND"
+            )
         }
     }
 
@@ -131,7 +137,11 @@ struct VehicleAPITests {
         try await TestServer.with { server in
             let session = try await session(server)
             expectV2Error(try await server.api("/nope", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND")
-            expectV2Error(try await server.api("/vehicles/\(session.vehicleIDs[0])/odometer", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND")
+            expectV2Error(
+                try await server.api("/vehicles/\(session.vehicleIDs[0])/odometer", token: session.accessToken),
+                status: 404,
+                type: "RESOURCE_NOT_FOUND"
+            )
             #expect(try await server.api("/user", token: session.accessToken).status == 200)
         }
     }

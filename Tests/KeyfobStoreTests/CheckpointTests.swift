@@ -15,14 +15,17 @@ struct CheckpointTests {
             let firstSequence = try Self.checkpointSequence(ofWAL: walPath)
 
             // 4,000 rows of a page each: about 4,000 frames, four times the checkpoint threshold.
-            let rows = 4_000, pageBytes = 4_000
+            let rows = 4_000
+            let pageBytes = 4_000
             for round in 0..<(rows / 50) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in (round * 50)..<((round + 1) * 50) {
                         group.addTask {
                             try await store.write { db in
                                 try db.execute(
-                                    sql: "INSERT INTO probe (n, page) VALUES (?, randomblob(?))", arguments: [n, pageBytes])
+                                    sql: "INSERT INTO probe (n, page) VALUES (?, randomblob(?))",
+                                    arguments: [n, pageBytes]
+                                )
                             }
                         }
                     }

@@ -1,9 +1,10 @@
 import Dispatch
 import Foundation
 import KeyfobCore
-@testable import KeyfobPostgres
 import KeyfobTestSupport
 import Testing
+
+@testable import KeyfobPostgres
 
 /// A PostgreSQL call is answered by its deadline even when its own side stalls: a CI run once hung
 /// for good on a migration whose client was starved of threads past the deadline, because a query

@@ -1,10 +1,11 @@
 import Foundation
 import KeyfobCore
-@testable import KeyfobPostgres
 import KeyfobTestSupport
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import KeyfobPostgres
 
 /// What the PostgreSQL store adds to the shared contract: its URL, its migrations under concurrent
 /// start-up, what it keeps, the indexes its hot queries use, and how it behaves when the server goes
@@ -55,7 +56,7 @@ struct PostgresStoreTests {
                 for _ in 0..<4 { group.addTask { try await database.open(poolSize: 2) } }
                 return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
             }
-            defer { stores.forEach { $0.shutdown() } }
+            defer { for store in stores { store.shutdown() } }
             var keys = Set<Data>()
             for store in stores { keys.insert(try await store.rotationKey()) }
             #expect(keys.count == 1)
@@ -110,7 +111,10 @@ struct PostgresStoreTests {
                 ("refresh by digest", "SELECT family_id FROM refresh_tokens WHERE digest = $1", digest),
                 ("revoke access family", "UPDATE access_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
                 ("revoke refresh family", "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
-                ("latest grant", "SELECT id FROM grants WHERE application_id = $1 AND owner_id = $2 ORDER BY created_at DESC LIMIT 1", "\(id), \(id)"),
+                (
+                    "latest grant", "SELECT id FROM grants WHERE application_id = $1 AND owner_id = $2 ORDER BY created_at DESC LIMIT 1",
+                    "\(id), \(id)"
+                ),
                 ("owner by email", "SELECT id FROM owners WHERE mode = $1 AND email_key = $2", "'test', 'a@example.com'"),
                 ("vehicles of owner", "SELECT id FROM vehicles WHERE owner_id = $1 ORDER BY position", id),
                 ("connect session", "SELECT request FROM connect_sessions WHERE digest = $1", digest),
@@ -121,7 +125,9 @@ struct PostgresStoreTests {
                     try await connection.query("SET enable_seqscan = off", logger: store.logger)
                     try await connection.query(PostgresQuery(unsafeSQL: "PREPARE hot\(index) AS \(sql)"), logger: store.logger)
                     let rows = try await connection.query(
-                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE hot\(index)(\(arguments))"), logger: store.logger)
+                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE hot\(index)(\(arguments))"),
+                        logger: store.logger
+                    )
                     var plan = ""
                     for try await line in rows.decode(String.self) { plan += line + "\n" }
                     try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE hot\(index)"), logger: store.logger)
@@ -140,8 +146,10 @@ struct PostgresStoreTests {
         defer { cluster.destroy() }
         try await PostgresTestDatabase.administer(cluster.url(), "CREATE DATABASE outage")
         let store = try await PostgresStore(
-            url: PostgresURL(cluster.url(database: "outage")), options: PostgresOptions(poolSize: 4, operationTimeout: .seconds(4)),
-            logger: Self.quiet)
+            url: PostgresURL(cluster.url(database: "outage")),
+            options: PostgresOptions(poolSize: 4, operationTimeout: .seconds(4)),
+            logger: Self.quiet
+        )
         defer { store.shutdown() }
         let fixtures = Fixtures(store: store, clock: SystemWallClock())
         let before = try await redeemFreshCode(store, fixtures)
@@ -163,6 +171,9 @@ struct PostgresStoreTests {
         }
         #expect(recovered?.token.applicationID == before.app.application.id, "what was written before the outage is there after it")
         let after = try await redeemFreshCode(store, fixtures)
-        guard case .redeemed = after.outcome else { Issue.record("expected a redemption after recovery, got \(after.outcome)"); return }
+        guard case .redeemed = after.outcome else {
+            Issue.record("expected a redemption after recovery, got \(after.outcome)")
+            return
+        }
     }
 }

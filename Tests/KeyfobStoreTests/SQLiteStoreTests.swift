@@ -58,7 +58,9 @@ struct SQLiteStoreTests {
             let (issue, access, refresh) = pair(at: now)
             _ = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: issue)
             // Read the raw file: no token text or secret may appear in it.
-            let raw = try Data(contentsOf: URL(fileURLWithPath: store.path)) + ((try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal"))) ?? Data())
+            let raw =
+                try Data(contentsOf: URL(fileURLWithPath: store.path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: store.path + "-wal"))) ?? Data())
             for secret in [code, access, refresh, app.secret] {
                 #expect(raw.range(of: Data(secret.utf8)) == nil, "found \(secret.prefix(8))… in the database file")
             }

@@ -36,11 +36,24 @@ struct StoreContractTests {
             let now = Date()
             await #expect(throws: OAuthError.invalidGrant("no")) {
                 _ = try await store.redeem(
-                    code: .of(code), by: app.application.clientVersion, at: now,
-                    check: { _ throws(OAuthError) in throw OAuthError.invalidGrant("no") }, issuing: pair(at: now).0)
+                    code: .of(code),
+                    by: app.application.clientVersion,
+                    at: now,
+                    check: { _ throws(OAuthError) in throw OAuthError.invalidGrant("no") },
+                    issuing: pair(at: now).0
+                )
             }
-            let outcome = try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
-            guard case .redeemed = outcome else { Issue.record("expected redeemed, got \(outcome)"); return }
+            let outcome = try await store.redeem(
+                code: .of(code),
+                by: app.application.clientVersion,
+                at: now,
+                check: { _ in },
+                issuing: pair(at: now).0
+            )
+            guard case .redeemed = outcome else {
+                Issue.record("expected redeemed, got \(outcome)")
+                return
+            }
         }
     }
 
@@ -50,14 +63,26 @@ struct StoreContractTests {
             let (app, now, refresh) = (redeemed.app, redeemed.now, redeemed.refresh)
             let (next, _, _) = pair(at: now)
             let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now, grace: 60, issuing: next)
-            guard case .rotated(let grantID, _) = rotated else { Issue.record("expected rotated, got \(rotated)"); return }
+            guard case .rotated(let grantID, _) = rotated else {
+                Issue.record("expected rotated, got \(rotated)")
+                return
+            }
             let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 10, grace: 60, issuing: next)
-            guard case .repeated(grantID, let firstUsedAt, _) = repeated else { Issue.record("expected repeated, got \(repeated)"); return }
+            guard case .repeated(grantID, let firstUsedAt, _) = repeated else {
+                Issue.record("expected repeated, got \(repeated)")
+                return
+            }
             // PostgreSQL keeps microseconds.
             #expect(abs(firstUsedAt.timeIntervalSince(now)) < 0.001)
             let reused = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 61, grace: 60, issuing: next)
             #expect(reused == .reused)
-            let afterRevocation = try await store.rotate(refresh: next.refreshDigest, by: app.application.clientVersion, at: now + 62, grace: 60, issuing: pair(at: now).0)
+            let afterRevocation = try await store.rotate(
+                refresh: next.refreshDigest,
+                by: app.application.clientVersion,
+                at: now + 62,
+                grace: 60,
+                issuing: pair(at: now).0
+            )
             #expect(afterRevocation == .revoked)
         }
     }
@@ -78,7 +103,10 @@ struct StoreContractTests {
         try await withStore(backend) { store, fixtures in
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (_, unusedGrant, _) = try await fixtures.codes(for: redeemed.app)
-            guard case .redeemed(let grantID, _) = redeemed.outcome else { Issue.record("not redeemed"); return }
+            guard case .redeemed(let grantID, _) = redeemed.outcome else {
+                Issue.record("not redeemed")
+                return
+            }
             // After the code (10 min) and the access token (2 h) expire, the refresh token (1 day
             // here) still holds the redeemed grant; the never-redeemed code's grant is gone.
             _ = try await store.deleteExpired(before: redeemed.now + 7201)
@@ -115,12 +143,16 @@ struct StoreContractTests {
             await #expect(throws: StaleClientError.self) {
                 try await store.insertAccessToken(
                     AccessToken(digest: .of("x"), grantID: nil, applicationID: app.application.id, expiresAt: now + 60),
-                    for: app.application.clientVersion)
+                    for: app.application.clientVersion
+                )
             }
             let current = try #require(try await store.application(id: app.application.id))
             #expect(current.version == app.application.version + 1)
             let outcome = try await store.redeem(code: .of(code), by: current.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
-            guard case .redeemed = outcome else { Issue.record("expected redeemed, got \(outcome)"); return }
+            guard case .redeemed = outcome else {
+                Issue.record("expected redeemed, got \(outcome)")
+                return
+            }
         }
     }
 

@@ -6,7 +6,10 @@ import KeyfobTestSupport
 func pair(at now: Date) -> (PairToIssue, access: String, refresh: String) {
     let access = UUID().uuidString.lowercased()
     let refresh = UUID().uuidString.lowercased()
-    return (PairToIssue(accessDigest: .of(access), accessExpiresAt: now + 7200, refreshDigest: .of(refresh), refreshExpiresAt: now + 86400), access, refresh)
+    return (
+        PairToIssue(accessDigest: .of(access), accessExpiresAt: now + 7200, refreshDigest: .of(refresh), refreshExpiresAt: now + 86400), access,
+        refresh
+    )
 }
 
 /// A fresh app whose code was just redeemed, with the token texts it issued.

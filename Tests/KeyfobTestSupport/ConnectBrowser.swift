@@ -19,9 +19,14 @@ public final class ConnectBrowser: @unchecked Sendable {
 
     /// POST a form to a path.
     public func post(_ path: String, _ form: [(String, String)]) async throws -> TestHTTP.Reply {
-        remember(try await TestHTTP.send(
-            .POST, baseURL + path, headers: cookieHeader + [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Data(TestHTTP.formEncode(form).utf8)))
+        remember(
+            try await TestHTTP.send(
+                .POST,
+                baseURL + path,
+                headers: cookieHeader + [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data(TestHTTP.formEncode(form).utf8)
+            )
+        )
     }
 
     private var cookieHeader: [(String, String)] { cookie.map { [("Cookie", $0)] } ?? [] }

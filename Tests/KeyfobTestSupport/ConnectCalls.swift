@@ -10,7 +10,9 @@ extension TestServer {
 
     /// Walks authorize → login in a fresh browser and returns the browser and the login answer.
     public func logIn(
-        _ app: Fixtures.App, email: String = "owner@example.com", password: String = "secret",
+        _ app: Fixtures.App,
+        email: String = "owner@example.com",
+        password: String = "secret",
         parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")]
     ) async throws -> (ConnectBrowser, TestHTTP.Reply) {
         let browser = ConnectBrowser(baseURL: baseURL)
@@ -22,7 +24,9 @@ extension TestServer {
 
     /// A whole flow in test mode that allows every offered vehicle; returns the final redirect.
     public func connect(
-        _ app: Fixtures.App, email: String = "owner@example.com", parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")]
+        _ app: Fixtures.App,
+        email: String = "owner@example.com",
+        parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")]
     ) async throws -> TestHTTP.Reply {
         let (browser, login) = try await logIn(app, email: email, parameters: parameters)
         guard login.status == 303, login.header("Location") == "/oauth/grant" else { return login }

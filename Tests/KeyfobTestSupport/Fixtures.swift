@@ -24,10 +24,17 @@ public struct Fixtures: Sendable {
 
     /// Registers an application.
     public func app(
-        name: String = "Test App", redirectURIs: [String] = [redirectURI], permissions: [String]? = nil, isPublic: Bool = false
+        name: String = "Test App",
+        redirectURIs: [String] = [redirectURI],
+        permissions: [String]? = nil,
+        isPublic: Bool = false
     ) async throws -> App {
         let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
-            name: name, redirectURIs: redirectURIs, permissions: permissions, isPublic: isPublic)
+            name: name,
+            redirectURIs: redirectURIs,
+            permissions: permissions,
+            isPublic: isPublic
+        )
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }
 
@@ -37,8 +44,13 @@ public struct Fixtures: Sendable {
         let owner = Owner(id: UUID(), email: "owner-\(UUID().uuidString.prefix(8))@example.com", passwordHash: nil, mode: .live)
         let vehicles = (0..<vehicleCount).map { index in
             Vehicle(
-                id: UUID(), ownerID: owner.id, make: "TESLA", model: "Model \(index)", year: 2020 + index,
-                vin: VehicleSpec.randomVIN(prefix: "0SC"))
+                id: UUID(),
+                ownerID: owner.id,
+                make: "TESLA",
+                model: "Model \(index)",
+                year: 2020 + index,
+                vin: VehicleSpec.randomVIN(prefix: "0SC")
+            )
         }
         try await store.insertOwner(owner, vehicles: vehicles)
         return (owner, vehicles)
@@ -46,16 +58,27 @@ public struct Fixtures: Sendable {
 
     /// Codes for `app`, granted by a new owner; the grant is returned for checks.
     public func codes(
-        for app: App, count: Int = 1, permissions: [String] = ["read_vehicle_info", "read_odometer"],
-        redirectURI: String = redirectURI, redirectURIWasSent: Bool = true, codeChallenge: String? = nil
+        for app: App,
+        count: Int = 1,
+        permissions: [String] = ["read_vehicle_info", "read_odometer"],
+        redirectURI: String = redirectURI,
+        redirectURIWasSent: Bool = true,
+        codeChallenge: String? = nil
     ) async throws -> (codes: [String], grant: Grant, vehicles: [Vehicle]) {
         let (owner, vehicles) = try await owner()
         let grant = Grant(
-            id: UUID(), applicationID: app.application.id, ownerID: owner.id, permissions: permissions,
-            vehicleIDs: vehicles.map(\.id), createdAt: clock.now)
+            id: UUID(),
+            applicationID: app.application.id,
+            ownerID: owner.id,
+            permissions: permissions,
+            vehicleIDs: vehicles.map(\.id),
+            createdAt: clock.now
+        )
         let codes = try await CodeIssuer(store: store, clock: clock).issue(
-            grant, binding: .init(redirectURI: redirectURI, redirectURIWasSent: redirectURIWasSent, codeChallenge: codeChallenge),
-            count: count)
+            grant,
+            binding: .init(redirectURI: redirectURI, redirectURIWasSent: redirectURIWasSent, codeChallenge: codeChallenge),
+            count: count
+        )
         return (codes, grant, vehicles)
     }
 

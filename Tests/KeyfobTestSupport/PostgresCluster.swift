@@ -50,8 +50,13 @@ public final class PostgresCluster: @unchecked Sendable {
             // Test data is thrown away: skip the flushes a real deployment needs.
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
         ]
-        try run("pg_ctl", ["-D", dataDirectory, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "60",
-                           "-o", settings.joined(separator: " "), "start"])
+        try run(
+            "pg_ctl",
+            [
+                "-D", dataDirectory, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "60",
+                "-o", settings.joined(separator: " "), "start",
+            ]
+        )
     }
 
     /// Stops the server at once (`-m fast`: open sessions are ended, committed data is kept).

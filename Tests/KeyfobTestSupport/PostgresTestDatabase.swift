@@ -20,11 +20,15 @@ public struct PostgresTestDatabase: Sendable {
 
     /// Opens a store on it (running migrations).
     public func open(
-        isolation: PostgresOptions.Isolation? = nil, poolSize: Int = 4, operationTimeout: Duration = .seconds(10)
+        isolation: PostgresOptions.Isolation? = nil,
+        poolSize: Int = 4,
+        operationTimeout: Duration = .seconds(10)
     ) async throws -> PostgresStore {
         try await PostgresStore(
-            url: PostgresURL(url), options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
-            logger: Self.quiet)
+            url: PostgresURL(url),
+            options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
+            logger: Self.quiet
+        )
     }
 
     static let quiet: Logger = {
@@ -42,7 +46,13 @@ public struct PostgresTestDatabase: Sendable {
     public static func administer(_ adminURL: String, _ sql: String) async throws {
         let url = try PostgresURL(adminURL)
         var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
+            host: url.host,
+            port: url.port,
+            username: url.username,
+            password: url.password,
+            database: url.database,
+            tls: .disable
+        )
         configuration.options.connectTimeout = TimeAmount.seconds(10)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quiet)
         do {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,7 +82,12 @@ extension RawConnection {
     /// One HTTP/1.1 exchange on a new connection from `source`: the answer's status line, headers
     /// and body as text.
     public static func exchange(
-        port: Int, from source: String, method: String, path: String, headers: [(String, String)] = [], body: String = ""
+        port: Int,
+        from source: String,
+        method: String,
+        path: String,
+        headers: [(String, String)] = [],
+        body: String = ""
     ) async throws -> String {
         let connection = try RawConnection(port: port, from: source)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"

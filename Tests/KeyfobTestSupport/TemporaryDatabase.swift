@@ -14,7 +14,9 @@ public struct TemporaryDatabase: Sendable {
 
     /// Opens the store (running migrations).
     public func open(
-        durability: SQLiteStore.Durability = .full, busyTimeout: TimeInterval = 5, callTimeout: Duration = .seconds(5)
+        durability: SQLiteStore.Durability = .full,
+        busyTimeout: TimeInterval = 5,
+        callTimeout: Duration = .seconds(5)
     ) async throws -> SQLiteStore {
         try await SQLiteStore(path: path, durability: durability, busyTimeout: busyTimeout, callTimeout: callTimeout)
     }

@@ -36,7 +36,11 @@ public enum TestHTTP {
     /// Sends a request; `headers` are added after the default User-Agent (pass an empty User-Agent
     /// key to override it; `omitUserAgent` to send none).
     public static func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: Data? = nil, omitUserAgent: Bool = false
+        _ method: HTTPMethod,
+        _ url: String,
+        headers: [(String, String)] = [],
+        body: Data? = nil,
+        omitUserAgent: Bool = false
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method

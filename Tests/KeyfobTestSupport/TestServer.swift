@@ -21,9 +21,12 @@ public struct TestServer: Sendable {
 
     /// Runs `body` against a fresh server, then stops it and removes its database.
     public static func with<T: Sendable>(
-        backend: StoreBackend = .sqlite, policy: TokenPolicy = TokenPolicy(), busyTimeout: TimeInterval = 5,
+        backend: StoreBackend = .sqlite,
+        policy: TokenPolicy = TokenPolicy(),
+        busyTimeout: TimeInterval = 5,
         callTimeout: Duration = .seconds(5),
-        publicBaseURL: String? = nil, configure: @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
+        publicBaseURL: String? = nil,
+        configure: @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         if backend == .sqlite {
@@ -31,7 +34,13 @@ public struct TestServer: Sendable {
             defer { database.remove() }
             let store = try await database.open(busyTimeout: busyTimeout, callTimeout: callTimeout)
             return try await serve(
-                store, sqliteFile: database, policy: policy, publicBaseURL: publicBaseURL, configure: configure, body)
+                store,
+                sqliteFile: database,
+                policy: policy,
+                publicBaseURL: publicBaseURL,
+                configure: configure,
+                body
+            )
         }
         return try await backend.withFreshStore { store in
             try await serve(store, sqliteFile: nil, policy: policy, publicBaseURL: publicBaseURL, configure: configure, body)
@@ -39,8 +48,12 @@ public struct TestServer: Sendable {
     }
 
     private static func serve<T: Sendable>(
-        _ store: any Store, sqliteFile: TemporaryDatabase?, policy: TokenPolicy, publicBaseURL: String?,
-        configure: (inout KeyfobConfiguration) -> Void, _ body: @Sendable (TestServer) async throws -> T
+        _ store: any Store,
+        sqliteFile: TemporaryDatabase?,
+        policy: TokenPolicy,
+        publicBaseURL: String?,
+        configure: (inout KeyfobConfiguration) -> Void,
+        _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let clock = ManualWallClock()
         var configuration = KeyfobConfiguration()
@@ -62,7 +75,11 @@ public struct TestServer: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             let server = TestServer(
-                baseURL: "http://127.0.0.1:\(port)", store: store, clock: clock, sqliteFile: sqliteFile)
+                baseURL: "http://127.0.0.1:\(port)",
+                store: store,
+                clock: clock,
+                sqliteFile: sqliteFile
+            )
             do {
                 let result = try await body(server)
                 group.cancelAll()

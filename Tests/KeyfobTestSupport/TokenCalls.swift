@@ -1,16 +1,24 @@
 import Foundation
+import NIOHTTP1
 
 extension TestServer {
     /// `POST /oauth/token` with a form body and the given headers (User-Agent added by default).
     public func token(_ form: [(String, String)], headers: [(String, String)] = [], path: String = "/oauth/token") async throws -> TestHTTP.Reply {
         try await TestHTTP.send(
-            .POST, baseURL + path,
+            .POST,
+            baseURL + path,
             headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers,
-            body: Data(TestHTTP.formEncode(form).utf8))
+            body: Data(TestHTTP.formEncode(form).utf8)
+        )
     }
 
     /// Exchanges a code with Basic authentication.
-    public func exchange(_ code: String, app: Fixtures.App, redirectURI: String? = Fixtures.redirectURI, extra: [(String, String)] = []) async throws -> TestHTTP.Reply {
+    public func exchange(
+        _ code: String,
+        app: Fixtures.App,
+        redirectURI: String? = Fixtures.redirectURI,
+        extra: [(String, String)] = []
+    ) async throws -> TestHTTP.Reply {
         var form = [("grant_type", "authorization_code"), ("code", code)]
         if let redirectURI { form.append(("redirect_uri", redirectURI)) }
         return try await token(form + extra, headers: [app.basic])
@@ -31,5 +39,3 @@ extension TestServer {
         try await TestHTTP.send(method, baseURL + "/v2.0" + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [])
     }
 }
-
-import NIOHTTP1

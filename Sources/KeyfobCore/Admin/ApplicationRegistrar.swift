@@ -43,9 +43,14 @@ public struct ApplicationRegistrar: Sendable {
         }
         let secret = isPublic ? nil : ClientSecret.generate(using: random)
         let application = Application(
-            id: UUID(), name: name, secretDigest: secret.map(SecretDigest.of), isPublic: isPublic,
-            redirectURIs: redirectURIs, permissions: Permission.parseScope(Permission.scopeString(permissions)),
-            createdAt: clock.now)
+            id: UUID(),
+            name: name,
+            secretDigest: secret.map(SecretDigest.of),
+            isPublic: isPublic,
+            redirectURIs: redirectURIs,
+            permissions: Permission.parseScope(Permission.scopeString(permissions)),
+            createdAt: clock.now
+        )
         try await store.insertApplication(application)
         return Registered(application: application, secret: secret)
     }

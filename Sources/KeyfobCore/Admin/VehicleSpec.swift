@@ -28,8 +28,14 @@ public enum VehicleSpec {
         if let vin, !isWellFormedVIN(vin) {
             return .failure(VehicleSpecError(description: "VIN \(vin.prefix(40)) must be 17 characters of A-Z and 0-9 without I, O, Q"))
         }
-        return .success(Parsed(
-            make: words[0], model: words[1..<yearIndex].joined(separator: " "), year: Int(words[yearIndex])!, vin: vin))
+        return .success(
+            Parsed(
+                make: words[0],
+                model: words[1..<yearIndex].joined(separator: " "),
+                year: Int(words[yearIndex])!,
+                vin: vin
+            )
+        )
     }
 
     /// ISO 3779: 17 characters, digits and capitals except I, O and Q.

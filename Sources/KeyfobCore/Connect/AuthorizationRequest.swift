@@ -52,7 +52,8 @@ extension AuthorizationRequest {
     /// Client, redirect URI and response type are checked first, and any fault in them is a page
     /// whatever else is wrong; only then may an error travel to the redirect URI.
     public static func validate(
-        _ rawQuery: [String: String], lookUp: (UUID) async throws -> Application?
+        _ rawQuery: [String: String],
+        lookUp: (UUID) async throws -> Application?
     ) async throws -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
         let query = rawQuery.filter { !$0.value.isEmpty }
@@ -148,10 +149,18 @@ extension AuthorizationRequest {
         }
 
         let request = AuthorizationRequest(
-            applicationID: id, redirectURI: redirectURI, redirectURIWasSent: query["redirect_uri"] != nil, state: state,
-            permissions: permissions, forceApproval: forceApproval, mode: mode,
-            make: query["make"].flatMap { $0.isEmpty ? nil : $0 }, singleSelect: singleSelect,
-            singleSelectVIN: singleSelectVIN, codeChallenge: challenge)
+            applicationID: id,
+            redirectURI: redirectURI,
+            redirectURIWasSent: query["redirect_uri"] != nil,
+            state: state,
+            permissions: permissions,
+            forceApproval: forceApproval,
+            mode: mode,
+            make: query["make"].flatMap { $0.isEmpty ? nil : $0 },
+            singleSelect: singleSelect,
+            singleSelectVIN: singleSelectVIN,
+            codeChallenge: challenge
+        )
         return .success((request, application))
     }
 }

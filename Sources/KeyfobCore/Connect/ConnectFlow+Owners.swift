@@ -6,14 +6,24 @@ extension ConnectFlow {
         switch email.lowercased() {
         case TestOwners.incompatibleEmail:
             let vehicle = TestOwners.mockVehicle(ownerID: TestOwners.owner(email: email, mode: request.mode).id, index: 0)
-            return .redirect(.init(
-                uri: request.redirectURI, state: request.state, error: "vehicle_incompatible",
-                description: "The vehicle is not compatible with this application.",
-                extra: [("vin", vehicle.vin), ("make", vehicle.make), ("model", vehicle.model), ("year", String(vehicle.year))]))
+            return .redirect(
+                .init(
+                    uri: request.redirectURI,
+                    state: request.state,
+                    error: "vehicle_incompatible",
+                    description: "The vehicle is not compatible with this application.",
+                    extra: [("vin", vehicle.vin), ("make", vehicle.make), ("model", vehicle.model), ("year", String(vehicle.year))]
+                )
+            )
         case TestOwners.invalidSubscriptionEmail:
-            return .redirect(.init(
-                uri: request.redirectURI, state: request.state, error: "invalid_subscription",
-                description: "The vehicle's connected services subscription is not active."))
+            return .redirect(
+                .init(
+                    uri: request.redirectURI,
+                    state: request.state,
+                    error: "invalid_subscription",
+                    description: "The vehicle's connected services subscription is not active."
+                )
+            )
         default:
             return nil
         }
@@ -57,7 +67,12 @@ extension ConnectFlow {
         }
         if request.singleSelect && offered.count != 1 { return nil }
         return Grant(
-            id: UUID(), applicationID: request.applicationID, ownerID: owner.id, permissions: request.permissions.map(\.name),
-            vehicleIDs: offered.map(\.id), createdAt: clock.now)
+            id: UUID(),
+            applicationID: request.applicationID,
+            ownerID: owner.id,
+            permissions: request.permissions.map(\.name),
+            vehicleIDs: offered.map(\.id),
+            createdAt: clock.now
+        )
     }
 }

@@ -15,7 +15,11 @@ public struct ConnectFlow: Sendable {
 
     /// Makes the flow.
     public init(
-        store: any Store, clock: any WallClock, random: any RandomSource, policy: TokenPolicy, passwords: any PasswordVerifier
+        store: any Store,
+        clock: any WallClock,
+        random: any RandomSource,
+        policy: TokenPolicy,
+        passwords: any PasswordVerifier
     ) {
         self.store = store
         self.clock = clock
@@ -88,8 +92,12 @@ public struct ConnectFlow: Sendable {
         case .success(let (request, application)):
             let token = TokenText.random(using: random) + TokenText.random(using: random)
             let session = ConnectSession(
-                digest: .of(token), request: request, csrfToken: ClientSecret.generate(using: random), ownerID: nil,
-                expiresAt: clock.now + Self.sessionLifetime)
+                digest: .of(token),
+                request: request,
+                csrfToken: ClientSecret.generate(using: random),
+                ownerID: nil,
+                expiresAt: clock.now + Self.sessionLifetime
+            )
             try await store.insertSession(session)
             let screen = LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: "", message: nil)
             return (.login(screen), token)
@@ -109,7 +117,10 @@ public struct ConnectFlow: Sendable {
     }
 
     private func logIn(
-        _ session: ConnectSession, _ application: Application, form: [String: String], from address: String
+        _ session: ConnectSession,
+        _ application: Application,
+        form: [String: String],
+        from address: String
     ) async throws -> (step: Step, sessionToken: String?) {
         let request = session.request
         let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -148,9 +159,17 @@ public struct ConnectFlow: Sendable {
 
         let offered = try await offeredVehicles(for: owner, request: request)
         guard !offered.isEmpty else {
-            return (try await finish(renewed, .init(
-                uri: request.redirectURI, state: request.state, error: "no_vehicles",
-                description: "No vehicles were found for this account.")), nil)
+            return (
+                try await finish(
+                    renewed,
+                    .init(
+                        uri: request.redirectURI,
+                        state: request.state,
+                        error: "no_vehicles",
+                        description: "No vehicles were found for this account."
+                    )
+                ), nil
+            )
         }
         if !request.forceApproval, let grant = try await coveringGrant(owner: owner, request: request, offered: offered) {
             return (try await issueCode(renewed, ownerID: owner.id, permissions: grant.permissions, vehicleIDs: grant.vehicleIDs), nil)
@@ -197,8 +216,15 @@ public struct ConnectFlow: Sendable {
         }
         switch form["action"] {
         case "deny":
-            return try await finish(session, .init(
-                uri: request.redirectURI, state: request.state, error: "access_denied", description: "User denied access to application."))
+            return try await finish(
+                session,
+                .init(
+                    uri: request.redirectURI,
+                    state: request.state,
+                    error: "access_denied",
+                    description: "User denied access to application."
+                )
+            )
         case "allow":
             break
         default:
@@ -230,16 +256,28 @@ public struct ConnectFlow: Sendable {
 
     private func checkedSession(_ token: String?, _ proof: FormProof) async throws -> Result<(ConnectSession, Application), StepFailure> {
         guard let token, let session = try await store.session(digest: .of(token)), session.expiresAt > clock.now else {
-            return .failure(StepFailure(step: .page(
-                status: 400, message: "This sign-in has expired or was already finished. Go back to the application and start again.")))
+            return .failure(
+                StepFailure(
+                    step: .page(
+                        status: 400,
+                        message: "This sign-in has expired or was already finished. Go back to the application and start again."
+                    )
+                )
+            )
         }
         guard let application = try await store.application(id: session.request.applicationID) else {
             return .failure(StepFailure(step: .page(status: 400, message: "The application is no longer registered.")))
         }
         if case .submitted(let csrf) = proof {
             guard let csrf, SecretDigest.of(csrf).constantTimeEquals(.of(session.csrfToken)) else {
-                return .failure(StepFailure(step: .page(
-                    status: 403, message: "This form could not be verified. Go back to the application and start again.")))
+                return .failure(
+                    StepFailure(
+                        step: .page(
+                            status: 403,
+                            message: "This form could not be verified. Go back to the application and start again."
+                        )
+                    )
+                )
             }
         }
         return .success((session, application))
@@ -250,20 +288,30 @@ public struct ConnectFlow: Sendable {
     }
 
     private func outOfOrder(_ session: ConnectSession, _ reason: String) -> Step {
-        .redirect(.init(
-            uri: session.request.redirectURI, state: session.request.state, error: "configuration_error",
-            description: "Connect pages were used out of order.", extra: [("status_code", "400"), ("error_message", reason)]))
+        .redirect(
+            .init(
+                uri: session.request.redirectURI,
+                state: session.request.state,
+                error: "configuration_error",
+                description: "Connect pages were used out of order.",
+                extra: [("status_code", "400"), ("error_message", reason)]
+            )
+        )
     }
 
     private static let notLoggedIn = "The grant step was reached before logging in."
 
     private func grantScreen(_ application: Application, _ session: ConnectSession, _ vehicles: [Vehicle], message: String?) -> GrantScreen {
         GrantScreen(
-            applicationName: application.name, csrfToken: session.csrfToken,
+            applicationName: application.name,
+            csrfToken: session.csrfToken,
             permissions: session.request.permissions.map {
                 .init(name: $0.name, description: PermissionDescriptions.describe($0.name), required: $0.required)
             },
-            vehicles: vehicles, singleSelect: session.request.singleSelect, message: message)
+            vehicles: vehicles,
+            singleSelect: session.request.singleSelect,
+            message: message
+        )
     }
 
     private func issueCode(_ session: ConnectSession, ownerID: UUID, permissions: [String], vehicleIDs: [UUID]) async throws -> Step {
@@ -273,10 +321,17 @@ public struct ConnectFlow: Sendable {
         }
         let request = session.request
         let grant = Grant(
-            id: UUID(), applicationID: request.applicationID, ownerID: ownerID, permissions: permissions, vehicleIDs: vehicleIDs,
-            createdAt: clock.now)
+            id: UUID(),
+            applicationID: request.applicationID,
+            ownerID: ownerID,
+            permissions: permissions,
+            vehicleIDs: vehicleIDs,
+            createdAt: clock.now
+        )
         let code = try await CodeIssuer(store: store, clock: clock, random: random, policy: policy).issue(
-            grant, binding: .init(redirectURI: request.redirectURI, redirectURIWasSent: request.redirectURIWasSent, codeChallenge: request.codeChallenge))
+            grant,
+            binding: .init(redirectURI: request.redirectURI, redirectURIWasSent: request.redirectURIWasSent, codeChallenge: request.codeChallenge)
+        )
         return .redirect(ConnectRedirect(uri: request.redirectURI, state: request.state, code: code[0]))
     }
 

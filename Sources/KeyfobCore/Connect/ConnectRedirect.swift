@@ -16,7 +16,8 @@ public struct ConnectRedirect: Sendable, Equatable {
     public init(uri: String, state: String?, error: String, description: String, extra: [(String, String)] = []) {
         self.uri = uri
         // RFC 6749 §4.1.2.1 limits error_description to the characters §5.2 allows, as at the token endpoint.
-        self.parameters = [("error", error), ("error_description", OAuthError.sanitized(description))] + extra + (state.map { [("state", $0)] } ?? [])
+        self.parameters =
+            [("error", error), ("error_description", OAuthError.sanitized(description))] + extra + (state.map { [("state", $0)] } ?? [])
     }
 
     /// The full URL. Parameters are appended to any query the registered URI already has, each

@@ -32,8 +32,10 @@ public struct LoginThrottle: Sendable {
     /// Makes a throttle: by default 5 attempts per email and address in 15 minutes, and 100 per
     /// email in an hour.
     public init(
-        store: any LoginFailureStore, perAddress: Limit = Limit(attempts: 5, window: 900),
-        perEmail: Limit = Limit(attempts: 100, window: 3600), clock: any WallClock
+        store: any LoginFailureStore,
+        perAddress: Limit = Limit(attempts: 5, window: 900),
+        perEmail: Limit = Limit(attempts: 100, window: 3600),
+        clock: any WallClock
     ) {
         self.store = store
         self.perAddress = perAddress

@@ -32,8 +32,13 @@ public enum TestOwners {
         let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
         let vin = "0SC" + String(seed[17..<31].map { alphabet[Int($0) % alphabet.count] })
         return Vehicle(
-            id: UUIDText.versionFour(from: seed[0..<16]).uuid, ownerID: ownerID, make: make, model: model,
-            year: 2017 + Int(seed[31]) % 9, vin: vin)
+            id: UUIDText.versionFour(from: seed[0..<16]).uuid,
+            ownerID: ownerID,
+            make: make,
+            model: model,
+            year: 2017 + Int(seed[31]) % 9,
+            vin: vin
+        )
     }
 
     static let catalogue = [

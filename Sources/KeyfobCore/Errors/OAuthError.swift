@@ -41,8 +41,12 @@ public struct OAuthError: Error, Sendable, Equatable {
 
     /// Makes an error; the status defaults to 400, the one RFC 6749 §5.2 gives most errors.
     public init(
-        _ code: Code, _ errorDescription: String, status: Int = 400, detail: String? = nil,
-        challengesBasic: Bool = false, retryAfter: Int? = nil
+        _ code: Code,
+        _ errorDescription: String,
+        status: Int = 400,
+        detail: String? = nil,
+        challengesBasic: Bool = false,
+        retryAfter: Int? = nil
     ) {
         self.code = code
         self.errorDescription = OAuthError.sanitized(errorDescription)
@@ -55,12 +59,16 @@ public struct OAuthError: Error, Sendable, Equatable {
     /// RFC 6749 §5.2 limits `error_description` to printable ASCII without `"` and `\`; descriptions
     /// that quote client input are folded into that set so the answer stays well-formed.
     static func sanitized(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            switch scalar.value {
-            case 0x20...0x21, 0x23...0x5B, 0x5D...0x7E: scalar
-            default: "?"
-            }
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    switch scalar.value {
+                    case 0x20...0x21, 0x23...0x5B, 0x5D...0x7E: scalar
+                    default: "?"
+                    }
+                }
+            )
+        )
     }
 }
 
@@ -83,8 +91,12 @@ extension OAuthError {
     /// 503 `temporarily_unavailable` with a `Retry-After`.
     public static func storeUnavailable(detail: String) -> OAuthError {
         OAuthError(
-            .temporarilyUnavailable, "The service is temporarily unavailable; retry shortly.",
-            status: 503, detail: detail, retryAfter: 1)
+            .temporarilyUnavailable,
+            "The service is temporarily unavailable; retry shortly.",
+            status: 503,
+            detail: detail,
+            retryAfter: 1
+        )
     }
 
     /// A description that quotes at most the first 64 characters of client input.

@@ -9,7 +9,12 @@ public struct CodeIssuer: Sendable {
     let policy: TokenPolicy
 
     /// Makes an issuer.
-    public init(store: any GrantStore, clock: any WallClock = SystemWallClock(), random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy()) {
+    public init(
+        store: any GrantStore,
+        clock: any WallClock = SystemWallClock(),
+        random: any RandomSource = SystemRandomSource(),
+        policy: TokenPolicy = TokenPolicy()
+    ) {
         self.store = store
         self.clock = clock
         self.random = random
@@ -44,11 +49,18 @@ public struct CodeIssuer: Sendable {
         for _ in 0..<count {
             let text = TokenText.random(using: random)
             texts.append(text)
-            records.append(AuthorizationCode(
-                digest: .of(text), grantID: grant.id, applicationID: grant.applicationID,
-                redirectURI: binding.redirectURI, redirectURIWasSent: binding.redirectURIWasSent,
-                codeChallenge: binding.codeChallenge, codeChallengeMethod: binding.codeChallenge == nil ? nil : PKCE.s256,
-                expiresAt: expiresAt))
+            records.append(
+                AuthorizationCode(
+                    digest: .of(text),
+                    grantID: grant.id,
+                    applicationID: grant.applicationID,
+                    redirectURI: binding.redirectURI,
+                    redirectURIWasSent: binding.redirectURIWasSent,
+                    codeChallenge: binding.codeChallenge,
+                    codeChallengeMethod: binding.codeChallenge == nil ? nil : PKCE.s256,
+                    expiresAt: expiresAt
+                )
+            )
         }
         try await store.insertGrant(grant, codes: records)
         return texts

@@ -26,9 +26,16 @@ public struct Application: Sendable, Equatable {
 
     /// Makes an application record.
     public init(
-        id: UUID, name: String, secretDigest: SecretDigest?, previousSecretDigest: SecretDigest? = nil,
-        previousSecretExpiresAt: Date? = nil, isPublic: Bool, redirectURIs: [String], permissions: [String],
-        createdAt: Date, version: Int64 = 1
+        id: UUID,
+        name: String,
+        secretDigest: SecretDigest?,
+        previousSecretDigest: SecretDigest? = nil,
+        previousSecretExpiresAt: Date? = nil,
+        isPublic: Bool,
+        redirectURIs: [String],
+        permissions: [String],
+        createdAt: Date,
+        version: Int64 = 1
     ) {
         self.id = id
         self.name = name

@@ -25,8 +25,14 @@ public struct AuthorizationCode: Sendable, Equatable {
 
     /// Makes a code record.
     public init(
-        digest: SecretDigest, grantID: UUID, applicationID: UUID, redirectURI: String,
-        redirectURIWasSent: Bool, codeChallenge: String?, codeChallengeMethod: String?, expiresAt: Date,
+        digest: SecretDigest,
+        grantID: UUID,
+        applicationID: UUID,
+        redirectURI: String,
+        redirectURIWasSent: Bool,
+        codeChallenge: String?,
+        codeChallengeMethod: String?,
+        expiresAt: Date,
         consumedAt: Date? = nil
     ) {
         self.digest = digest

@@ -17,8 +17,12 @@ public struct AccessToken: Sendable, Equatable {
 
     /// Makes an access token record.
     public init(
-        digest: SecretDigest, grantID: UUID?, applicationID: UUID, scope: [String] = [],
-        expiresAt: Date, revoked: Bool = false
+        digest: SecretDigest,
+        grantID: UUID?,
+        applicationID: UUID,
+        scope: [String] = [],
+        expiresAt: Date,
+        revoked: Bool = false
     ) {
         self.digest = digest
         self.grantID = grantID
@@ -47,7 +51,10 @@ public struct PairToIssue: Sendable, Equatable {
 
     /// Makes a pair description.
     public init(
-        accessDigest: SecretDigest, accessExpiresAt: Date, refreshDigest: SecretDigest, refreshExpiresAt: Date,
+        accessDigest: SecretDigest,
+        accessExpiresAt: Date,
+        refreshDigest: SecretDigest,
+        refreshExpiresAt: Date,
         accessScope: [String]? = nil
     ) {
         self.accessDigest = accessDigest

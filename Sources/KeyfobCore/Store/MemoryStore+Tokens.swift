@@ -2,8 +2,11 @@ import Foundation
 
 extension MemoryStore {
     public func redeem(
-        code digest: SecretDigest, by client: ClientVersion, at now: Date,
-        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+        code digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void,
+        issuing pair: PairToIssue
     ) throws -> CodeRedemption {
         guard isCurrent(client) else { throw StaleClientError(client: client) }
         let found = codes[digest]
@@ -20,18 +23,27 @@ extension MemoryStore {
     }
 
     public func rotate(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval, issuing pair: PairToIssue
+        refresh digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        grace: TimeInterval,
+        issuing pair: PairToIssue
     ) throws -> RefreshRotation {
         guard isCurrent(client) else { throw StaleClientError(client: client) }
         let found = refreshTokens[digest]
-        let state = found.map { RefreshRotationRule.Stored(applicationID: $0.applicationID, revoked: $0.revoked, usedAt: $0.usedAt, expiresAt: $0.expiresAt) }
+        let state = found.map {
+            RefreshRotationRule.Stored(applicationID: $0.applicationID, revoked: $0.revoked, usedAt: $0.usedAt, expiresAt: $0.expiresAt)
+        }
         let verdict = RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace)
         let granted = found.flatMap { grantRecords[$0.grantID]?.permissions } ?? []
         guard verdict == .rotate, let stored = found else {
             if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
                 let issued = accessTokens[pair.accessDigest]?.token.scope ?? []
                 return .repeated(
-                    grantID: found.grantID, firstUsedAt: firstUsedAt, scope: AccessToken.effectiveScope(stored: issued, granted: granted))
+                    grantID: found.grantID,
+                    firstUsedAt: firstUsedAt,
+                    scope: AccessToken.effectiveScope(stored: issued, granted: granted)
+                )
             }
             if verdict == .reuse, let found { revokeFamily(found.family) }
             return verdict.refusal
@@ -69,8 +81,12 @@ extension MemoryStore {
     public func refreshTokenState(digest: SecretDigest) -> RefreshTokenState? {
         guard let stored = refreshTokens[digest], applicationRecords[stored.applicationID] != nil else { return nil }
         return RefreshTokenState(
-            applicationID: stored.applicationID, grant: grantRecords[stored.grantID], expiresAt: stored.expiresAt, usedAt: stored.usedAt,
-            revoked: stored.revoked)
+            applicationID: stored.applicationID,
+            grant: grantRecords[stored.grantID],
+            expiresAt: stored.expiresAt,
+            usedAt: stored.usedAt,
+            revoked: stored.revoked
+        )
     }
 
     public func deleteExpired(before cutoff: Date) -> Int {
@@ -95,11 +111,20 @@ extension MemoryStore {
     private func insert(_ pair: PairToIssue, family: Int64, grantID: UUID, applicationID: UUID) {
         accessTokens[pair.accessDigest] = StoredAccessToken(
             token: AccessToken(
-                digest: pair.accessDigest, grantID: grantID, applicationID: applicationID, scope: pair.accessScope ?? [],
-                expiresAt: pair.accessExpiresAt),
-            family: family)
+                digest: pair.accessDigest,
+                grantID: grantID,
+                applicationID: applicationID,
+                scope: pair.accessScope ?? [],
+                expiresAt: pair.accessExpiresAt
+            ),
+            family: family
+        )
         refreshTokens[pair.refreshDigest] = StoredRefreshToken(
-            applicationID: applicationID, grantID: grantID, family: family, expiresAt: pair.refreshExpiresAt)
+            applicationID: applicationID,
+            grantID: grantID,
+            family: family,
+            expiresAt: pair.refreshExpiresAt
+        )
     }
 
     private func revokeFamily(_ family: Int64) {

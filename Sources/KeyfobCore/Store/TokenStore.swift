@@ -70,14 +70,20 @@ public protocol TokenStore: Sendable {
     /// `check` runs on the code record inside the transaction (redirect URI, PKCE); an error it
     /// throws leaves the code unconsumed and is rethrown.
     func redeem(
-        code digest: SecretDigest, by client: ClientVersion, at now: Date,
-        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void, issuing pair: PairToIssue
+        code digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void,
+        issuing pair: PairToIssue
     ) async throws -> CodeRedemption
 
     /// Rotates a refresh token of `client`, writing `pair` on first use. Throws `StaleClientError`
     /// like `redeem`.
     func rotate(
-        refresh digest: SecretDigest, by client: ClientVersion, at now: Date, grace: TimeInterval,
+        refresh digest: SecretDigest,
+        by client: ClientVersion,
+        at now: Date,
+        grace: TimeInterval,
         issuing pair: PairToIssue
     ) async throws -> RefreshRotation
 

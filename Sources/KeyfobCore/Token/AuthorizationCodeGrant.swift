@@ -18,34 +18,48 @@ public struct AuthorizationCodeGrant: TokenGrant {
         let accessToken = TokenText.random(using: context.random)
         let refreshToken = TokenText.random(using: context.random)
         let pair = PairToIssue(
-            accessDigest: .of(accessToken), accessExpiresAt: now + context.policy.accessTokenLifetime,
-            refreshDigest: .of(refreshToken), refreshExpiresAt: now + context.policy.refreshTokenLifetime)
+            accessDigest: .of(accessToken),
+            accessExpiresAt: now + context.policy.accessTokenLifetime,
+            refreshDigest: .of(refreshToken),
+            refreshExpiresAt: now + context.policy.refreshTokenLifetime
+        )
 
         let outcome = try await context.store.redeem(
-            code: .of(code), by: client.clientVersion, at: now,
+            code: .of(code),
+            by: client.clientVersion,
+            at: now,
             check: { (record: AuthorizationCode) throws(OAuthError) in
                 try Self.checkBinding(of: record, redirectURI: redirectURI, verifier: verifier, clientIsPublic: clientIsPublic)
             },
-            issuing: pair)
+            issuing: pair
+        )
 
         switch outcome {
         case .redeemed(_, let scope):
             return TokenResponse(
-                accessToken: accessToken, expiresIn: Int(context.policy.accessTokenLifetime), refreshToken: refreshToken,
-                scope: scope)
+                accessToken: accessToken,
+                expiresIn: Int(context.policy.accessTokenLifetime),
+                refreshToken: refreshToken,
+                scope: scope
+            )
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid code", code))
         case .expired:
             throw OAuthError.invalidGrant("The authorization code has expired.")
         case .replayed:
             throw OAuthError.invalidGrant(
-                "The authorization code was already used; tokens issued from it are revoked.", detail: "code replay")
+                "The authorization code was already used; tokens issued from it are revoked.",
+                detail: "code replay"
+            )
         }
     }
 
     /// The checks made on the code record inside the redemption transaction.
     static func checkBinding(
-        of record: AuthorizationCode, redirectURI: String?, verifier: String?, clientIsPublic: Bool
+        of record: AuthorizationCode,
+        redirectURI: String?,
+        verifier: String?,
+        clientIsPublic: Bool
     ) throws(OAuthError) {
         // RFC 6749 §4.1.3: redirect_uri must be identical to the one in the authorization request.
         if record.redirectURIWasSent {

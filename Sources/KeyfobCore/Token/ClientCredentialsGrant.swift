@@ -15,9 +15,16 @@ public struct ClientCredentialsGrant: TokenGrant {
         let scope = try Self.scope(requested: request.parameters["scope"], allowed: client.permissions)
         let now = context.clock.now
         let accessToken = TokenText.random(using: context.random)
-        try await context.store.insertAccessToken(AccessToken(
-            digest: .of(accessToken), grantID: nil, applicationID: client.id, scope: scope,
-            expiresAt: now + context.policy.applicationTokenLifetime), for: client.clientVersion)
+        try await context.store.insertAccessToken(
+            AccessToken(
+                digest: .of(accessToken),
+                grantID: nil,
+                applicationID: client.id,
+                scope: scope,
+                expiresAt: now + context.policy.applicationTokenLifetime
+            ),
+            for: client.clientVersion
+        )
         return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil, scope: scope)
     }
 

@@ -19,25 +19,39 @@ public struct RefreshTokenGrant: TokenGrant {
         // The successors are a function of the old token, so a retry computes the same pair again.
         let successors = context.rotationKey.successors(of: refreshToken)
         let pair = PairToIssue(
-            accessDigest: .of(successors.accessToken), accessExpiresAt: now + policy.accessTokenLifetime,
-            refreshDigest: .of(successors.refreshToken), refreshExpiresAt: now + policy.refreshTokenLifetime,
-            accessScope: narrowedScope)
+            accessDigest: .of(successors.accessToken),
+            accessExpiresAt: now + policy.accessTokenLifetime,
+            refreshDigest: .of(successors.refreshToken),
+            refreshExpiresAt: now + policy.refreshTokenLifetime,
+            accessScope: narrowedScope
+        )
 
         let outcome = try await context.store.rotate(
-            refresh: .of(refreshToken), by: client.clientVersion, at: now, grace: policy.refreshGracePeriod, issuing: pair)
+            refresh: .of(refreshToken),
+            by: client.clientVersion,
+            at: now,
+            grace: policy.refreshGracePeriod,
+            issuing: pair
+        )
 
         switch outcome {
         case .rotated(_, let scope):
             return TokenResponse(
-                accessToken: successors.accessToken, expiresIn: Int(policy.accessTokenLifetime),
-                refreshToken: successors.refreshToken, scope: scope)
+                accessToken: successors.accessToken,
+                expiresIn: Int(policy.accessTokenLifetime),
+                refreshToken: successors.refreshToken,
+                scope: scope
+            )
         case .repeated(_, let firstUsedAt, let scope):
             // Rounded to the nearest second: stored times lose a little precision, and rounding down
             // would report a second less than the token really has.
             let remaining = (firstUsedAt + policy.accessTokenLifetime).timeIntervalSince(now)
             return TokenResponse(
-                accessToken: successors.accessToken, expiresIn: max(0, Int(remaining.rounded())),
-                refreshToken: successors.refreshToken, scope: scope)
+                accessToken: successors.accessToken,
+                expiresIn: max(0, Int(remaining.rounded())),
+                refreshToken: successors.refreshToken,
+                scope: scope
+            )
         case .scopeExceeded(let permission):
             throw OAuthError(.invalidScope, OAuthError.quoting("Scope beyond what the owner granted", permission))
         case .unknown:
@@ -48,7 +62,9 @@ public struct RefreshTokenGrant: TokenGrant {
             throw OAuthError.invalidGrant("The refresh token has been revoked.")
         case .reused:
             throw OAuthError.invalidGrant(
-                "The refresh token was already used; its token family is now revoked.", detail: "refresh reuse")
+                "The refresh token was already used; its token family is now revoked.",
+                detail: "refresh reuse"
+            )
         }
     }
 

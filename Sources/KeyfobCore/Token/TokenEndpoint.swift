@@ -13,8 +13,11 @@ public struct TokenEndpoint: Sendable {
     /// Makes the endpoint. Two grants answering the same `grant_type` are a configuration error,
     /// found here rather than by one of them silently never answering.
     public init(
-        store: any Store, rotationKey: RotationKey, clock: any WallClock = SystemWallClock(),
-        random: any RandomSource = SystemRandomSource(), policy: TokenPolicy = TokenPolicy(),
+        store: any Store,
+        rotationKey: RotationKey,
+        clock: any WallClock = SystemWallClock(),
+        random: any RandomSource = SystemRandomSource(),
+        policy: TokenPolicy = TokenPolicy(),
         grants: [any TokenGrant] = TokenEndpoint.standardGrants
     ) throws(DuplicateGrantTypeError) {
         self.authenticator = ClientAuthenticator(applications: store, clock: clock, cache: ApplicationCache())

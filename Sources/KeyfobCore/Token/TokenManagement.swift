@@ -43,7 +43,10 @@ public struct TokenManagement: Sendable {
         {
             guard server.acceptsSecret(presented.secret ?? "") else {
                 throw OAuthError.invalidClient(
-                    "Invalid client credentials.", basicAttempted: presented.method == .basic, detail: "wrong resource server secret")
+                    "Invalid client credentials.",
+                    basicAttempted: presented.method == .basic,
+                    detail: "wrong resource server secret"
+                )
             }
             return .resourceServer
         }
@@ -51,7 +54,9 @@ public struct TokenManagement: Sendable {
         guard !client.isPublic else {
             throw OAuthError.invalidClient(
                 "Introspection needs a confidential client's or a resource server's credentials.",
-                basicAttempted: presented?.method == .basic, detail: "public client at introspection")
+                basicAttempted: presented?.method == .basic,
+                detail: "public client at introspection"
+            )
         }
         return .client(client)
     }
@@ -85,8 +90,14 @@ public struct TokenManagement: Sendable {
         if let clientID, access.token.applicationID != clientID { return nil }
         guard !access.token.revoked, access.token.expiresAt > now else { return .inactive }
         return Introspection(
-            active: true, clientID: access.token.applicationID, tokenUse: .accessToken, scope: access.permissions,
-            expiresAt: access.token.expiresAt, subject: access.grant?.ownerID, vehicleIDs: access.grant?.vehicleIDs)
+            active: true,
+            clientID: access.token.applicationID,
+            tokenUse: .accessToken,
+            scope: access.permissions,
+            expiresAt: access.token.expiresAt,
+            subject: access.grant?.ownerID,
+            vehicleIDs: access.grant?.vehicleIDs
+        )
     }
 
     private func refreshToken(_ digest: SecretDigest, client: Application, now: Date) async throws -> Introspection? {
@@ -94,8 +105,14 @@ public struct TokenManagement: Sendable {
         let usable = state.usedAt.map { now.timeIntervalSince($0) <= policy.refreshGracePeriod } ?? true
         guard !state.revoked, state.expiresAt > now, usable, let grant = state.grant else { return .inactive }
         return Introspection(
-            active: true, clientID: client.id, tokenUse: .refreshToken, scope: grant.permissions, expiresAt: state.expiresAt,
-            subject: grant.ownerID, vehicleIDs: grant.vehicleIDs)
+            active: true,
+            clientID: client.id,
+            tokenUse: .refreshToken,
+            scope: grant.permissions,
+            expiresAt: state.expiresAt,
+            subject: grant.ownerID,
+            vehicleIDs: grant.vehicleIDs
+        )
     }
 }
 
@@ -127,5 +144,12 @@ public struct Introspection: Sendable, Equatable {
 
     /// The answer for anything that is not an active token the asker may know of.
     public static let inactive = Introspection(
-        active: false, clientID: nil, tokenUse: nil, scope: [], expiresAt: nil, subject: nil, vehicleIDs: nil)
+        active: false,
+        clientID: nil,
+        tokenUse: nil,
+        scope: [],
+        expiresAt: nil,
+        subject: nil,
+        vehicleIDs: nil
+    )
 }

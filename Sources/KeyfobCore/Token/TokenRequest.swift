@@ -48,7 +48,9 @@ public struct PresentedClient: Sendable, Equatable {
     /// Combines the Basic header's credentials with the body's `client_id` and `client_secret` by
     /// docs/contract.md §2: one method only; a body `client_id` beside Basic must name the same client.
     public static func resolve(
-        basic: (clientID: String, secret: String)?, bodyClientID: String?, bodySecret: String?
+        basic: (clientID: String, secret: String)?,
+        bodyClientID: String?,
+        bodySecret: String?
     ) throws(OAuthError) -> PresentedClient? {
         if let basic {
             guard bodySecret == nil else {

@@ -42,8 +42,14 @@ extension APIError {
 
     func response(requestID: String) -> Response {
         let body = Body(
-            type: kind.rawValue, code: code, description: description, docURL: docURL, statusCode: statusCode,
-            requestId: requestID, resolution: .init(type: nil))
+            type: kind.rawValue,
+            code: code,
+            description: description,
+            docURL: docURL,
+            statusCode: statusCode,
+            requestId: requestID,
+            resolution: .init(type: nil)
+        )
         var headers: HTTPFields = [:]
         if kind == .authentication {
             // RFC 6750 §3: the challenge names the error only when a token was presented.

@@ -53,7 +53,8 @@ struct VehicleAPIController {
 
     /// Authenticates, runs the call, and renders either its body or its error.
     private func answer(
-        _ request: Request, _ context: KeyfobRequestContext,
+        _ request: Request,
+        _ context: KeyfobRequestContext,
         _ call: (BearerAccess, Request, KeyfobRequestContext) async throws -> any Encodable
     ) async -> Response {
         do {
@@ -68,7 +69,8 @@ struct VehicleAPIController {
         } catch {
             context.logger.error(
                 "vehicle API failed",
-                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"])
+                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"]
+            )
             return APIError(.server, "An unexpected error occurred.").response(requestID: context.requestID)
         }
     }

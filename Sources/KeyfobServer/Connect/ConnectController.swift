@@ -102,11 +102,14 @@ struct ConnectController {
         } catch {
             let unavailable = error is StoreUnavailableError
             context.logger.log(
-                level: unavailable ? .warning : .error, "connect page failed",
-                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"])
+                level: unavailable ? .warning : .error,
+                "connect page failed",
+                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"]
+            )
             return pages.error(
                 status: unavailable ? 503 : 500,
-                message: unavailable ? "Keyfob is temporarily unavailable. Try again in a moment." : "Something went wrong on our side.")
+                message: unavailable ? "Keyfob is temporarily unavailable. Try again in a moment." : "Something went wrong on our side."
+            )
         }
     }
 }

@@ -32,10 +32,14 @@ struct ConnectPages: Sendable {
     ]
 
     func login(_ screen: ConnectFlow.LoginScreen) -> Response {
-        page(.ok, "login", [
-            "title": "Log in", "appName": screen.applicationName, "mode": screen.mode.rawValue,
-            "testMode": screen.mode != .live, "csrf": screen.csrfToken, "email": screen.email,
-        ].merging(Self.message(screen.message)) { $1 })
+        page(
+            .ok,
+            "login",
+            [
+                "title": "Log in", "appName": screen.applicationName, "mode": screen.mode.rawValue,
+                "testMode": screen.mode != .live, "csrf": screen.csrfToken, "email": screen.email,
+            ].merging(Self.message(screen.message)) { $1 }
+        )
     }
 
     func grant(_ screen: ConnectFlow.GrantScreen) -> Response {
@@ -48,10 +52,14 @@ struct ConnectPages: Sendable {
         let permissions: [[String: Any]] = screen.permissions.map {
             ["name": $0.name, "description": $0.description, "required": $0.required]
         }
-        return page(.ok, "grant", [
-            "title": "Allow access", "appName": screen.applicationName, "csrf": screen.csrfToken, "permissions": permissions,
-            "vehicles": vehicles, "singleSelect": screen.singleSelect,
-        ].merging(Self.message(screen.message)) { $1 })
+        return page(
+            .ok,
+            "grant",
+            [
+                "title": "Allow access", "appName": screen.applicationName, "csrf": screen.csrfToken, "permissions": permissions,
+                "vehicles": vehicles, "singleSelect": screen.singleSelect,
+            ].merging(Self.message(screen.message)) { $1 }
+        )
     }
 
     /// A message key only when there is a message: Mustache would print an absent optional as "nil".

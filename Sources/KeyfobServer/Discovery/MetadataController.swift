@@ -29,13 +29,23 @@ struct MetadataController {
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get(".well-known/oauth-authorization-server") { _, _ in
             let issuer = origin.url
-            let body = JSONBody.encode(Metadata(
-                issuer: issuer, authorization_endpoint: issuer + "/oauth/authorize", token_endpoint: issuer + "/oauth/token",
-                token_endpoint_auth_methods_supported: Self.authMethods,
-                revocation_endpoint: issuer + "/oauth/revoke", revocation_endpoint_auth_methods_supported: Self.authMethods,
-                introspection_endpoint: issuer + "/oauth/introspect", introspection_endpoint_auth_methods_supported: Self.introspectionAuthMethods,
-                grant_types_supported: grantTypes, response_types_supported: ["code"],
-                code_challenge_methods_supported: [PKCE.s256], scopes_supported: Permission.all, service_documentation: nil))
+            let body = JSONBody.encode(
+                Metadata(
+                    issuer: issuer,
+                    authorization_endpoint: issuer + "/oauth/authorize",
+                    token_endpoint: issuer + "/oauth/token",
+                    token_endpoint_auth_methods_supported: Self.authMethods,
+                    revocation_endpoint: issuer + "/oauth/revoke",
+                    revocation_endpoint_auth_methods_supported: Self.authMethods,
+                    introspection_endpoint: issuer + "/oauth/introspect",
+                    introspection_endpoint_auth_methods_supported: Self.introspectionAuthMethods,
+                    grant_types_supported: grantTypes,
+                    response_types_supported: ["code"],
+                    code_challenge_methods_supported: [PKCE.s256],
+                    scopes_supported: Permission.all,
+                    service_documentation: nil
+                )
+            )
             return JSONBody.response(status: .ok, body: body, headers: [.cacheControl: "public, max-age=3600"])
         }
     }

@@ -1,6 +1,6 @@
 import Hummingbird
-import NIOCore
 import KeyfobCore
+import NIOCore
 
 /// The request context of every Keyfob route: Hummingbird's core storage plus the request id that
 /// goes out as `sc-request-id` and into every error body and log line.

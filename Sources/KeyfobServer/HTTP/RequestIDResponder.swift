@@ -32,7 +32,9 @@ struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
             response = try error.response(from: request, context: context)
         } catch {
             context.logger.error(
-                "unhandled error", metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"])
+                "unhandled error",
+                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"]
+            )
             response = Response(status: .internalServerError)
         }
         response.headers[.scRequestID] = context.requestID

@@ -9,7 +9,8 @@ import Logging
 enum OAuthAnswer {
     /// Routes POST to `handler`, and answers other methods 405 in the endpoint's JSON shape.
     static func addPostRoute(
-        _ path: String, to router: Router<KeyfobRequestContext>,
+        _ path: String,
+        to router: Router<KeyfobRequestContext>,
         _ handler: @escaping @Sendable (Request, KeyfobRequestContext) async -> Response
     ) {
         router.post(RouterPath(path), use: handler)
@@ -35,7 +36,8 @@ enum OAuthAnswer {
         } catch {
             context.logger.error(
                 "OAuth endpoint failed",
-                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"])
+                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"]
+            )
             return OAuthError(.serverError, "An unexpected error occurred.", status: 500).response()
         }
     }

@@ -49,7 +49,10 @@ struct TokenRequestReader {
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
         let parameters = form.filter { !$0.value.isEmpty }
         let client = try PresentedClient.resolve(
-            basic: basic, bodyClientID: parameters["client_id"], bodySecret: parameters["client_secret"])
+            basic: basic,
+            bodyClientID: parameters["client_id"],
+            bodySecret: parameters["client_secret"]
+        )
         return TokenRequest(parameters: parameters, client: client)
     }
 

@@ -6,8 +6,10 @@ import Logging
 /// `keyfob apps …`: register and manage applications.
 struct AppsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "apps", abstract: "Register and manage applications (OAuth clients).",
-        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self])
+        commandName: "apps",
+        abstract: "Register and manage applications (OAuth clients).",
+        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self]
+    )
 
     /// What the CLI shows of an application; never a secret digest.
     struct Summary: Encodable {
@@ -57,7 +59,11 @@ struct AppsCommand: AsyncParsableCommand {
             let registered: ApplicationRegistrar.Registered
             do {
                 registered = try await ApplicationRegistrar(store: store).register(
-                    name: name, redirectURIs: redirectURIs, permissions: permissions.map(Permission.parseScope), isPublic: isPublic)
+                    name: name,
+                    redirectURIs: redirectURIs,
+                    permissions: permissions.map(Permission.parseScope),
+                    isPublic: isPublic
+                )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw ValidationError(error.description)
             }
@@ -100,7 +106,9 @@ struct AppsCommand: AsyncParsableCommand {
 
     struct RotateSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rotate-secret", abstract: "Give an application a new secret; print it once.")
+            commandName: "rotate-secret",
+            abstract: "Give an application a new secret; print it once."
+        )
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The client id.") var id: String
         @Option(help: "How long the old secret keeps working: 90s, 30m, 1h, 2d (default 0: it stops at once).")
@@ -122,7 +130,9 @@ struct AppsCommand: AsyncParsableCommand {
             let rotated = Rotated(client_id: uuid.lowercasedText, client_secret: secret, previous_secret_valid_for_seconds: Int(overlap.seconds))
             if json { return try Output.json(rotated) }
             Output.line("New client secret: \(secret)   (shown once: store it now)")
-            Output.line(overlap.seconds > 0 ? "The previous secret keeps working for \(Int(overlap.seconds)) s." : "The previous secret no longer works.")
+            Output.line(
+                overlap.seconds > 0 ? "The previous secret keeps working for \(Int(overlap.seconds)) s." : "The previous secret no longer works."
+            )
         }
     }
 

@@ -7,7 +7,10 @@ import Logging
 /// store, so they need the database, like every CLI command; nothing here is reachable over HTTP.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dev", abstract: "Development and benchmark tools (admin only).", subcommands: [MintCodes.self])
+        commandName: "dev",
+        abstract: "Development and benchmark tools (admin only).",
+        subcommands: [MintCodes.self]
+    )
 
     struct MintCodes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -17,7 +20,8 @@ struct DevCommand: AsyncParsableCommand {
                 The codes belong to a test-mode owner (mint@keyfob.dev) with one vehicle, are bound to \
                 --redirect-uri as if the authorize request had sent it, and expire like any code \
                 (10 minutes): mint right before use.
-                """)
+                """
+        )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The client id.") var app: String
         @Option(help: "How many codes.") var count: Int
@@ -41,10 +45,18 @@ struct DevCommand: AsyncParsableCommand {
             let owner = try await mintOwner(store)
             let vehicles = try await store.vehicles(of: owner)
             let grant = Grant(
-                id: UUID(), applicationID: appID, ownerID: owner.id, permissions: application.permissions,
-                vehicleIDs: vehicles.map(\.id), createdAt: Date())
+                id: UUID(),
+                applicationID: appID,
+                ownerID: owner.id,
+                permissions: application.permissions,
+                vehicleIDs: vehicles.map(\.id),
+                createdAt: Date()
+            )
             let codes = try await CodeIssuer(store: store).issue(
-                grant, binding: .init(redirectURI: redirectURI, redirectURIWasSent: true), count: count)
+                grant,
+                binding: .init(redirectURI: redirectURI, redirectURIWasSent: true),
+                count: count
+            )
             var text = codes.joined(separator: "\n")
             text.append("\n")
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -7,7 +7,10 @@ import Logging
 /// `keyfob owners …`: live-mode vehicle owners and their vehicles.
 struct OwnersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "owners", abstract: "Manage live-mode vehicle owners.", subcommands: [Add.self, List.self])
+        commandName: "owners",
+        abstract: "Manage live-mode vehicle owners.",
+        subcommands: [Add.self, List.self]
+    )
 
     struct VehicleSummary: Encodable {
         let id: String
@@ -25,10 +28,12 @@ struct OwnersCommand: AsyncParsableCommand {
 
     static func summary(_ owner: Owner, _ vehicles: [Vehicle]) -> OwnerSummary {
         OwnerSummary(
-            id: owner.id.lowercasedText, email: owner.email,
+            id: owner.id.lowercasedText,
+            email: owner.email,
             vehicles: vehicles.map {
                 VehicleSummary(id: $0.id.lowercasedText, make: $0.make, model: $0.model, year: $0.year, vin: $0.vin)
-            })
+            }
+        )
     }
 
     struct Add: AsyncParsableCommand {
@@ -57,8 +62,13 @@ struct OwnersCommand: AsyncParsableCommand {
             let vehicles = vehicleSpecs.map { spec in
                 let parsed = try! VehicleSpec.parse(spec).get()  // checked in validate()
                 return Vehicle(
-                    id: UUID(), ownerID: owner.id, make: parsed.make, model: parsed.model, year: parsed.year,
-                    vin: parsed.vin ?? VehicleSpec.randomVIN())
+                    id: UUID(),
+                    ownerID: owner.id,
+                    make: parsed.make,
+                    model: parsed.model,
+                    year: parsed.year,
+                    vin: parsed.vin ?? VehicleSpec.randomVIN()
+                )
             }
             do {
                 try await store.insertOwner(owner, vehicles: vehicles)

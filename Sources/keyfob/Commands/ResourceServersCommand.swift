@@ -8,7 +8,8 @@ struct ResourceServersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resource-servers",
         abstract: "Register the APIs that may introspect any application's access tokens (RFC 7662).",
-        subcommands: [Create.self, List.self, Delete.self])
+        subcommands: [Create.self, List.self, Delete.self]
+    )
 
     /// What the CLI shows of a resource server; the secret only once, at creation.
     struct Summary: Encodable {

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
     @Option(
         name: .customLong("idle-timeout"),
-        help: "How long a connection may take to send a request head, or sit idle between requests (default 15s).")
+        help: "How long a connection may take to send a request head, or sit idle between requests (default 15s)."
+    )
     var idleTimeout: TimeSpan = TimeSpan(argument: "15s")!
     @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head (default 15s).")
     var bodyTimeout: TimeSpan = TimeSpan(argument: "15s")!
@@ -45,7 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.baseURL = baseURL
         configuration.connectionTimeouts = ConnectionTimeouts(
-            idle: .milliseconds(Int(idleTimeout.seconds * 1000)), body: .milliseconds(Int(bodyTimeout.seconds * 1000)))
+            idle: .milliseconds(Int(idleTimeout.seconds * 1000)),
+            body: .milliseconds(Int(bodyTimeout.seconds * 1000))
+        )
 
         if !noDemoApp, try await store.applications().isEmpty {
             try await registerDemoApp(store, base: configuration.effectiveBaseURL)
@@ -62,7 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
     /// Registers the Demo App and prints its credentials once, with a ready Connect URL.
     private func registerDemoApp(_ store: any Store, base: String) async throws {
         let registered = try await ApplicationRegistrar(store: store).register(
-            name: "Demo App", redirectURIs: [Self.demoRedirectURI], permissions: nil, isPublic: false)
+            name: "Demo App",
+            redirectURIs: [Self.demoRedirectURI],
+            permissions: nil,
+            isPublic: false
+        )
         let clientID = registered.application.id.lowercasedText
         var connect = URLComponents(string: base + "/oauth/authorize")!
         connect.queryItems = [
@@ -71,12 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
             .init(name: "scope", value: "read_vehicle_info read_odometer"), .init(name: "mode", value: "test"),
             .init(name: "state", value: "demo"),
         ]
-        Output.line("""
+        Output.line(
+            """
             Fresh database: registered "Demo App". These credentials are shown once.
               client_id:     \(clientID)
               client_secret: \(registered.secret ?? "")
               redirect_uri:  \(Self.demoRedirectURI)
               Connect URL:   \(connect.url?.absoluteString ?? "")
-            """)
+            """
+        )
     }
 }

@@ -15,7 +15,8 @@ struct TryCommand: AsyncParsableCommand {
             Without --app it registers (or reuses, with a fresh secret) an app named "Keyfob Try" in \
             --database, which must be the running server's database. With --app, pass that app's \
             --secret; its first redirect URI is used.
-            """)
+            """
+    )
 
     @OptionGroup var database: DatabaseOptions
     @Option(name: .customLong("base-url"), help: "The running Keyfob.") var baseURL = "http://127.0.0.1:8080"
@@ -50,11 +51,19 @@ struct TryCommand: AsyncParsableCommand {
 
     private func walk(base: String, clientID: String, clientSecret: String, redirectURI: String, http: HTTPClient) async throws {
         let sdk = AuthClient(
-            clientID: clientID, clientSecret: clientSecret, redirectURI: redirectURI, mode: .test, origins: .keyfob(base), httpClient: http)
+            clientID: clientID,
+            clientSecret: clientSecret,
+            redirectURI: redirectURI,
+            mode: .test,
+            origins: .keyfob(base),
+            httpClient: http
+        )
         let pkce = PKCEPair.generate()
         let state = UUID().uuidString.prefix(8).lowercased()
         let url = sdk.authorizationURL(
-            scope: ["read_vehicle_info", "read_odometer"], options: ConnectOptions(state: String(state), codeChallenge: pkce.challenge))
+            scope: ["read_vehicle_info", "read_odometer"],
+            options: ConnectOptions(state: String(state), codeChallenge: pkce.challenge)
+        )
         Output.line("2. Connect URL\n  \(ConnectWalker.shorten(url.absoluteString))")
 
         Output.line("3. Connect in test mode as \(email)")
@@ -64,7 +73,9 @@ struct TryCommand: AsyncParsableCommand {
 
         Output.line("4. POST /oauth/token grant_type=authorization_code (Basic auth, PKCE verifier)")
         let access = try await report { try await sdk.exchangeCode(code, codeVerifier: pkce.verifier) }
-        Output.line("  ← 200 access_token \(ConnectWalker.shorten(access.accessToken)) refresh_token \(ConnectWalker.shorten(access.refreshToken ?? "")) expires \(ISO8601DateFormatter().string(from: access.expiration))")
+        Output.line(
+            "  ← 200 access_token \(ConnectWalker.shorten(access.accessToken)) refresh_token \(ConnectWalker.shorten(access.refreshToken ?? "")) expires \(ISO8601DateFormatter().string(from: access.expiration))"
+        )
 
         Output.line("5. GET /v2.0/user")
         let user = try await report { try await sdk.api.user(accessToken: access.accessToken) }
@@ -80,7 +91,9 @@ struct TryCommand: AsyncParsableCommand {
 
         Output.line("7. POST /oauth/token grant_type=refresh_token")
         let refreshed = try await report { try await sdk.exchangeRefreshToken(access.refreshToken ?? "") }
-        Output.line("  ← 200 access_token \(ConnectWalker.shorten(refreshed.accessToken)) refresh_token \(ConnectWalker.shorten(refreshed.refreshToken ?? "")) (rotated)")
+        Output.line(
+            "  ← 200 access_token \(ConnectWalker.shorten(refreshed.accessToken)) refresh_token \(ConnectWalker.shorten(refreshed.refreshToken ?? "")) (rotated)"
+        )
         Output.line("Done: the flow works end to end.")
     }
 
@@ -109,7 +122,11 @@ struct TryCommand: AsyncParsableCommand {
             return (existing.id.lowercasedText, secret, Self.tryRedirectURI)
         }
         let registered = try await registrar.register(
-            name: Self.tryAppName, redirectURIs: [Self.tryRedirectURI], permissions: ["read_vehicle_info", "read_odometer"], isPublic: false)
+            name: Self.tryAppName,
+            redirectURIs: [Self.tryRedirectURI],
+            permissions: ["read_vehicle_info", "read_odometer"],
+            isPublic: false
+        )
         return (registered.application.id.lowercasedText, registered.secret ?? "", Self.tryRedirectURI)
     }
 }

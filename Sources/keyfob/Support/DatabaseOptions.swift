@@ -11,12 +11,15 @@ struct DatabaseOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The database: sqlite:PATH (default sqlite:keyfob.sqlite) or postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=disable|prefer|require]. Env: KEYFOB_DATABASE.",
-            valueName: "url"))
+            valueName: "url"
+        )
+    )
     var database: String = ProcessInfo.processInfo.environment["KEYFOB_DATABASE"] ?? "sqlite:keyfob.sqlite"
 
     @Option(
         name: .customLong("sqlite-synchronous"),
-        help: "full (default: a commit survives a power cut) or normal (faster; the last commits may be lost on power loss).")
+        help: "full (default: a commit survives a power cut) or normal (faster; the last commits may be lost on power loss)."
+    )
     var sqliteSynchronous: SQLiteStore.Durability = .full
 
     @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens (default 20).")
@@ -24,12 +27,14 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(
         name: .customLong("db-timeout"),
-        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503 (default 5s).")
+        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503 (default 5s)."
+    )
     var timeout: TimeSpan = TimeSpan(argument: "5s")!
 
     @Flag(
         name: .customLong("sqlite-create-missing"),
-        help: "Create an empty SQLite database even though one existed at this path before (its -keyfob marker is there).")
+        help: "Create an empty SQLite database even though one existed at this path before (its -keyfob marker is there)."
+    )
     var sqliteCreateMissing = false
 
     func validate() throws {
@@ -66,8 +71,12 @@ struct DatabaseOptions: ParsableArguments {
         guard !path.isEmpty else { throw ValidationError("--database sqlite: needs a file path") }
         do {
             return try await SQLiteStore(
-                path: path, durability: sqliteSynchronous, callTimeout: .milliseconds(Int(timeout.seconds * 1000)),
-                createMissing: sqliteCreateMissing, logger: logger)
+                path: path,
+                durability: sqliteSynchronous,
+                callTimeout: .milliseconds(Int(timeout.seconds * 1000)),
+                createMissing: sqliteCreateMissing,
+                logger: logger
+            )
         } catch let error as DatabaseMissingError {
             throw ValidationError(error.description)
         }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 
@@ -21,5 +22,3 @@ enum Output {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-import ArgumentParser
