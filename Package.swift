@@ -1,5 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
+
+/// Every Keyfob target: warnings are errors, and existential types are spelled `any` (SE-0335).
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
 
 let package = Package(
     name: "keyfob",
@@ -35,7 +41,8 @@ let package = Package(
             name: "KeyfobCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto")
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "KeyfobSQLite",
@@ -46,7 +53,8 @@ let package = Package(
                 // (BackgroundCheckpointer).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "KeyfobPostgres",
@@ -55,7 +63,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "KeyfobServer",
@@ -73,7 +82,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
-            resources: [.copy("Templates")]
+            resources: [.copy("Templates")],
+            swiftSettings: strict
         ),
         .target(
             name: "KeyfobClient",
@@ -83,7 +93,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // SHA-256 for PKCE challenges; Foundation on Linux has none.
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "keyfob",
@@ -97,7 +108,8 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "KeyfobBench",
@@ -106,7 +118,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            path: "Benchmarks/KeyfobBench"
+            path: "Benchmarks/KeyfobBench",
+            swiftSettings: strict
         ),
         .target(
             name: "KeyfobTestSupport",
@@ -121,11 +134,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            path: "Tests/KeyfobTestSupport"
+            path: "Tests/KeyfobTestSupport",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobCoreTests",
-            dependencies: ["KeyfobCore"]
+            dependencies: ["KeyfobCore"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobStoreTests",
@@ -133,7 +148,8 @@ let package = Package(
                 "KeyfobCore", "KeyfobSQLite", "KeyfobPostgres", "KeyfobTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobServerTests",
@@ -145,11 +161,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobClientTests",
-            dependencies: ["KeyfobClient", "KeyfobCore", "KeyfobTestSupport"]
+            dependencies: ["KeyfobClient", "KeyfobCore", "KeyfobTestSupport"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobCLITests",
@@ -160,7 +178,8 @@ let package = Package(
                 "KeyfobSQLite",
                 "KeyfobTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            swiftSettings: strict
         ),
     ]
 )
