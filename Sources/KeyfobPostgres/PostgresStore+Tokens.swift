@@ -18,7 +18,7 @@ extension PostgresStore: TokenStore {
                     InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id),
                     logger: self.logger
                 )
-                return .commit(.outcome(.redeemed(grantID: code.grantID, scope: grantedScope)))
+                return .commit(.outcome(.redeemed(grantID: code.grantID, scope: grantedScope.joined(separator: " "))))
             }
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
         }
@@ -68,7 +68,7 @@ extension PostgresStore: TokenStore {
                     InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id),
                     logger: self.logger
                 )
-                return .commit(.rotated(grantID: grantID, scope: pair.effectiveScope(granted: grantedScope)))
+                return .commit(.rotated(grantID: grantID, scope: pair.effectiveScope(granted: grantedScope).joined(separator: " ")))
             }
             return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, pair: pair, on: connection)
         }
@@ -119,7 +119,7 @@ extension PostgresStore: TokenStore {
 
     /// The scope of the access token a grace-window repeat answers again: the one the first use
     /// wrote, whatever the repeat asks for.
-    private func issuedScope(_ pair: PairToIssue, grantID: UUID, on connection: PostgresConnection) async throws -> [String] {
+    private func issuedScope(_ pair: PairToIssue, grantID: UUID, on connection: PostgresConnection) async throws -> String {
         let rows = try await connection.query(
             """
             SELECT coalesce((SELECT scope FROM access_tokens WHERE digest = \(pair.accessDigest.bytes)), '{}'),
@@ -128,7 +128,7 @@ extension PostgresStore: TokenStore {
             logger: logger
         )
         let (stored, granted) = try await rows.decode(([String], [String]).self).firstAfterDraining() ?? ([], [])
-        return AccessToken.effectiveScope(stored: stored, granted: granted)
+        return AccessToken.effectiveScope(stored: stored, granted: granted).joined(separator: " ")
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) async throws {

@@ -41,6 +41,11 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-resource-servers") { db in
             try db.execute(sql: v4ResourceServers)
         }
+        migrator.registerMigration("v5-code-scope") { db in
+            // What the owner granted, kept with each code so the exchange reads it with the code
+            // instead of looking the grant up on the writer. '' on codes issued before.
+            try db.execute(sql: "ALTER TABLE authorization_codes ADD COLUMN scope TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 

@@ -15,14 +15,14 @@ extension SQLiteStore: GrantStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
-                        code_challenge, code_challenge_method, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        code_challenge, code_challenge_method, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
             for code in codes {
                 try insert.execute(arguments: [
                     code.digest.bytes, Column.id(code.grantID), Column.id(code.applicationID),
                     code.redirectURI, code.redirectURIWasSent, code.codeChallenge, code.codeChallengeMethod,
-                    Column.time(code.expiresAt),
+                    Column.time(code.expiresAt), Column.list(grant.permissions),
                 ])
             }
         }

@@ -72,7 +72,10 @@ extension SQLiteStore: TokenStore {
                     return (verdict.refusal, nil)
                 }
                 let grantID = UUIDText.parse(stored.grantText)!
-                if let outside = pair.scopeOutside(granted: stored.grantedScope) { return (.scopeExceeded(permission: outside), nil) }
+                // Split the grant's permissions only when the pair narrows them: the writer's time is the rate.
+                if pair.accessScope != nil, let outside = pair.scopeOutside(granted: Column.names(stored.grantedScope)) {
+                    return (.scopeExceeded(permission: outside), nil)
+                }
                 let markUsed = try DirectStatement("UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL", in: db)
                 markUsed.bind(1, Column.time(now))
                 markUsed.bind(2, stored.id)
@@ -93,7 +96,7 @@ extension SQLiteStore: TokenStore {
                     application: stored.applicationText,
                     in: db
                 )
-                return (.rotated(grantID: grantID, scope: pair.effectiveScope(granted: stored.grantedScope)), stored.id)
+                return (.rotated(grantID: grantID, scope: pair.answeredScope(granted: stored.grantedScope)), stored.id)
             },
             undo: { db, written in
                 // Answered 503 while the commit stalled: the token was not used, as far as the client knows.
@@ -145,11 +148,11 @@ extension SQLiteStore: TokenStore {
 
     /// The scope of the access token a grace-window repeat answers again: the one the first use
     /// wrote, whatever the repeat asks for.
-    private static func issuedScope(_ pair: PairToIssue, granted: [String], in db: Database) throws -> [String] {
+    private static func issuedScope(_ pair: PairToIssue, granted: String, in db: Database) throws -> String {
         let select = try DirectStatement("SELECT scope FROM access_tokens WHERE digest = ?", in: db)
         select.bind(1, pair.accessDigest.bytes)
         let stored = try select.step() ? Column.names(select.text(0)) : []
-        return AccessToken.effectiveScope(stored: stored, granted: granted)
+        return AccessToken.effectiveScope(stored: stored, granted: Column.names(granted)).joined(separator: " ")
     }
 
     /// A code's row as the redemption needs it: the record, its integer id (which becomes the
@@ -160,15 +163,17 @@ extension SQLiteStore: TokenStore {
         let code: AuthorizationCode
         let grantText: String
         let applicationText: String
-        let grantedScope: [String]
+        /// The grant's permissions, space-separated as stored.
+        let grantedScope: String
     }
 
     private static func storedCode(_ digest: SecretDigest, in db: Database) throws -> StoredCode? {
         let select = try DirectStatement(
             """
             SELECT c.id, c.grant_id, c.application_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge,
-                c.code_challenge_method, c.expires_at, c.consumed_at, coalesce(g.permissions, '')
-            FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id WHERE c.digest = ?
+                c.code_challenge_method, c.expires_at, c.consumed_at,
+                coalesce(nullif(c.scope, ''), (SELECT permissions FROM grants WHERE id = c.grant_id), '')
+            FROM authorization_codes c WHERE c.digest = ?
             """,
             in: db
         )
@@ -192,7 +197,7 @@ extension SQLiteStore: TokenStore {
             code: code,
             grantText: grantText,
             applicationText: applicationText,
-            grantedScope: Column.names(select.text(9))
+            grantedScope: select.text(9)
         )
     }
 
@@ -205,7 +210,8 @@ extension SQLiteStore: TokenStore {
         let revoked: Bool
         let usedAt: Date?
         let expiresAt: Date
-        let grantedScope: [String]
+        /// The grant's permissions, space-separated as stored.
+        let grantedScope: String
 
         var ruleState: RefreshRotationRule.Stored {
             .init(applicationID: UUIDText.parse(applicationText)!, revoked: revoked, usedAt: usedAt, expiresAt: expiresAt)
@@ -231,7 +237,7 @@ extension SQLiteStore: TokenStore {
             revoked: select.int64(4) != 0,
             usedAt: select.optionalDouble(5).map(Column.date),
             expiresAt: Column.date(select.double(6)),
-            grantedScope: Column.names(select.text(7))
+            grantedScope: select.text(7)
         )
     }
 

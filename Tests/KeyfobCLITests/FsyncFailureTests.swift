@@ -50,18 +50,29 @@ struct FsyncFailureTests {
         )
     }
 
-    @Test func aCommitWhoseFsyncFailedIsA503AndStaysUndoneAfterACrash() async throws {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
+    /// A database with an app and `count` codes for it, and the shim built beside it.
+    func prepare(
+        _ database: TemporaryDatabase,
+        codes count: Int
+    ) async throws
+        -> (shim: URL, app: (id: String, secret: String), codes: [String])
+    {
         let shim = try await Self.buildShim(in: database.directory)
-        let flag = database.directory.appendingPathComponent("fail-fsync")
         let created = try await KeyfobProcess.run(
             ["apps", "create", "--name", "Fsync App", "--redirect-uri", CLITests.redirect, "--database", database.url, "--json"])
         let app = (id: try #require(created.json["client_id"] as? String), secret: try #require(created.json["client_secret"] as? String))
         let minted = try await KeyfobProcess.run(
-            ["dev", "mint-codes", "--app", app.id, "--count", "3", "--redirect-uri", CLITests.redirect, "--database", database.url])
+            ["dev", "mint-codes", "--app", app.id, "--count", String(count), "--redirect-uri", CLITests.redirect, "--database", database.url])
         let codes = minted.stdout.split(separator: "\n").map(String.init)
-        try #require(codes.count == 3)
+        try #require(codes.count == count)
+        return (shim, app, codes)
+    }
+
+    @Test func aCommitWhoseFsyncFailedIsA503AndStaysUndoneAfterACrash() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let (shim, app, codes) = try await prepare(database, codes: 3)
+        let flag = database.directory.appendingPathComponent("fail-fsync")
 
         let server = try KeyfobProcess.Server(
             database: database.url,
@@ -99,15 +110,8 @@ struct FsyncFailureTests {
     @Test func aCommitStalledPastTheDeadlineIsA503AndIsUndone() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let shim = try await Self.buildShim(in: database.directory)
+        let (shim, app, codes) = try await prepare(database, codes: 2)
         let stall = database.directory.appendingPathComponent("stall-fsync")
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "Stall App", "--redirect-uri", CLITests.redirect, "--database", database.url, "--json"])
-        let app = (id: try #require(created.json["client_id"] as? String), secret: try #require(created.json["client_secret"] as? String))
-        let minted = try await KeyfobProcess.run(
-            ["dev", "mint-codes", "--app", app.id, "--count", "2", "--redirect-uri", CLITests.redirect, "--database", database.url])
-        let codes = minted.stdout.split(separator: "\n").map(String.init)
-        try #require(codes.count == 2)
 
         let server = try KeyfobProcess.Server(
             database: database.url,

@@ -27,7 +27,7 @@ struct GrantSeamTests {
                 ),
                 for: client.clientVersion
             )
-            return TokenResponse(accessToken: token, expiresIn: 60, refreshToken: nil, scope: ["read_odometer"])
+            return TokenResponse(accessToken: token, expiresIn: 60, refreshToken: nil, scope: "read_odometer")
         }
     }
 

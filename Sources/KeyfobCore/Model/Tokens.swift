@@ -76,6 +76,13 @@ public struct PairToIssue: Sendable, Equatable {
     public func effectiveScope(granted: [String]) -> [String] {
         AccessToken.effectiveScope(stored: accessScope ?? [], granted: granted)
     }
+
+    /// The same, as the answer writes it, from the grant's space-separated permissions: passed on
+    /// as they are unless the pair narrows them, so the common case splits nothing.
+    public func answeredScope(granted: String) -> String {
+        guard accessScope != nil else { return granted }
+        return effectiveScope(granted: Permission.parseScope(granted)).joined(separator: " ")
+    }
 }
 
 extension AccessToken {

@@ -19,7 +19,7 @@ extension MemoryStore {
         codes[digest]?.code.consumedAt = now
         let granted = grantRecords[stored.code.grantID]?.permissions ?? []
         insert(pair, family: stored.family, grantID: stored.code.grantID, applicationID: client.id)
-        return .redeemed(grantID: stored.code.grantID, scope: granted)
+        return .redeemed(grantID: stored.code.grantID, scope: granted.joined(separator: " "))
     }
 
     public func rotate(
@@ -42,7 +42,7 @@ extension MemoryStore {
                 return .repeated(
                     grantID: found.grantID,
                     firstUsedAt: firstUsedAt,
-                    scope: AccessToken.effectiveScope(stored: issued, granted: granted)
+                    scope: AccessToken.effectiveScope(stored: issued, granted: granted).joined(separator: " ")
                 )
             }
             if verdict == .reuse, let found { revokeFamily(found.family) }
@@ -51,7 +51,7 @@ extension MemoryStore {
         if let outside = pair.scopeOutside(granted: granted) { return .scopeExceeded(permission: outside) }
         refreshTokens[digest]?.usedAt = now
         insert(pair, family: stored.family, grantID: stored.grantID, applicationID: client.id)
-        return .rotated(grantID: stored.grantID, scope: pair.effectiveScope(granted: granted))
+        return .rotated(grantID: stored.grantID, scope: pair.effectiveScope(granted: granted).joined(separator: " "))
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) throws {

@@ -3,8 +3,10 @@ import Foundation
 /// What happened to a code presented at the token endpoint.
 public enum CodeRedemption: Sendable, Equatable {
     /// Consumed now; the pair was written in the same transaction. `scope` is what the owner
-    /// granted, which RFC 6749 §5.1 requires the answer to state when it differs from the request.
-    case redeemed(grantID: UUID, scope: [String])
+    /// granted, which RFC 6749 §5.1 requires the answer to state when it differs from the request,
+    /// space-separated as the answer writes it (and as the SQLite store keeps it, so the writer
+    /// passes it on untouched).
+    case redeemed(grantID: UUID, scope: String)
     /// No such code, or one issued to another client (which is left untouched).
     case unknown
     /// Past its lifetime; nothing changed.
@@ -17,10 +19,10 @@ public enum CodeRedemption: Sendable, Equatable {
 public enum RefreshRotation: Sendable, Equatable {
     /// First use: marked used, and the successor pair written in the same transaction. `scope` is
     /// the new access token's.
-    case rotated(grantID: UUID, scope: [String])
+    case rotated(grantID: UUID, scope: String)
     /// Used before, inside the grace window: nothing written; the caller answers the same pair,
     /// which was issued at `firstUsedAt` with `scope`.
-    case repeated(grantID: UUID, firstUsedAt: Date, scope: [String])
+    case repeated(grantID: UUID, firstUsedAt: Date, scope: String)
     /// The pair asked for a permission the grant does not hold (RFC 6749 §6); nothing changed.
     case scopeExceeded(permission: String)
     /// No such token, or one of another client (left untouched).

@@ -25,7 +25,12 @@ public struct ClientCredentialsGrant: TokenGrant {
             ),
             for: client.clientVersion
         )
-        return TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.applicationTokenLifetime), refreshToken: nil, scope: scope)
+        return TokenResponse(
+            accessToken: accessToken,
+            expiresIn: Int(context.policy.applicationTokenLifetime),
+            refreshToken: nil,
+            scope: Permission.scopeString(scope)
+        )
     }
 
     /// RFC 6749 §3.3: the requested scope, which must lie within what the application may ask; all

@@ -21,11 +21,11 @@ public struct TokenResponse: Sendable, Equatable, Codable {
     }
 
     /// Makes a Bearer token answer.
-    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: [String]? = nil) {
+    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: String? = nil) {
         self.accessToken = accessToken
         self.tokenType = "Bearer"
         self.expiresIn = expiresIn
         self.refreshToken = refreshToken
-        self.scope = scope.map(Permission.scopeString)
+        self.scope = scope
     }
 }
