@@ -18,10 +18,7 @@ extension PostgresStore: ConnectSessionStore {
 
     public func session(digest: SecretDigest) async throws -> ConnectSession? {
         let found = try await withConnection { connection in
-            let rows = try await connection.query(
-                "SELECT request, csrf_token, owner_id, expires_at FROM connect_sessions WHERE digest = \(digest.bytes)",
-                logger: self.logger
-            )
+            let rows = try await connection.query(try PostgresLookups.sessionByDigest(digest), logger: self.logger)
             return try await rows.decode((String, String, UUID?, Date).self).firstAfterDraining()
         }
         guard let (request, csrfToken, ownerID, expiresAt) = found else { return nil }

@@ -52,7 +52,7 @@ extension PostgresStore: GrantStore {
     }
 
     public func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant? {
-        try await grants(where: "g.application_id = \(applicationID) AND g.owner_id = \(ownerID) ORDER BY g.created_at DESC LIMIT 1")
+        try await grant(PostgresLookups.latestGrant(applicationID: applicationID, ownerID: ownerID))
     }
 
     public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) async throws -> Bool {
@@ -71,8 +71,12 @@ extension PostgresStore: GrantStore {
     }
 
     private func grants(where condition: PostgresQuery) async throws -> Grant? {
+        try await grant(Self.select("\(Self.grantColumns) FROM grants g", condition))
+    }
+
+    private func grant(_ query: PostgresQuery) async throws -> Grant? {
         try await withConnection { connection in
-            let rows = try await connection.query(Self.select("\(Self.grantColumns) FROM grants g", condition), logger: self.logger)
+            let rows = try await connection.query(query, logger: self.logger)
             return try await rows.firstAfterDraining().map { try PostgresStore.grant(from: $0) }
         }
     }

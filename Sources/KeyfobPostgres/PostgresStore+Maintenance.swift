@@ -14,10 +14,7 @@ extension PostgresStore {
         for (table, key, expiry) in tables {
             while true {
                 let count = try await deleteBatch(
-                    """
-                    DELETE FROM \(table) WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(expiry) < $1 LIMIT 5000) RETURNING 1
-                    """,
-                    cutoff: cutoff
+                    PostgresLookups.deleteExpiredBatch(from: table, key: key, expiry: expiry, before: cutoff)
                 )
                 removed += count
                 if count < 5000 { break }
@@ -46,10 +43,14 @@ extension PostgresStore {
     }
 
     private func deleteBatch(_ sql: String, cutoff: Date) async throws -> Int {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(cutoff)
+        return try await deleteBatch(PostgresQuery(unsafeSQL: sql, binds: bindings))
+    }
+
+    private func deleteBatch(_ query: PostgresQuery) async throws -> Int {
         try await withConnection { connection in
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(cutoff)
-            return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger).collect().count
+            try await connection.query(query, logger: self.logger).collect().count
         }
     }
 }

@@ -31,7 +31,7 @@ extension PostgresStore: OwnerStore {
     }
 
     public func owner(email: String, mode: ConnectMode) async throws -> Owner? {
-        try await owners(where: "mode = \(mode.rawValue) AND email_key = \(email.lowercased())").first
+        try await owners(PostgresLookups.ownerByEmail(email, mode: mode)).first
     }
 
     public func owner(id: UUID) async throws -> Owner? {
@@ -43,7 +43,7 @@ extension PostgresStore: OwnerStore {
     }
 
     public func vehicles(ownerID: UUID) async throws -> [Vehicle] {
-        try await vehicles(where: "owner_id = \(ownerID) ORDER BY position")
+        try await vehicles(PostgresLookups.vehiclesOfOwner(ownerID))
     }
 
     public func vehicle(id: UUID) async throws -> Vehicle? {
@@ -51,11 +51,12 @@ extension PostgresStore: OwnerStore {
     }
 
     private func owners(where condition: PostgresQuery) async throws -> [Owner] {
+        try await owners(Self.select("id, email, password_hash, mode FROM owners", condition))
+    }
+
+    private func owners(_ query: PostgresQuery) async throws -> [Owner] {
         try await withConnection { connection in
-            let rows = try await connection.query(
-                Self.select("id, email, password_hash, mode FROM owners", condition),
-                logger: self.logger
-            )
+            let rows = try await connection.query(query, logger: self.logger)
             return try await rows.decode((UUID, String, String?, String).self).reduce(into: []) { owners, row in
                 owners.append(Owner(id: row.0, email: row.1, passwordHash: row.2, mode: ConnectMode(rawValue: row.3) ?? .live))
             }
@@ -63,11 +64,12 @@ extension PostgresStore: OwnerStore {
     }
 
     private func vehicles(where condition: PostgresQuery) async throws -> [Vehicle] {
+        try await vehicles(Self.select("id, owner_id, make, model, year, vin FROM vehicles", condition))
+    }
+
+    private func vehicles(_ query: PostgresQuery) async throws -> [Vehicle] {
         try await withConnection { connection in
-            let rows = try await connection.query(
-                Self.select("id, owner_id, make, model, year, vin FROM vehicles", condition),
-                logger: self.logger
-            )
+            let rows = try await connection.query(query, logger: self.logger)
             return try await rows.decode((UUID, UUID, String, String, Int, String).self).reduce(into: []) { vehicles, row in
                 vehicles.append(Vehicle(id: row.0, ownerID: row.1, make: row.2, model: row.3, year: row.4, vin: row.5))
             }

@@ -34,10 +34,7 @@ extension PostgresStore: TokenStore {
         on connection: PostgresConnection
     ) async throws -> TransactionEnd<RedemptionResult> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(.staleClient) }
-        let rows = try await connection.query(
-            "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)",
-            logger: logger
-        )
+        let rows = try await connection.query(try PostgresLookups.codeByDigest(digest), logger: logger)
         let found = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining()
         let state = found.map { CodeRedemptionRule.Stored(applicationID: $0.1, consumedAt: $0.2, expiresAt: $0.3) }
         switch CodeRedemptionRule.verdict(for: state, presentedBy: client.id, at: now) {
@@ -88,13 +85,7 @@ extension PostgresStore: TokenStore {
         on connection: PostgresConnection
     ) async throws -> TransactionEnd<RefreshRotation?> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(nil) }
-        let rows = try await connection.query(
-            """
-            SELECT application_id, family_id, grant_id, revoked, used_at, expires_at FROM refresh_tokens
-            WHERE digest = \(digest.bytes)
-            """,
-            logger: logger
-        )
+        let rows = try await connection.query(try PostgresLookups.refreshTokenByDigest(digest), logger: logger)
         let found = try await rows.decode((UUID, Int64, UUID, Bool, Date?, Date).self).firstAfterDraining()
         let state = found.map { RefreshRotationRule.Stored(applicationID: $0.0, revoked: $0.3, usedAt: $0.4, expiresAt: $0.5) }
         switch RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace) {
@@ -154,13 +145,8 @@ extension PostgresStore: TokenStore {
     /// Revokes every token a code's family holds. `NOT revoked` keeps a second revocation from
     /// writing (and, under SERIALIZABLE, from conflicting with the first).
     func revokeFamily(_ family: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE access_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked",
-            logger: logger
-        )
-        try await connection.query(
-            "UPDATE refresh_tokens SET revoked = true WHERE family_id = \(family) AND NOT revoked",
-            logger: logger
-        )
+        try await connection.query(PostgresLookups.revokeAccessFamily(family), logger: logger)
+        try await connection.query(PostgresLookups.revokeRefreshFamily(family), logger: logger)
     }
+
 }

@@ -93,44 +93,58 @@ struct PostgresStoreTests {
         }
     }
 
-    /// The lookups each token request and API call makes, with the planner kept off sequential
-    /// scans: a plan that still scans a table means no index serves that lookup.
+    /// The lookups each token request and API call makes, as the store itself builds them (the
+    /// prepared statements and `PostgresLookups`), with the planner kept off sequential scans: a
+    /// plan that still scans a table means no index serves that lookup.
     @Test func everyHotQueryIsServedByAnIndex() async throws {
         try await withDatabase { database in
             let store = try await database.open()
             defer { store.shutdown() }
-            let digest = "'\\x00'::bytea"
-            let id = "'00000000-0000-0000-0000-000000000000'::uuid"
-            let queries: [(String, String, String)] = [
-                ("claim code", ClaimCode.sql, "\(digest), \(id), now(), 1"),
-                ("claim refresh token", ClaimRefreshToken.sql, "\(digest), \(id), now(), 1"),
-                ("bearer lookup", BearerLookup.sql, digest),
-                ("application by id", ApplicationByID.sql, id),
-                ("application token insert", InsertApplicationToken.sql, "\(digest), NULL, \(id), '{}', now(), false, 1"),
-                ("code by digest", "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = $1", digest),
-                ("refresh by digest", "SELECT family_id FROM refresh_tokens WHERE digest = $1", digest),
-                ("revoke access family", "UPDATE access_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
-                ("revoke refresh family", "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked", "1"),
+            let digest = SecretDigest.of("no such token")
+            let id = UUID()
+            let client = ClientVersion(id: id, version: 1)
+            let now = Date()
+            func prepared(_ sql: String, _ bindings: PostgresBindings) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
+            let queries: [(String, PostgresQuery)] = [
+                ("claim code", prepared(ClaimCode.sql, try ClaimCode(digest: digest, client: client, now: now).makeBindings())),
                 (
-                    "latest grant", "SELECT id FROM grants WHERE application_id = $1 AND owner_id = $2 ORDER BY created_at DESC LIMIT 1",
-                    "\(id), \(id)"
+                    "claim refresh token",
+                    prepared(ClaimRefreshToken.sql, try ClaimRefreshToken(digest: digest, client: client, now: now).makeBindings())
                 ),
-                ("owner by email", "SELECT id FROM owners WHERE mode = $1 AND email_key = $2", "'test', 'a@example.com'"),
-                ("vehicles of owner", "SELECT id FROM vehicles WHERE owner_id = $1 ORDER BY position", id),
-                ("connect session", "SELECT request FROM connect_sessions WHERE digest = $1", digest),
-                ("expired refresh tokens", "SELECT id FROM refresh_tokens WHERE expires_at < $1 LIMIT 5000", "now()"),
+                ("bearer lookup", prepared(BearerLookup.sql, try BearerLookup(digest: digest).makeBindings())),
+                ("application by id", prepared(ApplicationByID.sql, try ApplicationByID(id: id).makeBindings())),
+                (
+                    "application token insert",
+                    prepared(
+                        InsertApplicationToken.sql,
+                        try InsertApplicationToken(
+                            token: AccessToken(digest: digest, grantID: nil, applicationID: id, expiresAt: now),
+                            client: client
+                        ).makeBindings()
+                    )
+                ),
+                ("code by digest", try PostgresLookups.codeByDigest(digest)),
+                ("refresh token by digest", try PostgresLookups.refreshTokenByDigest(digest)),
+                ("revoke access family", PostgresLookups.revokeAccessFamily(1)),
+                ("revoke refresh family", PostgresLookups.revokeRefreshFamily(1)),
+                ("latest grant", PostgresLookups.latestGrant(applicationID: id, ownerID: id)),
+                ("owner by email", PostgresLookups.ownerByEmail("a@example.com", mode: .test)),
+                ("vehicles of owner", PostgresLookups.vehiclesOfOwner(id)),
+                ("connect session", try PostgresLookups.sessionByDigest(digest)),
+                (
+                    "expired refresh tokens",
+                    PostgresLookups.deleteExpiredBatch(from: "refresh_tokens", key: "id", expiry: "expires_at", before: now)
+                ),
             ]
-            for (index, (name, sql, arguments)) in queries.enumerated() {
+            for (name, query) in queries {
                 let plan = try await store.withConnection { connection in
                     try await connection.query("SET enable_seqscan = off", logger: store.logger)
-                    try await connection.query(PostgresQuery(unsafeSQL: "PREPARE hot\(index) AS \(sql)"), logger: store.logger)
                     let rows = try await connection.query(
-                        PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE hot\(index)(\(arguments))"),
+                        PostgresQuery(unsafeSQL: "EXPLAIN " + query.sql, binds: query.binds),
                         logger: store.logger
                     )
                     var plan = ""
                     for try await line in rows.decode(String.self) { plan += line + "\n" }
-                    try await connection.query(PostgresQuery(unsafeSQL: "DEALLOCATE hot\(index)"), logger: store.logger)
                     try await connection.query("RESET enable_seqscan", logger: store.logger)
                     return plan
                 }
