@@ -45,9 +45,10 @@ final class CallDeadlines: Sendable {
 
     deinit { timer.cancel() }
 
-    /// Registers a call; `expire` runs once if it is still registered at its deadline.
-    func register(expire: @escaping @Sendable () -> Void) -> UInt64 {
-        let deadline = ContinuousClock.now + timeout
+    /// Registers a call; `expire` runs once if it is still registered at its deadline, `timeout`
+    /// from now (the store's own unless given).
+    func register(timeout: Duration? = nil, expire: @escaping @Sendable () -> Void) -> UInt64 {
+        let deadline = ContinuousClock.now + (timeout ?? self.timeout)
         return calls.withLock { calls in
             calls.nextID += 1
             calls.entries[calls.nextID] = Entry(deadline: deadline, expire: expire)

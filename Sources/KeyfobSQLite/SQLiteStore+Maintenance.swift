@@ -32,7 +32,9 @@ extension SQLiteStore {
     /// written together with a new grant, and tokens only come from a code or a refresh token of the
     /// grant. Found on a reader (the scans never hold the writer), deleted in small batches.
     private func deleteDeadGrants(createdBefore cutoff: Date) async throws -> Int {
-        let dead = try await read { db in
+        // A scan of every grant and token, on a reader: seconds at millions of rows, which the
+        // request deadline would cut short, so it has one of its own.
+        let dead = try await read(timeout: .seconds(600)) { db in
             try String.fetchAll(
                 db,
                 sql: """

@@ -89,14 +89,15 @@ public final class SQLiteStore: Sendable {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    /// Runs a read by its deadline, turning lock and I/O failures into `StoreUnavailableError`.
-    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs a read by its deadline (the store's, unless `timeout` is given), turning lock and I/O
+    /// failures into `StoreUnavailableError`.
+    func read<T: Sendable>(timeout: Duration? = nil, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await mapErrors {
             if let lost = file.lostReason { throw StoreUnavailableError(lost) }
             return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let answer = OnceAnswer(continuation)
-                let deadline = deadlines.register {
-                    answer.answer(.failure(StoreUnavailableError("the SQLite read did not finish within \(self.deadlines.timeout)")))
+                let deadline = deadlines.register(timeout: timeout) {
+                    answer.answer(.failure(StoreUnavailableError("the SQLite read did not finish in time")))
                 }
                 pool.asyncRead { database in
                     // Not answered yet: the deadline has not passed, so the work is worth doing.
