@@ -47,7 +47,7 @@ struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
         var response: Response
         if path.hasPrefix("/v2.0") {
             response = APIError(.validation, description).response(requestID: requestID)
-        } else if path.hasPrefix("/oauth") || path.hasPrefix("/oauth2") {
+        } else if path.hasPrefix("/oauth") {  // /oauth and /oauth2
             response = OAuthError.invalidRequest(description).response()
         } else {
             response = Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: description + "\n")))
