@@ -107,9 +107,9 @@ public struct ConnectFlow: Sendable {
     /// `POST /oauth/login`. Returns the renewed session token for the cookie after a successful
     /// login that leads to the grant page.
     /// `address` is where the attempt came from: live logins are throttled per email and address.
-    public func login(sessionToken: String?, form: [String: String], from address: String) async throws -> (step: Step, sessionToken: String?) {
+    public func login(sessionToken: String?, form: LoginForm, from address: String) async throws -> (step: Step, sessionToken: String?) {
         let (session, application): (ConnectSession, Application)
-        switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
+        switch try await checkedSession(sessionToken, .submitted(form.csrfToken)) {
         case .failure(let failure): return (failure.step, nil)
         case .success(let found): (session, application) = found
         }
@@ -119,12 +119,12 @@ public struct ConnectFlow: Sendable {
     private func logIn(
         _ session: ConnectSession,
         _ application: Application,
-        form: [String: String],
+        form: LoginForm,
         from address: String
     ) async throws -> (step: Step, sessionToken: String?) {
         let request = session.request
-        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-        let password = form["password"] ?? ""
+        let email = form.email
+        let password = form.password
         func again(_ message: String) -> Step {
             .login(LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: email, message: message))
         }
@@ -204,9 +204,9 @@ public struct ConnectFlow: Sendable {
     }
 
     /// `POST /oauth/grant`: Allow or Deny.
-    public func decide(sessionToken: String?, form: [String: String]) async throws -> Step {
+    public func decide(sessionToken: String?, decision: GrantDecision) async throws -> Step {
         let (session, application): (ConnectSession, Application)
-        switch try await checkedSession(sessionToken, .submitted(form["csrf"])) {
+        switch try await checkedSession(sessionToken, .submitted(decision.csrfToken)) {
         case .failure(let failure): return failure.step
         case .success(let found): (session, application) = found
         }
@@ -214,8 +214,8 @@ public struct ConnectFlow: Sendable {
         guard let ownerID = session.ownerID, let owner = try await owner(ownerID, mode: request.mode) else {
             return outOfOrder(session, Self.notLoggedIn)
         }
-        switch form["action"] {
-        case "deny":
+        switch decision.choice {
+        case .deny:
             return try await finish(
                 session,
                 .init(
@@ -225,13 +225,13 @@ public struct ConnectFlow: Sendable {
                     description: "User denied access to application."
                 )
             )
-        case "allow":
+        case .allow:
             break
-        default:
+        case nil:
             return outOfOrder(session, "The grant form was sent without Allow or Deny.")
         }
         let offered = try await offeredVehicles(for: owner, request: request)
-        let selected = offered.filter { form["vehicle"] == $0.id.lowercasedText || form["vehicle_\($0.id.lowercasedText)"] == "on" }
+        let selected = offered.filter { decision.vehicleIDs.contains($0.id) }
         guard !selected.isEmpty else {
             return .grant(grantScreen(application, session, offered, message: "Select a vehicle to share."))
         }
@@ -239,7 +239,7 @@ public struct ConnectFlow: Sendable {
             return .grant(grantScreen(application, session, offered, message: "Select exactly one vehicle."))
         }
         // Required permissions are granted whatever the form says: their boxes cannot be unticked.
-        let granted = request.permissions.filter { $0.required || form["permission_\($0.name)"] == "on" }.map(\.name)
+        let granted = request.permissions.filter { $0.required || decision.permissions.contains($0.name) }.map(\.name)
         guard !granted.isEmpty else {
             return .grant(grantScreen(application, session, offered, message: "Allow at least one permission, or choose Deny."))
         }

@@ -46,7 +46,7 @@ struct ConnectController {
 
     private func login(_ request: Request, from address: String) async throws -> Response {
         guard let form = await form(request) else { return pages.error(status: 400, message: "The form could not be read.") }
-        let (step, renewedToken) = try await flow.login(sessionToken: sessionToken(request), form: form, from: address)
+        let (step, renewedToken) = try await flow.login(sessionToken: sessionToken(request), form: LoginForm(fields: form), from: address)
         // Post/Redirect/Get: a reload of the grant page must not post the password again.
         guard case .grant = step else { return render(step, redirectStatus: .seeOther) }
         var response = ConnectPages.redirect(to: "/oauth/grant", status: .seeOther)
@@ -60,7 +60,10 @@ struct ConnectController {
 
     private func decide(_ request: Request) async throws -> Response {
         guard let form = await form(request) else { return pages.error(status: 400, message: "The form could not be read.") }
-        var response = render(try await flow.decide(sessionToken: sessionToken(request), form: form), redirectStatus: .seeOther)
+        var response = render(
+            try await flow.decide(sessionToken: sessionToken(request), decision: GrantDecision(fields: form)),
+            redirectStatus: .seeOther
+        )
         if response.status == .seeOther { response.headers[.setCookie] = cookie("", maxAge: 0) }
         return response
     }
