@@ -209,4 +209,19 @@ struct StoreContractTests {
             #expect(try await !store.deleteResourceServer(id: server.id))
         }
     }
+
+    @Test(arguments: StoreBackend.allCases) func ownersOfAModeAreListedOldestFirst(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            var added = [UUID]()
+            for index in 0..<3 {
+                let owner = Owner(id: UUID(), email: "owner\(index)@example.com", passwordHash: nil, mode: .live)
+                try await store.insertOwner(owner, vehicles: [])
+                added.append(owner.id)
+                // Stored creation times are the store's own clock: keep them apart.
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await store.insertOwner(Owner(id: UUID(), email: "t@example.com", passwordHash: nil, mode: .test), vehicles: [])
+            #expect(try await store.owners(mode: .live).map(\.id) == added)
+        }
+    }
 }

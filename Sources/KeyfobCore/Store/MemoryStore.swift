@@ -28,6 +28,8 @@ public actor MemoryStore: Store {
 
     var applicationRecords: [UUID: Application] = [:]
     var ownerRecords: [UUID: Owner] = [:]
+    /// Owner ids in the order they were added, for `owners(mode:)`'s oldest first.
+    var ownerOrder: [UUID] = []
     var vehiclesByOwner: [UUID: [Vehicle]] = [:]
     var grantRecords: [UUID: Grant] = [:]
     var codes: [SecretDigest: StoredCode] = [:]
@@ -99,6 +101,7 @@ public actor MemoryStore: Store {
             throw DuplicateOwnerError(email: owner.email)
         }
         ownerRecords[owner.id] = owner
+        ownerOrder.append(owner.id)
         vehiclesByOwner[owner.id] = vehicles
     }
 
@@ -109,7 +112,7 @@ public actor MemoryStore: Store {
     public func owner(id: UUID) -> Owner? { ownerRecords[id] }
 
     public func owners(mode: ConnectMode) -> [Owner] {
-        ownerRecords.values.filter { $0.mode == mode }.sorted { $0.id.uuidString < $1.id.uuidString }
+        ownerOrder.compactMap { ownerRecords[$0] }.filter { $0.mode == mode }
     }
 
     public func vehicles(ownerID: UUID) -> [Vehicle] { vehiclesByOwner[ownerID] ?? [] }

@@ -81,6 +81,8 @@ final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     typealias InboundOut = HTTPRequestPart
 
     private let deadline: TimeAmount
+    /// When the head of a request whose end has not arrived yet came in.
+    private var bodyStartedAt: NIODeadline?
     private var timer: Scheduled<Void>?
 
     init(deadline: Duration) { self.deadline = .init(deadline) }
@@ -88,26 +90,36 @@ final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            timer?.cancel()
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            timer = context.eventLoop.scheduleTask(in: deadline) { loopBound.value.close(promise: nil) }
+            stopTimer()
+            bodyStartedAt = .now()
         case .body:
             break
         case .end:
-            timer?.cancel()
-            timer = nil
+            bodyStartedAt = nil
+            stopTimer()
         }
         context.fireChannelRead(data)
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+    /// Only a request still unfinished when a read ends needs the timer: almost every request
+    /// arrives whole in one read, so the token path schedules nothing.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let bodyStartedAt, timer == nil {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(deadline: bodyStartedAt + deadline) { loopBound.value.close(promise: nil) }
+        }
+        context.fireChannelReadComplete()
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) { stopTimer() }
+
     func channelInactive(context: ChannelHandlerContext) {
+        stopTimer()
+        context.fireChannelInactive()
+    }
+
+    private func stopTimer() {
         timer?.cancel()
         timer = nil
-        context.fireChannelInactive()
     }
 }
