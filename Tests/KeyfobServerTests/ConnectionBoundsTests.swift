@@ -74,13 +74,13 @@ struct ConnectionBoundsTests {
         try await TestServer.with { server in
             let plain = try RawConnection(port: server.port)
             try plain.send("GET /.well-known/oauth-authorization-server HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-            let answered = await plain.readUntilClosed(timeout: 5)
+            let answered = await plain.readUntilClosed(timeout: 10)
             #expect(answered.text.contains(" 200 "))
             #expect(answered.closed)
 
             let kept = try RawConnection(port: server.port)
             try kept.send("GET /.well-known/oauth-authorization-server HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
-            let stillOpen = await kept.readUntilClosed(timeout: 3)
+            let stillOpen = await kept.readUntilClosed(timeout: 5)
             #expect(stillOpen.text.contains(" 200 "))
             #expect(!stillOpen.closed)
         }
@@ -90,7 +90,7 @@ struct ConnectionBoundsTests {
         try await TestServer.with { server in
             let connection = try RawConnection(port: server.port)
             try connection.send("GET /.well-known/oauth-authorization-server HTTP/1.1\r\n\r\n")
-            let read = await connection.readUntilClosed(timeout: 2)
+            let read = await connection.readUntilClosed(timeout: 10)
             #expect(read.text.hasPrefix("HTTP/1.1 400"))
         }
     }
@@ -99,7 +99,7 @@ struct ConnectionBoundsTests {
         try await TestServer.with { server in
             let connection = try RawConnection(port: server.port)
             try connection.send("HEAD /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            let read = await connection.readUntilClosed(timeout: 5)
+            let read = await connection.readUntilClosed(timeout: 10)
             #expect(read.text.hasPrefix("HTTP/1.1 200"))
             let parts = read.text.components(separatedBy: "\r\n\r\n")
             #expect(parts.count == 2 && parts[1].isEmpty)
