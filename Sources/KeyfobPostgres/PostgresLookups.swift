@@ -46,7 +46,7 @@ enum PostgresLookups {
     }
 
     /// The newest grant an owner gave an application (`approval_prompt=auto`).
-    static func latestGrant(applicationID: UUID, ownerID: UUID) -> PostgresQuery {
+    static func latestConsent(applicationID: UUID, ownerID: UUID) -> PostgresQuery {
         """
         SELECT \(unescaped: PostgresStore.grantColumns) FROM grants g
         WHERE g.application_id = \(applicationID) AND g.owner_id = \(ownerID) ORDER BY g.created_at DESC LIMIT 1

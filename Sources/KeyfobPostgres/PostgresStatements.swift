@@ -25,11 +25,11 @@ struct ClaimCode: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, grantID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
+        let (id, consentID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
             try row.decode((Int64, UUID, String, Bool, String?, String?, Date, [String]).self)
         let code = AuthorizationCode(
             digest: digest,
-            grantID: grantID,
+            consentID: consentID,
             applicationID: client.id,
             redirectURI: redirectURI,
             redirectURIWasSent: redirectURIWasSent,
@@ -51,7 +51,7 @@ struct ClaimRefreshToken: PostgresPreparedStatement {
             AND a.id = $2 AND a.version = $4
         RETURNING r.family_id, r.grant_id, coalesce((SELECT g.permissions FROM grants g WHERE g.id = r.grant_id), '{}')
         """
-    typealias Row = (family: Int64, grantID: UUID, grantedScope: [String])
+    typealias Row = (family: Int64, consentID: UUID, grantedScope: [String])
     let digest: SecretDigest
     let client: ClientVersion
     let now: Date
@@ -83,7 +83,7 @@ struct InsertPair: PostgresPreparedStatement {
     typealias Row = Void
     let pair: PairToIssue
     let family: Int64
-    let grantID: UUID
+    let consentID: UUID
     let applicationID: UUID
 
     func makeBindings() throws -> PostgresBindings {
@@ -91,7 +91,7 @@ struct InsertPair: PostgresPreparedStatement {
         try bindings.append(pair.accessDigest.bytes)
         bindings.append(pair.accessExpiresAt)
         bindings.append(family)
-        bindings.append(grantID)
+        bindings.append(consentID)
         bindings.append(applicationID)
         try bindings.append(pair.refreshDigest.bytes)
         bindings.append(pair.refreshExpiresAt)
@@ -118,7 +118,7 @@ struct InsertApplicationToken: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 7)
         try bindings.append(token.digest.bytes)
-        bindings.append(token.grantID)
+        bindings.append(token.consentID)
         bindings.append(token.applicationID)
         bindings.append(token.scope)
         bindings.append(token.expiresAt)
@@ -152,13 +152,13 @@ struct BearerLookup: PostgresPreparedStatement {
         let cells = row.makeRandomAccess()
         let token = AccessToken(
             digest: digest,
-            grantID: try cells[0].decode(UUID?.self),
+            consentID: try cells[0].decode(UUID?.self),
             applicationID: try cells[1].decode(UUID.self),
             scope: try cells[2].decode([String].self),
             expiresAt: try cells[3].decode(Date.self),
             revoked: try cells[4].decode(Bool.self)
         )
-        guard token.grantID != nil else { return BearerAccess(token: token, grant: nil) }
+        guard token.consentID != nil else { return BearerAccess(token: token, grant: nil) }
         // A user token whose grant is gone opens nothing.
         guard try cells[5].decode(UUID?.self) != nil else { return nil }
         return BearerAccess(token: token, grant: try PostgresStore.grant(from: row, offset: 5))

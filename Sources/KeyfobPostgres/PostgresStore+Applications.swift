@@ -8,7 +8,7 @@ extension PostgresStore: ApplicationStore {
         created_at, version
         """
 
-    public func insertApplication(_ application: Application) async throws {
+    public func insertApplication(_ application: ClientApplication) async throws {
         try await withConnection { connection in
             _ = try await connection.query(
                 """
@@ -23,14 +23,14 @@ extension PostgresStore: ApplicationStore {
         }
     }
 
-    public func application(id: UUID) async throws -> Application? {
+    public func application(id: UUID) async throws -> ClientApplication? {
         try await withConnection { connection in
             let rows = try await connection.execute(ApplicationByID(id: id), logger: self.logger)
             return try await rows.firstAfterDraining()
         }
     }
 
-    public func applications() async throws -> [Application] {
+    public func applications() async throws -> [ClientApplication] {
         try await withConnection { connection in
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.applicationColumns) FROM applications ORDER BY created_at, id",
@@ -65,10 +65,10 @@ extension PostgresStore: ApplicationStore {
         }
     }
 
-    static func application(from row: PostgresRow) throws -> Application {
+    static func application(from row: PostgresRow) throws -> ClientApplication {
         let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version) =
             try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64).self)
-        return Application(
+        return ClientApplication(
             id: id,
             name: name,
             secretDigest: secret.map(SecretDigest.init(bytes:)),
@@ -86,7 +86,7 @@ extension PostgresStore: ApplicationStore {
 /// The client lookup every token request makes when the application cache misses.
 struct ApplicationByID: PostgresPreparedStatement {
     static let sql = "SELECT \(PostgresStore.applicationColumns) FROM applications WHERE id = $1"
-    typealias Row = Application
+    typealias Row = ClientApplication
     let id: UUID
 
     func makeBindings() throws -> PostgresBindings {
@@ -95,5 +95,5 @@ struct ApplicationByID: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Application { try PostgresStore.application(from: row) }
+    func decodeRow(_ row: PostgresRow) throws -> ClientApplication { try PostgresStore.application(from: row) }
 }

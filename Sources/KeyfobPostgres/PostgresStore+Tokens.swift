@@ -15,10 +15,10 @@ extension PostgresStore: TokenStore {
             if let (family, code, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
                 try await connection.run(
-                    InsertPair(pair: pair, family: family, grantID: code.grantID, applicationID: client.id),
+                    InsertPair(pair: pair, family: family, consentID: code.consentID, applicationID: client.id),
                     logger: self.logger
                 )
-                return .commit(.outcome(.redeemed(grantID: code.grantID, scope: grantedScope.joined(separator: " "))))
+                return .commit(.outcome(.redeemed(consentID: code.consentID, scope: grantedScope.joined(separator: " "))))
             }
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
         }
@@ -59,13 +59,13 @@ extension PostgresStore: TokenStore {
     ) async throws -> RefreshRotation {
         let rotation: RefreshRotation? = try await transaction { connection in
             let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
-            if let (family, grantID, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
+            if let (family, consentID, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 if let outside = pair.scopeOutside(granted: grantedScope) { return .rollback(.scopeExceeded(permission: outside)) }
                 try await connection.run(
-                    InsertPair(pair: pair, family: family, grantID: grantID, applicationID: client.id),
+                    InsertPair(pair: pair, family: family, consentID: consentID, applicationID: client.id),
                     logger: self.logger
                 )
-                return .commit(.rotated(grantID: grantID, scope: pair.effectiveScope(granted: grantedScope).joined(separator: " ")))
+                return .commit(.rotated(consentID: consentID, scope: pair.effectiveScope(granted: grantedScope).joined(separator: " ")))
             }
             return try await self.whyNotRotated(refresh: digest, by: client, at: now, grace: grace, pair: pair, on: connection)
         }
@@ -93,12 +93,12 @@ extension PostgresStore: TokenStore {
             try await revokeFamily(found!.1, on: connection)
             return .commit(.reused)
         case .repeatFirstUse(let firstUsedAt):
-            let grantID = found!.2
+            let consentID = found!.2
             return .rollback(
                 .repeated(
-                    grantID: grantID,
+                    consentID: consentID,
                     firstUsedAt: firstUsedAt,
-                    scope: try await issuedScope(pair, grantID: grantID, on: connection)
+                    scope: try await issuedScope(pair, consentID: consentID, on: connection)
                 )
             )
         case .rotate:
@@ -110,11 +110,11 @@ extension PostgresStore: TokenStore {
 
     /// The scope of the access token a grace-window repeat answers again: the one the first use
     /// wrote, whatever the repeat asks for.
-    private func issuedScope(_ pair: PairToIssue, grantID: UUID, on connection: PostgresConnection) async throws -> String {
+    private func issuedScope(_ pair: PairToIssue, consentID: UUID, on connection: PostgresConnection) async throws -> String {
         let rows = try await connection.query(
             """
             SELECT coalesce((SELECT scope FROM access_tokens WHERE digest = \(pair.accessDigest.bytes)), '{}'),
-                coalesce((SELECT permissions FROM grants WHERE id = \(grantID)), '{}')
+                coalesce((SELECT permissions FROM grants WHERE id = \(consentID)), '{}')
             """,
             logger: logger
         )

@@ -3,7 +3,7 @@ import GRDB
 import KeyfobCore
 
 extension SQLiteStore: ApplicationStore {
-    public func insertApplication(_ application: Application) async throws {
+    public func insertApplication(_ application: ClientApplication) async throws {
         try await write { db in
             try db.execute(
                 sql: """
@@ -20,14 +20,14 @@ extension SQLiteStore: ApplicationStore {
         }
     }
 
-    public func application(id: UUID) async throws -> Application? {
+    public func application(id: UUID) async throws -> ClientApplication? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ?"), arguments: [Column.id(id)])
                 .map(Self.application(from:))
         }
     }
 
-    public func applications() async throws -> [Application] {
+    public func applications() async throws -> [ClientApplication] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM applications ORDER BY created_at, id").map(Self.application(from:))
         }
@@ -56,8 +56,8 @@ extension SQLiteStore: ApplicationStore {
         }
     }
 
-    static func application(from row: Row) -> Application {
-        Application(
+    static func application(from row: Row) -> ClientApplication {
+        ClientApplication(
             id: row.uuid("id")!,
             name: row["name"],
             secretDigest: row.digest("secret_digest"),

@@ -32,7 +32,7 @@ extension SQLiteStore: TokenStore {
                 try consume.execute()
                 guard db.changesCount == 1 else { return (.outcome(.replayed), nil) }
                 try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
-                return (.outcome(.redeemed(grantID: code.grantID, scope: stored.grantedScope)), stored.id)
+                return (.outcome(.redeemed(consentID: code.consentID, scope: stored.grantedScope)), stored.id)
             },
             undo: { db, written in
                 // Answered 503 while the commit stalled: the code was not spent, as far as the client knows.
@@ -62,7 +62,7 @@ extension SQLiteStore: TokenStore {
                     if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
                         return (
                             .repeated(
-                                grantID: UUIDText.parse(found.grantText)!,
+                                consentID: UUIDText.parse(found.grantText)!,
                                 firstUsedAt: firstUsedAt,
                                 scope: try Self.issuedScope(pair, granted: found.grantedScope, in: db)
                             ), nil
@@ -71,7 +71,7 @@ extension SQLiteStore: TokenStore {
                     if verdict == .reuse, let found { try Self.revokeFamily(found.familyID, in: db) }
                     return (verdict.refusal, nil)
                 }
-                let grantID = UUIDText.parse(stored.grantText)!
+                let consentID = UUIDText.parse(stored.grantText)!
                 // Split the grant's permissions only when the pair narrows them: the writer's time is the rate.
                 if pair.accessScope != nil, let outside = pair.scopeOutside(granted: Column.names(stored.grantedScope)) {
                     return (.scopeExceeded(permission: outside), nil)
@@ -83,7 +83,7 @@ extension SQLiteStore: TokenStore {
                 guard db.changesCount == 1 else {
                     return (
                         .repeated(
-                            grantID: grantID,
+                            consentID: consentID,
                             firstUsedAt: now,
                             scope: try Self.issuedScope(pair, granted: stored.grantedScope, in: db)
                         ), nil
@@ -96,7 +96,7 @@ extension SQLiteStore: TokenStore {
                     application: stored.applicationText,
                     in: db
                 )
-                return (.rotated(grantID: grantID, scope: pair.answeredScope(granted: stored.grantedScope)), stored.id)
+                return (.rotated(consentID: consentID, scope: pair.answeredScope(granted: stored.grantedScope)), stored.id)
             },
             undo: { db, written in
                 // Answered 503 while the commit stalled: the token was not used, as far as the client knows.
@@ -122,7 +122,7 @@ extension SQLiteStore: TokenStore {
                 )
                 insert.bind(1, token.digest.bytes)
                 // Left unbound, grant_id is NULL: an application token has no grant.
-                if let grantID = token.grantID { insert.bind(2, Column.id(grantID)) }
+                if let consentID = token.consentID { insert.bind(2, Column.id(consentID)) }
                 insert.bind(3, Column.id(token.applicationID))
                 insert.bind(4, Column.list(token.scope))
                 insert.bind(5, Column.time(token.expiresAt))
@@ -183,7 +183,7 @@ extension SQLiteStore: TokenStore {
         let applicationText = select.text(2)
         let code = AuthorizationCode(
             digest: digest,
-            grantID: UUIDText.parse(grantText)!,
+            consentID: UUIDText.parse(grantText)!,
             applicationID: UUIDText.parse(applicationText)!,
             redirectURI: select.text(3),
             redirectURIWasSent: select.int64(4) != 0,
@@ -260,15 +260,15 @@ extension SQLiteStore: TokenStore {
             else { return nil }
             let token = AccessToken(
                 digest: digest,
-                grantID: row.uuid("grant_id"),
+                consentID: row.uuid("grant_id"),
                 applicationID: row.uuid("application_id")!,
                 scope: Column.names(row["scope"]),
                 expiresAt: row.date("expires_at")!,
                 revoked: row["revoked"]
             )
             // A user token whose grant is gone opens nothing.
-            if token.grantID != nil && row["g_id"] == nil { return nil }
-            let grant = token.grantID == nil ? nil : Self.grant(from: row, prefix: "g_")
+            if token.consentID != nil && row["g_id"] == nil { return nil }
+            let grant = token.consentID == nil ? nil : Self.grant(from: row, prefix: "g_")
             return BearerAccess(token: token, grant: grant)
         }
     }

@@ -104,7 +104,7 @@ struct SecurityPrimitivesTests {
 
     @Test func previousSecretWorksOnlyUntilItsExpiry() {
         let now = Date()
-        let app = Application(
+        let app = ClientApplication(
             id: UUID(),
             name: "A",
             secretDigest: .of("new"),

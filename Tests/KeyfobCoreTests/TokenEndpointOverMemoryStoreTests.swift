@@ -10,9 +10,9 @@ struct TokenEndpointOverMemoryStoreTests {
         let store = MemoryStore()
         let clock = ManualWallClock()
         let endpoint: TokenEndpoint
-        let app: Application
+        let app: ClientApplication
         let secret: String
-        let grant: Grant
+        let grant: Consent
 
         init() async throws {
             endpoint = try TokenEndpoint(store: store, rotationKey: RotationKey(bytes: await store.rotationKey()), clock: clock)
@@ -26,7 +26,7 @@ struct TokenEndpointOverMemoryStoreTests {
             secret = registered.secret!
             let owner = Owner(id: UUID(), email: "unit@example.com", passwordHash: nil, mode: .live)
             try await store.insertOwner(owner, vehicles: [])
-            grant = Grant(
+            grant = Consent(
                 id: UUID(),
                 applicationID: app.id,
                 ownerID: owner.id,

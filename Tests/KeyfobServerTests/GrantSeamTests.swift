@@ -13,14 +13,14 @@ struct GrantSeamTests {
     struct DeviceCheckGrant: TokenGrant {
         let grantType = "urn:example:device-check"
 
-        func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse {
+        func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
             let serial = try request.required("serial")
             guard serial.hasPrefix("SN-") else { throw OAuthError.invalidGrant("Unknown serial.") }
             let token = TokenText.random(using: context.random)
             try await context.store.insertAccessToken(
                 AccessToken(
                     digest: .of(token),
-                    grantID: nil,
+                    consentID: nil,
                     applicationID: client.id,
                     scope: ["read_odometer"],
                     expiresAt: context.clock.now + 60

@@ -118,7 +118,7 @@ struct PostgresStoreTests {
                     prepared(
                         InsertApplicationToken.sql,
                         try InsertApplicationToken(
-                            token: AccessToken(digest: digest, grantID: nil, applicationID: id, expiresAt: now),
+                            token: AccessToken(digest: digest, consentID: nil, applicationID: id, expiresAt: now),
                             client: client
                         ).makeBindings()
                     )
@@ -127,7 +127,7 @@ struct PostgresStoreTests {
                 ("refresh token by digest", try PostgresLookups.refreshTokenByDigest(digest)),
                 ("revoke access family", PostgresLookups.revokeAccessFamily(1)),
                 ("revoke refresh family", PostgresLookups.revokeRefreshFamily(1)),
-                ("latest grant", PostgresLookups.latestGrant(applicationID: id, ownerID: id)),
+                ("latest grant", PostgresLookups.latestConsent(applicationID: id, ownerID: id)),
                 ("owner by email", PostgresLookups.ownerByEmail("a@example.com", mode: .test)),
                 ("vehicles of owner", PostgresLookups.vehiclesOfOwner(id)),
                 ("connect session", try PostgresLookups.sessionByDigest(digest)),

@@ -63,12 +63,12 @@ struct StoreContractTests {
             let (app, now, refresh) = (redeemed.app, redeemed.now, redeemed.refresh)
             let (next, _, _) = pair(at: now)
             let rotated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now, grace: 60, issuing: next)
-            guard case .rotated(let grantID, _) = rotated else {
+            guard case .rotated(let consentID, _) = rotated else {
                 Issue.record("expected rotated, got \(rotated)")
                 return
             }
             let repeated = try await store.rotate(refresh: .of(refresh), by: app.application.clientVersion, at: now + 10, grace: 60, issuing: next)
-            guard case .repeated(grantID, let firstUsedAt, _) = repeated else {
+            guard case .repeated(consentID, let firstUsedAt, _) = repeated else {
                 Issue.record("expected repeated, got \(repeated)")
                 return
             }
@@ -103,18 +103,18 @@ struct StoreContractTests {
         try await withStore(backend) { store, fixtures in
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (_, unusedGrant, _) = try await fixtures.codes(for: redeemed.app)
-            guard case .redeemed(let grantID, _) = redeemed.outcome else {
+            guard case .redeemed(let consentID, _) = redeemed.outcome else {
                 Issue.record("not redeemed")
                 return
             }
             // After the code (10 min) and the access token (2 h) expire, the refresh token (1 day
             // here) still holds the redeemed grant; the never-redeemed code's grant is gone.
             _ = try await store.deleteExpired(before: redeemed.now + 7201)
-            #expect(try await store.grant(id: grantID) != nil)
-            #expect(try await store.grant(id: unusedGrant.id) == nil)
+            #expect(try await store.consent(id: consentID) != nil)
+            #expect(try await store.consent(id: unusedGrant.id) == nil)
             // Once the refresh token expires too, nothing refers to the grant.
             _ = try await store.deleteExpired(before: redeemed.now + 86_401)
-            #expect(try await store.grant(id: grantID) == nil)
+            #expect(try await store.consent(id: consentID) == nil)
         }
     }
 
@@ -142,7 +142,7 @@ struct StoreContractTests {
             }
             await #expect(throws: StaleClientError.self) {
                 try await store.insertAccessToken(
-                    AccessToken(digest: .of("x"), grantID: nil, applicationID: app.application.id, expiresAt: now + 60),
+                    AccessToken(digest: .of("x"), consentID: nil, applicationID: app.application.id, expiresAt: now + 60),
                     for: app.application.clientVersion
                 )
             }

@@ -18,7 +18,7 @@ public struct Fixtures: Sendable {
     public struct App: Sendable {
         public let id: String
         public let secret: String
-        public let application: Application
+        public let application: ClientApplication
         public var basic: (String, String) { TestHTTP.basic(id, secret) }
     }
 
@@ -64,9 +64,9 @@ public struct Fixtures: Sendable {
         redirectURI: String = redirectURI,
         redirectURIWasSent: Bool = true,
         codeChallenge: String? = nil
-    ) async throws -> (codes: [String], grant: Grant, vehicles: [Vehicle]) {
+    ) async throws -> (codes: [String], grant: Consent, vehicles: [Vehicle]) {
         let (owner, vehicles) = try await owner()
-        let grant = Grant(
+        let grant = Consent(
             id: UUID(),
             applicationID: app.application.id,
             ownerID: owner.id,

@@ -22,7 +22,7 @@ public struct ApplicationRegistrar: Sendable {
     /// A new application and its secret, which is shown once and stored only as a digest.
     public struct Registered: Sendable {
         /// The stored record.
-        public var application: Application
+        public var application: ClientApplication
         /// nil for a public client.
         public var secret: String?
     }
@@ -42,7 +42,7 @@ public struct ApplicationRegistrar: Sendable {
             throw InvalidRegistration(description: "unknown permission \(unknown.prefix(64))")
         }
         let secret = isPublic ? nil : ClientSecret.generate(using: random)
-        let application = Application(
+        let application = ClientApplication(
             id: UUID(),
             name: name,
             secretDigest: secret.map(SecretDigest.of),

@@ -53,8 +53,8 @@ extension AuthorizationRequest {
     /// whatever else is wrong; only then may an error travel to the redirect URI.
     public static func validate(
         _ rawQuery: [String: String],
-        lookUp: (UUID) async throws -> Application?
-    ) async throws -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
+        lookUp: (UUID) async throws -> ClientApplication?
+    ) async throws -> Result<(AuthorizationRequest, ClientApplication), AuthorizationRequestFailure> {
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
         let query = rawQuery.filter { !$0.value.isEmpty }
         let clientID = query["client_id"] ?? query["application_id"]
@@ -87,7 +87,7 @@ extension AuthorizationRequest {
             // reference, never kilobytes.
             return .failure(.page("The state parameter of this link is longer than \(maxStateSize) bytes."))
         }
-        func refuse(_ error: String, _ description: String) -> Result<(AuthorizationRequest, Application), AuthorizationRequestFailure> {
+        func refuse(_ error: String, _ description: String) -> Result<(AuthorizationRequest, ClientApplication), AuthorizationRequestFailure> {
             .failure(.redirect(ConnectRedirect(uri: redirectURI, state: state, error: error, description: description)))
         }
 

@@ -58,15 +58,15 @@ extension ConnectFlow {
 
     /// `approval_prompt=auto`: an earlier grant to this app with every asked permission over every
     /// offered vehicle.
-    func coveringGrant(owner: Owner, request: AuthorizationRequest, offered: [Vehicle]) async throws -> Grant? {
-        guard let grant = try await store.latestGrant(applicationID: request.applicationID, ownerID: owner.id) else { return nil }
+    func coveringGrant(owner: Owner, request: AuthorizationRequest, offered: [Vehicle]) async throws -> Consent? {
+        guard let grant = try await store.latestConsent(applicationID: request.applicationID, ownerID: owner.id) else { return nil }
         let permissions = Set(grant.permissions)
         let vehicles = Set(grant.vehicleIDs)
         guard request.permissions.allSatisfy({ permissions.contains($0.name) }), offered.allSatisfy({ vehicles.contains($0.id) }) else {
             return nil
         }
         if request.singleSelect && offered.count != 1 { return nil }
-        return Grant(
+        return Consent(
             id: UUID(),
             applicationID: request.applicationID,
             ownerID: owner.id,

@@ -108,7 +108,7 @@ public struct ConnectFlow: Sendable {
     /// login that leads to the grant page.
     /// `address` is where the attempt came from: live logins are throttled per email and address.
     public func login(sessionToken: String?, form: LoginForm, from address: String) async throws -> (step: Step, sessionToken: String?) {
-        let (session, application): (ConnectSession, Application)
+        let (session, application): (ConnectSession, ClientApplication)
         switch try await checkedSession(sessionToken, .submitted(form.csrfToken)) {
         case .failure(let failure): return (failure.step, nil)
         case .success(let found): (session, application) = found
@@ -118,7 +118,7 @@ public struct ConnectFlow: Sendable {
 
     private func logIn(
         _ session: ConnectSession,
-        _ application: Application,
+        _ application: ClientApplication,
         form: LoginForm,
         from address: String
     ) async throws -> (step: Step, sessionToken: String?) {
@@ -192,7 +192,7 @@ public struct ConnectFlow: Sendable {
 
     /// `GET /oauth/grant`: the grant screen again (after a reload).
     public func grantPage(sessionToken: String?) async throws -> Step {
-        let (session, application): (ConnectSession, Application)
+        let (session, application): (ConnectSession, ClientApplication)
         switch try await checkedSession(sessionToken, .notAForm) {
         case .failure(let failure): return failure.step
         case .success(let found): (session, application) = found
@@ -205,7 +205,7 @@ public struct ConnectFlow: Sendable {
 
     /// `POST /oauth/grant`: Allow or Deny.
     public func decide(sessionToken: String?, decision: GrantDecision) async throws -> Step {
-        let (session, application): (ConnectSession, Application)
+        let (session, application): (ConnectSession, ClientApplication)
         switch try await checkedSession(sessionToken, .submitted(decision.csrfToken)) {
         case .failure(let failure): return failure.step
         case .success(let found): (session, application) = found
@@ -254,7 +254,7 @@ public struct ConnectFlow: Sendable {
         case submitted(String?)
     }
 
-    private func checkedSession(_ token: String?, _ proof: FormProof) async throws -> Result<(ConnectSession, Application), StepFailure> {
+    private func checkedSession(_ token: String?, _ proof: FormProof) async throws -> Result<(ConnectSession, ClientApplication), StepFailure> {
         guard let token, let session = try await store.session(digest: .of(token)), session.expiresAt > clock.now else {
             return .failure(
                 StepFailure(
@@ -301,7 +301,7 @@ public struct ConnectFlow: Sendable {
 
     private static let notLoggedIn = "The grant step was reached before logging in."
 
-    private func grantScreen(_ application: Application, _ session: ConnectSession, _ vehicles: [Vehicle], message: String?) -> GrantScreen {
+    private func grantScreen(_ application: ClientApplication, _ session: ConnectSession, _ vehicles: [Vehicle], message: String?) -> GrantScreen {
         GrantScreen(
             applicationName: application.name,
             csrfToken: session.csrfToken,
@@ -320,7 +320,7 @@ public struct ConnectFlow: Sendable {
             return .page(status: 400, message: "This sign-in was already finished. Go back to the application.")
         }
         let request = session.request
-        let grant = Grant(
+        let grant = Consent(
             id: UUID(),
             applicationID: request.applicationID,
             ownerID: ownerID,

@@ -1,16 +1,16 @@
 import Foundation
 
-/// Records a grant and issues authorization codes for it: the end of a Connect flow, and the
+/// Records a consent and issues authorization codes for it: the end of a Connect flow, and the
 /// admin path (`keyfob dev mint-codes`) that benchmarks and tests use.
 public struct CodeIssuer: Sendable {
-    let store: any GrantStore
+    let store: any ConsentStore
     let clock: any WallClock
     let random: any RandomSource
     let policy: TokenPolicy
 
     /// Makes an issuer.
     public init(
-        store: any GrantStore,
+        store: any ConsentStore,
         clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(),
         policy: TokenPolicy = TokenPolicy()
@@ -40,7 +40,7 @@ public struct CodeIssuer: Sendable {
 
     /// Writes `grant` and `count` codes for it in one transaction; returns the code texts, which
     /// exist nowhere else after this call.
-    public func issue(_ grant: Grant, binding: Binding, count: Int = 1) async throws -> [String] {
+    public func issue(_ grant: Consent, binding: Binding, count: Int = 1) async throws -> [String] {
         let expiresAt = clock.now + policy.codeLifetime
         var texts = [String]()
         var records = [AuthorizationCode]()
@@ -52,7 +52,7 @@ public struct CodeIssuer: Sendable {
             records.append(
                 AuthorizationCode(
                     digest: .of(text),
-                    grantID: grant.id,
+                    consentID: grant.id,
                     applicationID: grant.applicationID,
                     redirectURI: binding.redirectURI,
                     redirectURIWasSent: binding.redirectURIWasSent,
@@ -62,7 +62,7 @@ public struct CodeIssuer: Sendable {
                 )
             )
         }
-        try await store.insertGrant(grant, codes: records)
+        try await store.insertConsent(grant, codes: records)
         return texts
     }
 }

@@ -7,7 +7,7 @@ public struct AuthorizationCode: Sendable, Equatable {
     /// SHA-256 of the code text.
     public var digest: SecretDigest
     /// The grant the code carries.
-    public var grantID: UUID
+    public var consentID: UUID
     /// The client it was issued to.
     public var applicationID: UUID
     /// The redirect URI the code was delivered to.
@@ -26,7 +26,7 @@ public struct AuthorizationCode: Sendable, Equatable {
     /// Makes a code record.
     public init(
         digest: SecretDigest,
-        grantID: UUID,
+        consentID: UUID,
         applicationID: UUID,
         redirectURI: String,
         redirectURIWasSent: Bool,
@@ -36,7 +36,7 @@ public struct AuthorizationCode: Sendable, Equatable {
         consumedAt: Date? = nil
     ) {
         self.digest = digest
-        self.grantID = grantID
+        self.consentID = consentID
         self.applicationID = applicationID
         self.redirectURI = redirectURI
         self.redirectURIWasSent = redirectURIWasSent

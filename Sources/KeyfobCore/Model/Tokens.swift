@@ -5,7 +5,7 @@ public struct AccessToken: Sendable, Equatable {
     /// SHA-256 of the token text.
     public var digest: SecretDigest
     /// The owner's grant; nil for application tokens.
-    public var grantID: UUID?
+    public var consentID: UUID?
     /// The client it was issued to.
     public var applicationID: UUID
     /// Permissions of an application token (a user token takes its grant's).
@@ -18,14 +18,14 @@ public struct AccessToken: Sendable, Equatable {
     /// Makes an access token record.
     public init(
         digest: SecretDigest,
-        grantID: UUID?,
+        consentID: UUID?,
         applicationID: UUID,
         scope: [String] = [],
         expiresAt: Date,
         revoked: Bool = false
     ) {
         self.digest = digest
-        self.grantID = grantID
+        self.consentID = consentID
         self.applicationID = applicationID
         self.scope = scope
         self.expiresAt = expiresAt
@@ -100,10 +100,10 @@ public struct BearerAccess: Sendable, Equatable {
     /// The access token record.
     public var token: AccessToken
     /// The owner's grant; nil for an application token.
-    public var grant: Grant?
+    public var grant: Consent?
 
     /// Pairs a token with its grant.
-    public init(token: AccessToken, grant: Grant?) {
+    public init(token: AccessToken, grant: Consent?) {
         self.token = token
         self.grant = grant
     }

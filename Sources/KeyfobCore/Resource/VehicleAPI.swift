@@ -3,10 +3,10 @@ import Foundation
 /// The rules of the `/v2.0` calls that an access token opens (docs/contract.md §4), apart from HTTP.
 public struct VehicleAPI: Sendable {
     let owners: any OwnerStore
-    let grants: any GrantStore
+    let grants: any ConsentStore
 
     /// Makes the API over the stores.
-    public init(owners: any OwnerStore, grants: any GrantStore) {
+    public init(owners: any OwnerStore, grants: any ConsentStore) {
         self.owners = owners
         self.grants = grants
     }
@@ -69,10 +69,10 @@ public struct VehicleAPI: Sendable {
     public func disconnect(_ rawID: String, for access: BearerAccess) async throws {
         let grant = try userGrant(access)
         let id = try vehicleInGrant(rawID, grant)
-        guard try await grants.removeVehicle(id, fromGrant: grant.id) else { throw notFound() }
+        guard try await grants.removeVehicle(id, fromConsent: grant.id) else { throw notFound() }
     }
 
-    private func userGrant(_ access: BearerAccess) throws(APIError) -> Grant {
+    private func userGrant(_ access: BearerAccess) throws(APIError) -> Consent {
         guard let grant = access.grant else {
             throw APIError(.permission, "Application tokens carry no user; use a token from the authorization code flow.")
         }
@@ -80,7 +80,7 @@ public struct VehicleAPI: Sendable {
     }
 
     /// A vehicle outside the grant is 404 whether or not it exists, so ids are not revealed.
-    private func vehicleInGrant(_ rawID: String, _ grant: Grant) throws(APIError) -> UUID {
+    private func vehicleInGrant(_ rawID: String, _ grant: Consent) throws(APIError) -> UUID {
         guard let id = UUID(text: rawID), grant.vehicleIDs.contains(id) else { throw notFound() }
         return id
     }

@@ -17,9 +17,9 @@ extension MemoryStore {
         }
         try check(stored.code)
         codes[digest]?.code.consumedAt = now
-        let granted = grantRecords[stored.code.grantID]?.permissions ?? []
-        insert(pair, family: stored.family, grantID: stored.code.grantID, applicationID: client.id)
-        return .redeemed(grantID: stored.code.grantID, scope: granted.joined(separator: " "))
+        let granted = consentRecords[stored.code.consentID]?.permissions ?? []
+        insert(pair, family: stored.family, consentID: stored.code.consentID, applicationID: client.id)
+        return .redeemed(consentID: stored.code.consentID, scope: granted.joined(separator: " "))
     }
 
     public func rotate(
@@ -35,12 +35,12 @@ extension MemoryStore {
             RefreshRotationRule.Stored(applicationID: $0.applicationID, revoked: $0.revoked, usedAt: $0.usedAt, expiresAt: $0.expiresAt)
         }
         let verdict = RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace)
-        let granted = found.flatMap { grantRecords[$0.grantID]?.permissions } ?? []
+        let granted = found.flatMap { consentRecords[$0.consentID]?.permissions } ?? []
         guard verdict == .rotate, let stored = found else {
             if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
                 let issued = accessTokens[pair.accessDigest]?.token.scope ?? []
                 return .repeated(
-                    grantID: found.grantID,
+                    consentID: found.consentID,
                     firstUsedAt: firstUsedAt,
                     scope: AccessToken.effectiveScope(stored: issued, granted: granted).joined(separator: " ")
                 )
@@ -50,8 +50,8 @@ extension MemoryStore {
         }
         if let outside = pair.scopeOutside(granted: granted) { return .scopeExceeded(permission: outside) }
         refreshTokens[digest]?.usedAt = now
-        insert(pair, family: stored.family, grantID: stored.grantID, applicationID: client.id)
-        return .rotated(grantID: stored.grantID, scope: pair.effectiveScope(granted: granted).joined(separator: " "))
+        insert(pair, family: stored.family, consentID: stored.consentID, applicationID: client.id)
+        return .rotated(consentID: stored.consentID, scope: pair.effectiveScope(granted: granted).joined(separator: " "))
     }
 
     public func insertAccessToken(_ token: AccessToken, for client: ClientVersion) throws {
@@ -61,9 +61,9 @@ extension MemoryStore {
 
     public func bearerAccess(digest: SecretDigest) -> BearerAccess? {
         guard let stored = accessTokens[digest], applicationRecords[stored.token.applicationID] != nil else { return nil }
-        guard let grantID = stored.token.grantID else { return BearerAccess(token: stored.token, grant: nil) }
+        guard let consentID = stored.token.consentID else { return BearerAccess(token: stored.token, grant: nil) }
         // A user token whose grant is gone opens nothing.
-        guard let grant = grantRecords[grantID] else { return nil }
+        guard let grant = consentRecords[consentID] else { return nil }
         return BearerAccess(token: stored.token, grant: grant)
     }
 
@@ -82,7 +82,7 @@ extension MemoryStore {
         guard let stored = refreshTokens[digest], applicationRecords[stored.applicationID] != nil else { return nil }
         return RefreshTokenState(
             applicationID: stored.applicationID,
-            grant: grantRecords[stored.grantID],
+            grant: consentRecords[stored.consentID],
             expiresAt: stored.expiresAt,
             usedAt: stored.usedAt,
             revoked: stored.revoked
@@ -90,7 +90,7 @@ extension MemoryStore {
     }
 
     public func deleteExpired(before cutoff: Date) -> Int {
-        let before = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + grantRecords.count
+        let before = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count
         sessions = sessions.filter { $0.value.expiresAt >= cutoff }
         loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
         codes = codes.filter { $0.value.code.expiresAt >= cutoff }
@@ -98,21 +98,21 @@ extension MemoryStore {
         refreshTokens = refreshTokens.filter { $0.value.expiresAt >= cutoff }
         // Grants nothing refers to any more, as the SQL stores find them; none can gain a code or
         // token later.
-        let referenced = Set(codes.values.map(\.code.grantID)).union(refreshTokens.values.map(\.grantID))
-            .union(accessTokens.values.compactMap(\.token.grantID))
-        grantRecords = grantRecords.filter { referenced.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
-        return before - (sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + grantRecords.count)
+        let referenced = Set(codes.values.map(\.code.consentID)).union(refreshTokens.values.map(\.consentID))
+            .union(accessTokens.values.compactMap(\.token.consentID))
+        consentRecords = consentRecords.filter { referenced.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
+        return before - (sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count)
     }
 
     private func isCurrent(_ client: ClientVersion) -> Bool {
         applicationRecords[client.id]?.version == client.version
     }
 
-    private func insert(_ pair: PairToIssue, family: Int64, grantID: UUID, applicationID: UUID) {
+    private func insert(_ pair: PairToIssue, family: Int64, consentID: UUID, applicationID: UUID) {
         accessTokens[pair.accessDigest] = StoredAccessToken(
             token: AccessToken(
                 digest: pair.accessDigest,
-                grantID: grantID,
+                consentID: consentID,
                 applicationID: applicationID,
                 scope: pair.accessScope ?? [],
                 expiresAt: pair.accessExpiresAt
@@ -121,7 +121,7 @@ extension MemoryStore {
         )
         refreshTokens[pair.refreshDigest] = StoredRefreshToken(
             applicationID: applicationID,
-            grantID: grantID,
+            consentID: consentID,
             family: family,
             expiresAt: pair.refreshExpiresAt
         )

@@ -19,19 +19,19 @@ public actor MemoryStore: Store {
 
     struct StoredRefreshToken {
         let applicationID: UUID
-        let grantID: UUID
+        let consentID: UUID
         let family: Int64
         let expiresAt: Date
         var usedAt: Date?
         var revoked = false
     }
 
-    var applicationRecords: [UUID: Application] = [:]
+    var applicationRecords: [UUID: ClientApplication] = [:]
     var ownerRecords: [UUID: Owner] = [:]
     /// Owner ids in the order they were added, for `owners(mode:)`'s oldest first.
     var ownerOrder: [UUID] = []
     var vehiclesByOwner: [UUID: [Vehicle]] = [:]
-    var grantRecords: [UUID: Grant] = [:]
+    var consentRecords: [UUID: Consent] = [:]
     var codes: [SecretDigest: StoredCode] = [:]
     var accessTokens: [SecretDigest: StoredAccessToken] = [:]
     var refreshTokens: [SecretDigest: StoredRefreshToken] = [:]
@@ -54,13 +54,13 @@ public actor MemoryStore: Store {
 
     // MARK: ApplicationStore
 
-    public func insertApplication(_ application: Application) {
+    public func insertApplication(_ application: ClientApplication) {
         applicationRecords[application.id] = application
     }
 
-    public func application(id: UUID) -> Application? { applicationRecords[id] }
+    public func application(id: UUID) -> ClientApplication? { applicationRecords[id] }
 
-    public func applications() -> [Application] {
+    public func applications() -> [ClientApplication] {
         applicationRecords.values.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
     }
 
@@ -77,7 +77,7 @@ public actor MemoryStore: Store {
     public func deleteApplication(id: UUID) -> Bool {
         // Its codes and tokens stay until they expire, as in the SQL stores: every lookup needs
         // the application, so they stop working now.
-        grantRecords = grantRecords.filter { $0.value.applicationID != id }
+        consentRecords = consentRecords.filter { $0.value.applicationID != id }
         return applicationRecords.removeValue(forKey: id) != nil
     }
 
@@ -121,26 +121,26 @@ public actor MemoryStore: Store {
         vehiclesByOwner.values.lazy.flatMap { $0 }.first { $0.id == id }
     }
 
-    // MARK: GrantStore
+    // MARK: ConsentStore
 
-    public func insertGrant(_ grant: Grant, codes issued: [AuthorizationCode]) {
-        grantRecords[grant.id] = grant
+    public func insertConsent(_ grant: Consent, codes issued: [AuthorizationCode]) {
+        consentRecords[grant.id] = grant
         for code in issued {
             nextFamily += 1
             codes[code.digest] = StoredCode(family: nextFamily, code: code)
         }
     }
 
-    public func grant(id: UUID) -> Grant? { grantRecords[id] }
+    public func consent(id: UUID) -> Consent? { consentRecords[id] }
 
-    public func latestGrant(applicationID: UUID, ownerID: UUID) -> Grant? {
-        grantRecords.values.filter { $0.applicationID == applicationID && $0.ownerID == ownerID }.max { $0.createdAt < $1.createdAt }
+    public func latestConsent(applicationID: UUID, ownerID: UUID) -> Consent? {
+        consentRecords.values.filter { $0.applicationID == applicationID && $0.ownerID == ownerID }.max { $0.createdAt < $1.createdAt }
     }
 
-    public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) -> Bool {
-        guard var grant = grantRecords[grantID], let index = grant.vehicleIDs.firstIndex(of: vehicleID) else { return false }
+    public func removeVehicle(_ vehicleID: UUID, fromConsent consentID: UUID) -> Bool {
+        guard var grant = consentRecords[consentID], let index = grant.vehicleIDs.firstIndex(of: vehicleID) else { return false }
         grant.vehicleIDs.remove(at: index)
-        grantRecords[grantID] = grant
+        consentRecords[consentID] = grant
         return true
     }
 

@@ -6,7 +6,7 @@ public enum CodeRedemption: Sendable, Equatable {
     /// granted, which RFC 6749 §5.1 requires the answer to state when it differs from the request,
     /// space-separated as the answer writes it (and as the SQLite store keeps it, so the writer
     /// passes it on untouched).
-    case redeemed(grantID: UUID, scope: String)
+    case redeemed(consentID: UUID, scope: String)
     /// No such code, or one issued to another client (which is left untouched).
     case unknown
     /// Past its lifetime; nothing changed.
@@ -19,10 +19,10 @@ public enum CodeRedemption: Sendable, Equatable {
 public enum RefreshRotation: Sendable, Equatable {
     /// First use: marked used, and the successor pair written in the same transaction. `scope` is
     /// the new access token's.
-    case rotated(grantID: UUID, scope: String)
+    case rotated(consentID: UUID, scope: String)
     /// Used before, inside the grace window: nothing written; the caller answers the same pair,
     /// which was issued at `firstUsedAt` with `scope`.
-    case repeated(grantID: UUID, firstUsedAt: Date, scope: String)
+    case repeated(consentID: UUID, firstUsedAt: Date, scope: String)
     /// The pair asked for a permission the grant does not hold (RFC 6749 §6); nothing changed.
     case scopeExceeded(permission: String)
     /// No such token, or one of another client (left untouched).
@@ -46,7 +46,7 @@ public struct RefreshTokenState: Sendable, Equatable {
     /// The client it was issued to.
     public var applicationID: UUID
     /// Its grant, if it still exists.
-    public var grant: Grant?
+    public var grant: Consent?
     /// When it expires.
     public var expiresAt: Date
     /// When it was first rotated, if it was.
@@ -55,7 +55,7 @@ public struct RefreshTokenState: Sendable, Equatable {
     public var revoked: Bool
 
     /// Makes a state value.
-    public init(applicationID: UUID, grant: Grant?, expiresAt: Date, usedAt: Date?, revoked: Bool) {
+    public init(applicationID: UUID, grant: Consent?, expiresAt: Date, usedAt: Date?, revoked: Bool) {
         self.applicationID = applicationID
         self.grant = grant
         self.expiresAt = expiresAt
@@ -115,5 +115,5 @@ public protocol KeyStore: Sendable {
 }
 
 /// Everything Keyfob keeps. One implementation per backend (SQLite, PostgreSQL).
-public typealias Store = ApplicationStore & OwnerStore & GrantStore & TokenStore & KeyStore & ConnectSessionStore
+public typealias Store = ApplicationStore & OwnerStore & ConsentStore & TokenStore & KeyStore & ConnectSessionStore
     & LoginFailureStore & ResourceServerStore & ReadinessProbe

@@ -8,15 +8,15 @@ import Synchronization
 /// cached `version` inside its own transaction, and a credential the cached copy refuses is checked
 /// again against the store (the secret may have just been rotated by another process).
 public final class ApplicationCache: Sendable {
-    private let entries = Mutex<[UUID: Application]>([:])
+    private let entries = Mutex<[UUID: ClientApplication]>([:])
     private let capacity: Int
 
     /// Makes an empty cache holding at most `capacity` applications.
     public init(capacity: Int = 10_000) { self.capacity = capacity }
 
-    func application(_ id: UUID) -> Application? { entries.withLock { $0[id] } }
+    func application(_ id: UUID) -> ClientApplication? { entries.withLock { $0[id] } }
 
-    func store(_ application: Application) {
+    func store(_ application: ClientApplication) {
         entries.withLock { entries in
             // Dropping everything when full is crude but bounded, and refills in one read each.
             if entries.count >= capacity && entries[application.id] == nil { entries.removeAll(keepingCapacity: true) }

@@ -7,7 +7,7 @@ public struct AuthorizationCodeGrant: TokenGrant {
     /// Makes the grant.
     public init() {}
 
-    public func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse {
+    public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         let code = try request.required("code")
         guard TokenText.isWellFormed(code) else { throw OAuthError.invalidRequest(OAuthError.quoting("Invalid code", code)) }
         let redirectURI = request.parameters["redirect_uri"]

@@ -15,13 +15,13 @@ public struct ClientAuthenticator: Sendable {
 
     /// The application the credentials prove, or `invalid_client`. With `fresh`, the cache is
     /// bypassed (after a `StaleClientError`).
-    public func authenticate(_ presented: PresentedClient?, fresh: Bool = false) async throws -> Application {
+    public func authenticate(_ presented: PresentedClient?, fresh: Bool = false) async throws -> ClientApplication {
         try await authenticateNoting(presented, fresh: fresh).application
     }
 
     /// As `authenticate`, also saying whether the cached copy answered, which another process
     /// may have made stale (a rotated secret, a deleted app) without this one knowing yet.
-    func authenticateNoting(_ presented: PresentedClient?, fresh: Bool = false) async throws -> (application: Application, cached: Bool) {
+    func authenticateNoting(_ presented: PresentedClient?, fresh: Bool = false) async throws -> (application: ClientApplication, cached: Bool) {
         guard let presented else {
             throw OAuthError.invalidClient("Client authentication is required.", basicAttempted: false)
         }
@@ -45,7 +45,7 @@ public struct ClientAuthenticator: Sendable {
     }
 
     /// Why `application` does not accept the credentials, or nil when it does.
-    private func refusal(of presented: PresentedClient, by application: Application) -> OAuthError? {
+    private func refusal(of presented: PresentedClient, by application: ClientApplication) -> OAuthError? {
         let basic = presented.method == .basic
         let secret = presented.secret ?? ""
         if application.isPublic {

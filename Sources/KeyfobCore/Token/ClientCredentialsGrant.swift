@@ -7,7 +7,7 @@ public struct ClientCredentialsGrant: TokenGrant {
     /// Makes the grant.
     public init() {}
 
-    public func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse {
+    public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         // RFC 6749 §4.4: only confidential clients may use this grant.
         guard !client.isPublic else {
             throw OAuthError(.unauthorizedClient, "A public client may not use the client_credentials grant.")
@@ -18,7 +18,7 @@ public struct ClientCredentialsGrant: TokenGrant {
         try await context.store.insertAccessToken(
             AccessToken(
                 digest: .of(accessToken),
-                grantID: nil,
+                consentID: nil,
                 applicationID: client.id,
                 scope: scope,
                 expiresAt: now + context.policy.applicationTokenLifetime

@@ -8,7 +8,7 @@ public struct RefreshTokenGrant: TokenGrant {
     /// Makes the grant.
     public init() {}
 
-    public func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse {
+    public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         let refreshToken = try request.required("refresh_token")
         guard TokenText.isWellFormed(refreshToken) else {
             throw OAuthError.invalidRequest(OAuthError.quoting("Invalid refresh token", refreshToken))

@@ -47,7 +47,7 @@ public struct TokenEndpoint: Sendable {
         }
     }
 
-    private func dispatch(_ request: TokenRequest, for client: Application) async throws -> TokenResponse {
+    private func dispatch(_ request: TokenRequest, for client: ClientApplication) async throws -> TokenResponse {
         let grantType = try request.required("grant_type")
         guard let grant = grants[grantType] else {
             throw OAuthError(.unsupportedGrantType, OAuthError.quoting("Unsupported grant_type", grantType))

@@ -27,5 +27,5 @@ public protocol TokenGrant: Sendable {
     /// The `grant_type` value this grant answers.
     var grantType: String { get }
     /// Issues tokens for an authenticated client, or throws an `OAuthError`.
-    func respond(to request: TokenRequest, for client: Application, in context: GrantContext) async throws -> TokenResponse
+    func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse
 }

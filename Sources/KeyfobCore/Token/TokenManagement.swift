@@ -21,7 +21,7 @@ public struct TokenManagement: Sendable {
     /// Who asks the introspection endpoint.
     enum Introspector {
         /// A confidential client, about its own tokens.
-        case client(Application)
+        case client(ClientApplication)
         /// A resource server, about any client's access tokens.
         case resourceServer
     }
@@ -100,7 +100,7 @@ public struct TokenManagement: Sendable {
         )
     }
 
-    private func refreshToken(_ digest: SecretDigest, client: Application, now: Date) async throws -> Introspection? {
+    private func refreshToken(_ digest: SecretDigest, client: ClientApplication, now: Date) async throws -> Introspection? {
         guard let state = try await store.refreshTokenState(digest: digest), state.applicationID == client.id else { return nil }
         let usable = state.usedAt.map { now.timeIntervalSince($0) <= policy.refreshGracePeriod } ?? true
         guard !state.revoked, state.expiresAt > now, usable, let grant = state.grant else { return .inactive }

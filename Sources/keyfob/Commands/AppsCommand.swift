@@ -21,7 +21,7 @@ struct AppsCommand: AsyncParsableCommand {
         let created_at: String
         var client_secret: String?
 
-        init(_ application: Application, secret: String? = nil) {
+        init(_ application: ClientApplication, secret: String? = nil) {
             client_id = application.id.lowercasedText
             name = application.name
             self.public = application.isPublic

@@ -44,7 +44,7 @@ struct DevCommand: AsyncParsableCommand {
             }
             let owner = try await mintOwner(store)
             let vehicles = try await store.vehicles(of: owner)
-            let grant = Grant(
+            let grant = Consent(
                 id: UUID(),
                 applicationID: appID,
                 ownerID: owner.id,

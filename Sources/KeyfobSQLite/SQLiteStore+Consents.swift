@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import KeyfobCore
 
-extension SQLiteStore: GrantStore {
-    public func insertGrant(_ grant: Grant, codes: [AuthorizationCode]) async throws {
+extension SQLiteStore: ConsentStore {
+    public func insertConsent(_ grant: Consent, codes: [AuthorizationCode]) async throws {
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO grants (id, application_id, owner_id, permissions, vehicle_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -20,7 +20,7 @@ extension SQLiteStore: GrantStore {
             )
             for code in codes {
                 try insert.execute(arguments: [
-                    code.digest.bytes, Column.id(code.grantID), Column.id(code.applicationID),
+                    code.digest.bytes, Column.id(code.consentID), Column.id(code.applicationID),
                     code.redirectURI, code.redirectURIWasSent, code.codeChallenge, code.codeChallengeMethod,
                     Column.time(code.expiresAt), Column.list(grant.permissions),
                 ])
@@ -28,13 +28,13 @@ extension SQLiteStore: GrantStore {
         }
     }
 
-    public func grant(id: UUID) async throws -> Grant? {
+    public func consent(id: UUID) async throws -> Consent? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [Column.id(id)]).map { Self.grant(from: $0) }
         }
     }
 
-    public func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant? {
+    public func latestConsent(applicationID: UUID, ownerID: UUID) async throws -> Consent? {
         try await read { db in
             try Row.fetchOne(
                 db,
@@ -44,26 +44,26 @@ extension SQLiteStore: GrantStore {
         }
     }
 
-    public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) async throws -> Bool {
+    public func removeVehicle(_ vehicleID: UUID, fromConsent consentID: UUID) async throws -> Bool {
         // Read and write in one writer transaction: SQLite has one writer, so no other change to
         // this grant can slip in between.
         try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT vehicle_ids FROM grants WHERE id = ?", arguments: [Column.id(grantID)])
+            guard let row = try Row.fetchOne(db, sql: "SELECT vehicle_ids FROM grants WHERE id = ?", arguments: [Column.id(consentID)])
             else { return false }
             let before = Column.uuids(row["vehicle_ids"] as String)
             let after = before.filter { $0 != vehicleID }
             guard after.count < before.count else { return false }
             try db.execute(
                 sql: "UPDATE grants SET vehicle_ids = ? WHERE id = ?",
-                arguments: [Column.uuids(after), Column.id(grantID)]
+                arguments: [Column.uuids(after), Column.id(consentID)]
             )
             return true
         }
     }
 
-    /// Reads a grant from columns named with `prefix` (for joins).
-    static func grant(from row: Row, prefix: String = "") -> Grant {
-        Grant(
+    /// Reads a consent from columns named with `prefix` (for joins).
+    static func grant(from row: Row, prefix: String = "") -> Consent {
+        Consent(
             id: row.uuid(prefix + "id")!,
             applicationID: row.uuid(prefix + "application_id")!,
             ownerID: row.uuid(prefix + "owner_id")!,

@@ -1,9 +1,12 @@
 import Foundation
 
 /// What an owner allowed an application: permissions over a set of vehicles. Codes and tokens point
-/// at a grant, so removing a vehicle from it takes effect for every token at once.
-public struct Grant: Sendable, Equatable {
-    /// The grant id.
+/// at a consent, so removing a vehicle from it takes effect for every token at once.
+///
+/// Stored in the `grants` table (Smartcar calls it the grant); the type is `Consent` because in
+/// the code "grant" already names a grant type (`TokenGrant`) and the page that asks for it.
+public struct Consent: Sendable, Equatable {
+    /// The consent id.
     public var id: UUID
     /// The application granted access.
     public var applicationID: UUID
@@ -16,7 +19,7 @@ public struct Grant: Sendable, Equatable {
     /// When the owner allowed it.
     public var createdAt: Date
 
-    /// Makes a grant record.
+    /// Makes a consent record.
     public init(id: UUID, applicationID: UUID, ownerID: UUID, permissions: [String], vehicleIDs: [UUID], createdAt: Date) {
         self.id = id
         self.applicationID = applicationID

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A registered application (an OAuth client).
-public struct Application: Sendable, Equatable {
+public struct ClientApplication: Sendable, Equatable {
     /// The client id.
     public var id: UUID
     /// Shown to vehicle owners on the grant screen.

@@ -2,10 +2,10 @@ import Foundation
 import KeyfobCore
 import PostgresNIO
 
-extension PostgresStore: GrantStore {
+extension PostgresStore: ConsentStore {
     static let grantColumns = "g.id, g.application_id, g.owner_id, g.permissions, g.vehicle_ids, g.created_at"
 
-    public func insertGrant(_ grant: Grant, codes: [AuthorizationCode]) async throws {
+    public func insertConsent(_ grant: Consent, codes: [AuthorizationCode]) async throws {
         try await transaction { connection in
             try await connection.query(
                 """
@@ -30,7 +30,7 @@ extension PostgresStore: GrantStore {
             let first = bindings.count + 1
             rows.append("(" + (first..<first + 8).map { "$\($0)" }.joined(separator: ", ") + ")")
             try bindings.append(code.digest.bytes)
-            bindings.append(code.grantID)
+            bindings.append(code.consentID)
             bindings.append(code.applicationID)
             bindings.append(code.redirectURI)
             bindings.append(code.redirectURIWasSent)
@@ -47,22 +47,22 @@ extension PostgresStore: GrantStore {
         )
     }
 
-    public func grant(id: UUID) async throws -> Grant? {
+    public func consent(id: UUID) async throws -> Consent? {
         try await grants(where: "g.id = \(id)")
     }
 
-    public func latestGrant(applicationID: UUID, ownerID: UUID) async throws -> Grant? {
-        try await grant(PostgresLookups.latestGrant(applicationID: applicationID, ownerID: ownerID))
+    public func latestConsent(applicationID: UUID, ownerID: UUID) async throws -> Consent? {
+        try await grant(PostgresLookups.latestConsent(applicationID: applicationID, ownerID: ownerID))
     }
 
-    public func removeVehicle(_ vehicleID: UUID, fromGrant grantID: UUID) async throws -> Bool {
+    public func removeVehicle(_ vehicleID: UUID, fromConsent consentID: UUID) async throws -> Bool {
         // One conditional statement, so two instances removing vehicles of one grant at once
         // cannot lose either change.
         try await withConnection { connection in
             let rows = try await connection.query(
                 """
                 UPDATE grants SET vehicle_ids = array_remove(vehicle_ids, \(vehicleID))
-                WHERE id = \(grantID) AND \(vehicleID) = ANY (vehicle_ids) RETURNING id
+                WHERE id = \(consentID) AND \(vehicleID) = ANY (vehicle_ids) RETURNING id
                 """,
                 logger: self.logger
             )
@@ -70,11 +70,11 @@ extension PostgresStore: GrantStore {
         }
     }
 
-    private func grants(where condition: PostgresQuery) async throws -> Grant? {
+    private func grants(where condition: PostgresQuery) async throws -> Consent? {
         try await grant(Self.select("\(Self.grantColumns) FROM grants g", condition))
     }
 
-    private func grant(_ query: PostgresQuery) async throws -> Grant? {
+    private func grant(_ query: PostgresQuery) async throws -> Consent? {
         try await withConnection { connection in
             let rows = try await connection.query(query, logger: self.logger)
             return try await rows.firstAfterDraining().map { try PostgresStore.grant(from: $0) }
@@ -82,9 +82,9 @@ extension PostgresStore: GrantStore {
     }
 
     /// A grant from the six `grantColumns`, starting at column `offset` (for joins).
-    static func grant(from row: PostgresRow, offset: Int = 0) throws -> Grant {
+    static func grant(from row: PostgresRow, offset: Int = 0) throws -> Consent {
         let cells = row.makeRandomAccess()
-        return Grant(
+        return Consent(
             id: try cells[offset].decode(UUID.self),
             applicationID: try cells[offset + 1].decode(UUID.self),
             ownerID: try cells[offset + 2].decode(UUID.self),
