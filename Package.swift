@@ -14,6 +14,9 @@ let package = Package(
         .executable(name: "keyfob", targets: ["keyfob"]),
         .executable(name: "keyfob-bench", targets: ["KeyfobBench"]),
         .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
+        .library(name: "KeyfobConnect", targets: ["KeyfobConnect"]),
+        .library(name: "KeyfobVehicles", targets: ["KeyfobVehicles"]),
+        .library(name: "KeyfobMemory", targets: ["KeyfobMemory"]),
         .library(name: "KeyfobSQLite", targets: ["KeyfobSQLite"]),
         .library(name: "KeyfobPostgres", targets: ["KeyfobPostgres"]),
         .library(name: "KeyfobServer", targets: ["KeyfobServer"]),
@@ -47,9 +50,25 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KeyfobConnect",
+            dependencies: ["KeyfobCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "KeyfobVehicles",
+            dependencies: ["KeyfobCore", "KeyfobConnect"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "KeyfobMemory",
+            dependencies: ["KeyfobCore", "KeyfobConnect"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KeyfobSQLite",
             dependencies: [
                 "KeyfobCore",
+                "KeyfobConnect",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API: the token path's statements (DirectStatement), the WAL hook
                 // (BackgroundCheckpointer).
@@ -62,6 +81,7 @@ let package = Package(
             name: "KeyfobPostgres",
             dependencies: [
                 "KeyfobCore",
+                "KeyfobConnect",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +92,8 @@ let package = Package(
             name: "KeyfobServer",
             dependencies: [
                 "KeyfobCore",
+                "KeyfobConnect",
+                "KeyfobVehicles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // The HTTP/1 channel with Keyfob's connection bounds (KeyfobHTTP1Channel).
@@ -103,6 +125,7 @@ let package = Package(
             dependencies: [
                 "KeyfobClient",
                 "KeyfobCore",
+                "KeyfobConnect",
                 "KeyfobSQLite",
                 "KeyfobPostgres",
                 "KeyfobServer",
@@ -127,6 +150,8 @@ let package = Package(
             name: "KeyfobTestSupport",
             dependencies: [
                 "KeyfobCore",
+                "KeyfobConnect",
+                "KeyfobMemory",
                 "KeyfobSQLite",
                 "KeyfobPostgres",
                 "KeyfobServer",
@@ -141,13 +166,24 @@ let package = Package(
         ),
         .testTarget(
             name: "KeyfobCoreTests",
-            dependencies: ["KeyfobCore"],
+            dependencies: ["KeyfobCore", "KeyfobConnect", "KeyfobMemory"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeyfobConnectTests",
+            dependencies: ["KeyfobCore", "KeyfobConnect", "KeyfobMemory"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeyfobVehiclesTests",
+            dependencies: ["KeyfobCore", "KeyfobConnect", "KeyfobVehicles", "KeyfobMemory"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "KeyfobStoreTests",
             dependencies: [
-                "KeyfobCore", "KeyfobSQLite", "KeyfobPostgres", "KeyfobTestSupport",
+                "KeyfobCore", "KeyfobConnect", "KeyfobMemory", "KeyfobSQLite", "KeyfobPostgres", "KeyfobServer",
+                "KeyfobTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -157,6 +193,7 @@ let package = Package(
             name: "KeyfobServerTests",
             dependencies: [
                 "KeyfobCore",
+                "KeyfobConnect",
                 "KeyfobSQLite",
                 "KeyfobServer",
                 "KeyfobTestSupport",
@@ -177,6 +214,7 @@ let package = Package(
                 "keyfob",
                 "KeyfobBench",
                 "KeyfobCore",
+                "KeyfobConnect",
                 "KeyfobSQLite",
                 "KeyfobTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KeyfobConnect
 import KeyfobCore
 
 extension SQLiteStore: OwnerStore {

@@ -1,6 +1,8 @@
 import Hummingbird
 import HummingbirdCore
+import KeyfobConnect
 import KeyfobCore
+import KeyfobVehicles
 import Logging
 import ServiceLifecycle
 
@@ -19,18 +21,24 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
     let tokenEndpoint = try TokenEndpoint(
-        store: store,
+        applications: store,
+        grants: configuration.grants(store),
         rotationKey: rotationKey,
         clock: configuration.clock,
         random: configuration.random,
-        policy: configuration.policy,
-        grants: configuration.grants
+        policy: configuration.policy
     )
 
     let router = Router(context: KeyfobRequestContext.self)
     TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)
     TokenManagementController(
-        management: TokenManagement(store: store, clock: configuration.clock, policy: configuration.policy),
+        management: TokenManagement(
+            applications: store,
+            tokens: store,
+            resourceServers: store,
+            clock: configuration.clock,
+            policy: configuration.policy
+        ),
         maxBodySize: configuration.maxTokenBodySize
     ).addRoutes(to: router)
     VehicleAPIController(

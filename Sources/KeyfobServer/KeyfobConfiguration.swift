@@ -14,8 +14,9 @@ public struct KeyfobConfiguration: Sendable {
     /// Lifetimes of codes and tokens.
     public var policy = TokenPolicy()
     /// The token endpoint's grants, one per `grant_type` (a second one for a type is an error at
-    /// start-up). Add a `TokenGrant` here to serve a new grant type.
-    public var grants: [any TokenGrant] = TokenEndpoint.standardGrants
+    /// start-up), made over the server's store so each takes the records it needs. Add a
+    /// `TokenGrant` here to serve a new grant type.
+    public var grants: @Sendable (any Store) -> [any TokenGrant] = { TokenEndpoint.standardGrants(tokens: $0) }
     /// How long a client may take to send a request, and sit idle between requests.
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.

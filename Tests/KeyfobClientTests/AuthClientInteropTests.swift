@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobClient
+import KeyfobConnect
 import KeyfobCore
 import KeyfobTestSupport
 import Testing

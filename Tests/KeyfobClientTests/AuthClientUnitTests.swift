@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobClient
+import KeyfobConnect
 import Testing
 
 /// URL building, configuration and decoding, without a server.

@@ -55,29 +55,6 @@ struct ProtocolRulesTests {
         #expect(RedirectURI.problem(with: uri) != nil)
     }
 
-    @Test func vehicleSpecsAllowModelsWithSpaces() throws {
-        #expect(try VehicleSpec.parse("Tesla Model 3 2021").get() == .init(make: "Tesla", model: "Model 3", year: 2021, vin: nil))
-        #expect(
-            try VehicleSpec.parse("Ford F-150 2019 1FTEW1EP5KFA12345").get()
-                == .init(make: "Ford", model: "F-150", year: 2019, vin: "1FTEW1EP5KFA12345")
-        )
-    }
-
-    @Test(arguments: ["Tesla", "Tesla 2021", "Tesla Model 3", "Ford F-150 2019 BADVIN", "Ford F-150 2019 1FTEW1EP5KFA1234O"])
-    func malformedVehicleSpecsAreExplained(spec: String) {
-        guard case .failure = VehicleSpec.parse(spec) else {
-            Issue.record("\(spec) parsed")
-            return
-        }
-    }
-
-    @Test func pagingDefaultsAndBounds() throws {
-        let defaults = try VehicleAPI.Paging(limit: nil, offset: nil)
-        #expect(defaults.limit == 10 && defaults.offset == 0)
-        #expect(throws: APIError.self) { try VehicleAPI.Paging(limit: "51", offset: nil) }
-        #expect(throws: APIError.self) { try VehicleAPI.Paging(limit: nil, offset: "-1") }
-    }
-
     @Test func clientCredentialsScopeMustStayWithinTheApplicationsPermissions() async throws {
         let registered = ["read_vehicle_info", "read_odometer"]
         #expect(try ClientCredentialsGrant.scope(requested: "read_odometer", allowed: registered) == ["read_odometer"])

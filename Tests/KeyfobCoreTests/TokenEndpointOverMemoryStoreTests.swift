@@ -1,5 +1,7 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
+import KeyfobMemory
 import Testing
 
 /// Each grant's rules through `TokenEndpoint` over the reference `MemoryStore`: no HTTP, no SQL,
@@ -15,7 +17,12 @@ struct TokenEndpointOverMemoryStoreTests {
         let grant: Consent
 
         init() async throws {
-            endpoint = try TokenEndpoint(store: store, rotationKey: RotationKey(bytes: await store.rotationKey()), clock: clock)
+            endpoint = try TokenEndpoint(
+                applications: store,
+                grants: TokenEndpoint.standardGrants(tokens: store),
+                rotationKey: RotationKey(bytes: await store.rotationKey()),
+                clock: clock
+            )
             let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
                 name: "Unit",
                 redirectURIs: ["https://unit.example/cb"],

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
 import KeyfobTestSupport
 import Testing

@@ -12,12 +12,14 @@ struct GrantSeamTests {
     /// than its credentials, under another grant type name.
     struct DeviceCheckGrant: TokenGrant {
         let grantType = "urn:example:device-check"
+        /// Taken at `init`, as every grant takes the stores it needs.
+        let tokens: any TokenStore
 
         func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
             let serial = try request.required("serial")
             guard serial.hasPrefix("SN-") else { throw OAuthError.invalidGrant("Unknown serial.") }
             let token = TokenText.random(using: context.random)
-            try await context.store.insertAccessToken(
+            try await tokens.insertAccessToken(
                 AccessToken(
                     digest: .of(token),
                     consentID: nil,
@@ -32,7 +34,9 @@ struct GrantSeamTests {
     }
 
     @Test func aConfiguredGrantIsServedBesideTheStandardOnes() async throws {
-        let withTheGrant: @Sendable (inout KeyfobConfiguration) -> Void = { $0.grants = TokenEndpoint.standardGrants + [DeviceCheckGrant()] }
+        let withTheGrant: @Sendable (inout KeyfobConfiguration) -> Void = {
+            $0.grants = { store in TokenEndpoint.standardGrants(tokens: store) + [DeviceCheckGrant(tokens: store)] }
+        }
         try await TestServer.with(configure: withTheGrant) { server in
             let app = try await server.fixtures.app()
             let issued = try await server.token([("grant_type", "urn:example:device-check"), ("serial", "SN-1")], headers: [app.basic])
@@ -57,7 +61,7 @@ struct GrantSeamTests {
         let store = try await database.open()
         var configuration = KeyfobConfiguration()
         configuration.port = 0
-        configuration.grants = TokenEndpoint.standardGrants + [RefreshTokenGrant()]
+        configuration.grants = { store in TokenEndpoint.standardGrants(tokens: store) + [RefreshTokenGrant(tokens: store)] }
         await #expect(throws: DuplicateGrantTypeError(grantType: "refresh_token")) {
             _ = try await buildApplication(configuration: configuration, store: store)
         }

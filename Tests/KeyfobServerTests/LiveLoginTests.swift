@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdBcrypt
+import KeyfobConnect
 import KeyfobCore
 import KeyfobTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobConnect
 import KeyfobTestSupport
 import Testing
 

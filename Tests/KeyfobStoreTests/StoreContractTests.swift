@@ -1,5 +1,7 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
+import KeyfobServer
 import KeyfobTestSupport
 import Testing
 

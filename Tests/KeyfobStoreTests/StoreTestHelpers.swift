@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobCore
+import KeyfobServer
 import KeyfobTestSupport
 
 /// A pair to write, with the token texts whose digests it carries.

@@ -1,5 +1,7 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
+import KeyfobServer
 
 /// Registered applications, owners and codes made through the real store, the way Connect and the
 /// CLI make them.

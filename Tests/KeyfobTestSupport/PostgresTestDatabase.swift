@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobConnect
 import KeyfobPostgres
 import Logging
 import PostgresNIO

@@ -1,7 +1,9 @@
 import Foundation
 import KeyfobCore
+import KeyfobMemory
 import KeyfobPostgres
 import KeyfobSQLite
+import KeyfobServer
 
 /// The backends the storage suite runs against: each test gets a fresh, empty store of the kind.
 public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {

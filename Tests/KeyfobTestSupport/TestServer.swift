@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KeyfobConnect
 import KeyfobCore
 import KeyfobSQLite
 import KeyfobServer

@@ -58,7 +58,7 @@ public struct OAuthError: Error, Sendable, Equatable {
 
     /// RFC 6749 §5.2 limits `error_description` to printable ASCII without `"` and `\`; descriptions
     /// that quote client input are folded into that set so the answer stays well-formed.
-    static func sanitized(_ text: String) -> String {
+    package static func sanitized(_ text: String) -> String {
         String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map { scalar in

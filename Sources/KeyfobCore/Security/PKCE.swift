@@ -46,7 +46,7 @@ public enum PKCE {
 
 extension Data {
     /// Base64url without padding (RFC 4648 §5), as PKCE and compact tokens use it.
-    public func base64URLEncodedString() -> String {
+    package func base64URLEncodedString() -> String {
         base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

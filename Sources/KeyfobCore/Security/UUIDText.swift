@@ -81,10 +81,10 @@ public enum UUIDText {
 
 extension UUID {
     /// The lowercase text form (`UUIDText.format`).
-    public var lowercasedText: String { UUIDText.format(self) }
+    package var lowercasedText: String { UUIDText.format(self) }
 
     /// Parses the text form in either case (`UUIDText.parse`).
-    public init?(text: String) {
+    package init?(text: String) {
         guard let uuid = UUIDText.parse(text) else { return nil }
         self = uuid
     }

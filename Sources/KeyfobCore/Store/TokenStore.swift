@@ -114,6 +114,7 @@ public protocol KeyStore: Sendable {
     func rotationKey() async throws -> Data
 }
 
-/// Everything Keyfob keeps. One implementation per backend (SQLite, PostgreSQL).
-public typealias Store = ApplicationStore & OwnerStore & ConsentStore & TokenStore & KeyStore & ConnectSessionStore
-    & LoginFailureStore & ResourceServerStore & ReadinessProbe
+/// The OAuth records: applications, consents, codes, tokens, resource servers and the rotation
+/// key. Connect's records (owners, sessions, login failures) are `KeyfobConnect.ConnectStore`;
+/// a backend implements both, and `KeyfobServer.Store` names the whole.
+public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & KeyStore & ResourceServerStore & ReadinessProbe

@@ -4,8 +4,11 @@ import Foundation
 public struct AuthorizationCodeGrant: TokenGrant {
     public let grantType = "authorization_code"
 
-    /// Makes the grant.
-    public init() {}
+    /// Where codes and tokens are kept.
+    let tokens: any TokenStore
+
+    /// Makes the grant over the store it spends and issues tokens in.
+    public init(tokens: any TokenStore) { self.tokens = tokens }
 
     public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         let code = try request.required("code")
@@ -24,7 +27,7 @@ public struct AuthorizationCodeGrant: TokenGrant {
             refreshExpiresAt: now + context.policy.refreshTokenLifetime
         )
 
-        let outcome = try await context.store.redeem(
+        let outcome = try await tokens.redeem(
             code: .of(code),
             by: client.clientVersion,
             at: now,

@@ -4,8 +4,11 @@ import Foundation
 public struct ClientCredentialsGrant: TokenGrant {
     public let grantType = "client_credentials"
 
-    /// Makes the grant.
-    public init() {}
+    /// Where codes and tokens are kept.
+    let tokens: any TokenStore
+
+    /// Makes the grant over the store it spends and issues tokens in.
+    public init(tokens: any TokenStore) { self.tokens = tokens }
 
     public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         // RFC 6749 §4.4: only confidential clients may use this grant.
@@ -15,7 +18,7 @@ public struct ClientCredentialsGrant: TokenGrant {
         let scope = try Self.scope(requested: request.parameters["scope"], allowed: client.permissions)
         let now = context.clock.now
         let accessToken = TokenText.random(using: context.random)
-        try await context.store.insertAccessToken(
+        try await tokens.insertAccessToken(
             AccessToken(
                 digest: .of(accessToken),
                 consentID: nil,

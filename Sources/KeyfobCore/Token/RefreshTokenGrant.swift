@@ -5,8 +5,11 @@ import Foundation
 public struct RefreshTokenGrant: TokenGrant {
     public let grantType = "refresh_token"
 
-    /// Makes the grant.
-    public init() {}
+    /// Where codes and tokens are kept.
+    let tokens: any TokenStore
+
+    /// Makes the grant over the store it spends and issues tokens in.
+    public init(tokens: any TokenStore) { self.tokens = tokens }
 
     public func respond(to request: TokenRequest, for client: ClientApplication, in context: GrantContext) async throws -> TokenResponse {
         let refreshToken = try request.required("refresh_token")
@@ -26,7 +29,7 @@ public struct RefreshTokenGrant: TokenGrant {
             accessScope: narrowedScope
         )
 
-        let outcome = try await context.store.rotate(
+        let outcome = try await tokens.rotate(
             refresh: .of(refreshToken),
             by: client.clientVersion,
             at: now,

@@ -7,21 +7,23 @@ public struct TokenEndpoint: Sendable {
     let context: GrantContext
     let grants: [String: any TokenGrant]
 
-    /// The grants of docs/contract.md §2.
-    public static let standardGrants: [any TokenGrant] = [AuthorizationCodeGrant(), RefreshTokenGrant(), ClientCredentialsGrant()]
+    /// The grants of docs/contract.md §2, over one token store.
+    public static func standardGrants(tokens: any TokenStore) -> [any TokenGrant] {
+        [AuthorizationCodeGrant(tokens: tokens), RefreshTokenGrant(tokens: tokens), ClientCredentialsGrant(tokens: tokens)]
+    }
 
     /// Makes the endpoint. Two grants answering the same `grant_type` are a configuration error,
     /// found here rather than by one of them silently never answering.
     public init(
-        store: any Store,
+        applications: any ApplicationStore,
+        grants: [any TokenGrant],
         rotationKey: RotationKey,
         clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(),
-        policy: TokenPolicy = TokenPolicy(),
-        grants: [any TokenGrant] = TokenEndpoint.standardGrants
+        policy: TokenPolicy = TokenPolicy()
     ) throws(DuplicateGrantTypeError) {
-        self.authenticator = ClientAuthenticator(applications: store, clock: clock, cache: ApplicationCache())
-        self.context = GrantContext(store: store, clock: clock, random: random, policy: policy, rotationKey: rotationKey)
+        self.authenticator = ClientAuthenticator(applications: applications, clock: clock, cache: ApplicationCache())
+        self.context = GrantContext(clock: clock, random: random, policy: policy, rotationKey: rotationKey)
         var table = [String: any TokenGrant]()
         for grant in grants {
             guard table.updateValue(grant, forKey: grant.grantType) == nil else { throw DuplicateGrantTypeError(grantType: grant.grantType) }

@@ -1,7 +1,7 @@
-/// What a grant needs besides the request: the store, time, randomness and lifetimes.
+/// What every grant needs besides the request and its own stores: time, randomness and lifetimes.
+/// A grant takes the stores it needs at `init`, so one that keeps records of its own (a device
+/// code, a pushed request) asks for exactly that store.
 public struct GrantContext: Sendable {
-    /// Where codes and tokens are kept.
-    public var store: any TokenStore
     /// The time.
     public var clock: any WallClock
     /// Randomness for new tokens.
@@ -12,8 +12,7 @@ public struct GrantContext: Sendable {
     public var rotationKey: RotationKey
 
     /// Bundles the grant dependencies.
-    public init(store: any TokenStore, clock: any WallClock, random: any RandomSource, policy: TokenPolicy, rotationKey: RotationKey) {
-        self.store = store
+    public init(clock: any WallClock, random: any RandomSource, policy: TokenPolicy, rotationKey: RotationKey) {
         self.clock = clock
         self.random = random
         self.policy = policy

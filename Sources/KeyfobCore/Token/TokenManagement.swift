@@ -10,10 +10,16 @@ public struct TokenManagement: Sendable {
     let policy: TokenPolicy
 
     /// Makes the endpoints' rules.
-    public init(store: any Store, clock: any WallClock, policy: TokenPolicy) {
-        self.authenticator = ClientAuthenticator(applications: store, clock: clock)
-        self.store = store
-        self.resourceServers = store
+    public init(
+        applications: any ApplicationStore,
+        tokens: any TokenStore,
+        resourceServers: any ResourceServerStore,
+        clock: any WallClock,
+        policy: TokenPolicy
+    ) {
+        self.authenticator = ClientAuthenticator(applications: applications, clock: clock)
+        self.store = tokens
+        self.resourceServers = resourceServers
         self.clock = clock
         self.policy = policy
     }

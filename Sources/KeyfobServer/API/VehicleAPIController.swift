@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KeyfobCore
+import KeyfobVehicles
 import Logging
 
 /// `/v2.0/user` and `/v2.0/vehicles…` (docs/contract.md §4): bearer authentication, then the core's

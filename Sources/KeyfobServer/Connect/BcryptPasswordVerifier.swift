@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import KeyfobConnect
 import KeyfobCore
 
 /// Owner passwords are bcrypt hashes (`keyfob owners add`).

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
 
 // The field names of the login and grant templates (`Templates/login.mustache`,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KeyfobConnect
 import KeyfobCore
 import Mustache
 

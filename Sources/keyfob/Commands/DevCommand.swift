@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import KeyfobConnect
 import KeyfobCore
+import KeyfobServer
 import Logging
 
 /// `keyfob dev …`: admin tools for development and benchmarks. They write straight through the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HummingbirdBcrypt
+import KeyfobConnect
 import KeyfobCore
 import Logging
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import KeyfobClient
+import KeyfobConnect
 import KeyfobCore
 import Logging
 

@@ -3,6 +3,7 @@ import Foundation
 import KeyfobCore
 import KeyfobPostgres
 import KeyfobSQLite
+import KeyfobServer
 import Logging
 
 /// `--database` and its tuning options, shared by every command that opens the store.

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// Which population of owners a Connect flow talks to (docs/contract.md §3 `mode`).
 public enum ConnectMode: String, Sendable, CaseIterable, Codable {

@@ -1,9 +1,14 @@
 import Foundation
+import KeyfobCore
 
 /// The Connect flow (docs/contract.md §3) apart from HTTP: authorize → login → grant → redirect. Every step
 /// reads and writes the session in the store, so each page may be served by another instance.
 public struct ConnectFlow: Sendable {
-    let store: any Store
+    /// What the flow reads and writes: Connect's records, the applications it shows, and the
+    /// consents it records.
+    public typealias Records = ConnectStore & ApplicationStore & ConsentStore
+
+    let store: any Records
     let clock: any WallClock
     let random: any RandomSource
     let policy: TokenPolicy
@@ -15,7 +20,7 @@ public struct ConnectFlow: Sendable {
 
     /// Makes the flow.
     public init(
-        store: any Store,
+        store: any Records,
         clock: any WallClock,
         random: any RandomSource,
         policy: TokenPolicy,

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// The login form as the owner sent it, in the flow's own terms: the HTTP layer reads the page's
 /// field names, the flow never does.

@@ -1,4 +1,6 @@
 import Foundation
+import KeyfobConnect
+import KeyfobCore
 
 /// Every store protocol, in memory: the reference backend a newcomer can read in one sitting, and
 /// the store an embedder's unit tests run on. Nothing survives the process.
@@ -6,7 +8,7 @@ import Foundation
 /// An actor, so each method is one atomic step, as each is one transaction in the SQL stores; the
 /// rules of spending codes and tokens are the core's (`CodeRedemptionRule`,
 /// `RefreshRotationRule`), carried out here as they are there.
-public actor MemoryStore: Store {
+public actor MemoryStore: OAuthStore, ConnectStore {
     struct StoredCode {
         let family: Int64
         var code: AuthorizationCode

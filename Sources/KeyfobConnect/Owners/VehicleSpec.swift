@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// Parses the CLI's `"MAKE MODEL YEAR [VIN]"` vehicle descriptions; the model may contain spaces
 /// ("Tesla Model 3 2021").

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KeyfobCore
 
 /// The owners of `test` and `simulated` mode: any email and password log in, and the same email
 /// always gives the same user id and the same mock vehicles (docs/contract.md §3).

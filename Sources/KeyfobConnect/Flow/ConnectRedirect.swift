@@ -1,3 +1,5 @@
+import KeyfobCore
+
 /// Where Connect sends the owner back: the application's redirect URI with the code or an error,
 /// and `state` echoed exactly (docs/contract.md §3).
 public struct ConnectRedirect: Sendable, Equatable {

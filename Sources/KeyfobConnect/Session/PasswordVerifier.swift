@@ -1,3 +1,5 @@
+import KeyfobCore
+
 /// Checks an owner's password against its stored hash. Injected, so the core stays free of the
 /// bcrypt implementation the server links.
 public protocol PasswordVerifier: Sendable {

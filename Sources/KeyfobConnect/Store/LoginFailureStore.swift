@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// Live login attempts per key (an email, or an email and an address), kept in the store so every instance counts the same attempts.
 public protocol LoginFailureStore: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// The owner side of a Connect flow: who logged in, and which of their vehicles are offered.
 extension ConnectFlow {

@@ -1,3 +1,5 @@
+import KeyfobCore
+
 /// Plain-words descriptions of Smartcar's permissions, for the grant screen.
 public enum PermissionDescriptions {
     /// What granting `name` lets the application do.

@@ -1,4 +1,6 @@
 import Foundation
+import KeyfobConnect
+import KeyfobCore
 
 extension MemoryStore {
     public func redeem(

@@ -1,4 +1,6 @@
 import Foundation
+import KeyfobConnect
+import KeyfobCore
 
 /// The rules of the `/v2.0` calls that an access token opens (docs/contract.md §4), apart from HTTP.
 public struct VehicleAPI: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// Vehicle owners and their vehicles.
 public protocol OwnerStore: Sendable {

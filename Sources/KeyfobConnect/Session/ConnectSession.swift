@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// One Connect flow in progress, kept in the store so any instance can serve its next page.
 public struct ConnectSession: Sendable, Equatable {

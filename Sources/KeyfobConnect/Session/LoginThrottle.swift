@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// Slows password guessing against live owners.
 ///

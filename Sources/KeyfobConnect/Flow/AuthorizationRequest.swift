@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 
 /// A validated `GET /oauth/authorize` request (docs/contract.md §3), kept in the Connect session while the
 /// owner logs in and decides.
