@@ -14,13 +14,21 @@ extension MemoryStore {
         let found = codes[digest]
         let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: client.id, at: now)
         guard verdict == .consume, let stored = found else {
-            if verdict == .replay, let found { revokeFamily(found.family) }
+            if verdict == .replay, let family = found?.family { revokeFamily(family) }
             return verdict.refusal
         }
         try check(stored.code)
+        nextFamily += 1
+        families[nextFamily] = StoredFamily(
+            consentID: stored.code.consentID,
+            applicationID: client.id,
+            origin: "authorization_code",
+            createdAt: now
+        )
         codes[digest]?.code.consumedAt = now
+        codes[digest]?.family = nextFamily
         let granted = consentRecords[stored.code.consentID]?.permissions ?? []
-        insert(pair, family: stored.family, consentID: stored.code.consentID, applicationID: client.id)
+        insert(pair, family: nextFamily, consentID: stored.code.consentID, applicationID: client.id)
         return .redeemed(consentID: stored.code.consentID, scope: granted.joined(separator: " "))
     }
 
@@ -93,6 +101,7 @@ extension MemoryStore {
 
     public func deleteExpired(before cutoff: Date) -> Int {
         let before = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count
+        let familiesBefore = families.count
         sessions = sessions.filter { $0.value.expiresAt >= cutoff }
         loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
         codes = codes.filter { $0.value.code.expiresAt >= cutoff }
@@ -103,7 +112,12 @@ extension MemoryStore {
         let referenced = Set(codes.values.map(\.code.consentID)).union(refreshTokens.values.map(\.consentID))
             .union(accessTokens.values.compactMap(\.token.consentID))
         consentRecords = consentRecords.filter { referenced.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
-        return before - (sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count)
+        // Families whose tokens are all gone; only a rotation adds to one, and it needs one of its
+        // refresh tokens.
+        let living = Set(refreshTokens.values.map(\.family)).union(accessTokens.values.compactMap(\.family))
+        families = families.filter { living.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
+        let after = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count
+        return before - after + (familiesBefore - families.count)
     }
 
     private func isCurrent(_ client: ClientVersion) -> Bool {

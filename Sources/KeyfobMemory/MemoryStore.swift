@@ -10,8 +10,18 @@ import KeyfobCore
 /// `RefreshRotationRule`), carried out here as they are there.
 public actor MemoryStore: OAuthStore, ConnectStore {
     struct StoredCode {
-        let family: Int64
+        /// The family its redemption started; nil while unspent.
+        var family: Int64?
         var code: AuthorizationCode
+    }
+
+    /// A token family: what every pair issued from one authorization shares.
+    struct StoredFamily {
+        let consentID: UUID
+        let applicationID: UUID
+        /// The grant type that started it.
+        let origin: String
+        let createdAt: Date
     }
 
     struct StoredAccessToken {
@@ -40,6 +50,7 @@ public actor MemoryStore: OAuthStore, ConnectStore {
     var sessions: [SecretDigest: ConnectSession] = [:]
     var loginFailures: [String: LoginFailures] = [:]
     var resourceServerRecords: [UUID: ResourceServer] = [:]
+    var families: [Int64: StoredFamily] = [:]
     var nextFamily: Int64 = 0
     let key: Data
 
@@ -127,10 +138,7 @@ public actor MemoryStore: OAuthStore, ConnectStore {
 
     public func insertConsent(_ grant: Consent, codes issued: [AuthorizationCode]) {
         consentRecords[grant.id] = grant
-        for code in issued {
-            nextFamily += 1
-            codes[code.digest] = StoredCode(family: nextFamily, code: code)
-        }
+        for code in issued { codes[code.digest] = StoredCode(family: nil, code: code) }
     }
 
     public func consent(id: UUID) -> Consent? { consentRecords[id] }

@@ -9,7 +9,7 @@ import PostgresNIO
 enum PostgresLookups {
     /// A code that was not claimed, to tell why (`CodeRedemptionRule`).
     static func codeByDigest(_ digest: SecretDigest) throws -> PostgresQuery {
-        try "SELECT id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)"
+        try "SELECT family_id, application_id, consumed_at, expires_at FROM authorization_codes WHERE digest = \(digest.bytes)"
     }
 
     /// A refresh token that was not claimed, to tell why (`RefreshRotationRule`).

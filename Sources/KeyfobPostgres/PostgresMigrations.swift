@@ -73,11 +73,43 @@ enum PostgresMigrations {
                 "CREATE TABLE resource_servers (id uuid PRIMARY KEY, name text NOT NULL, secret_digest bytea NOT NULL, created_at timestamptz NOT NULL)"
             ]
         ),
+        Migration(name: "v4-token-families", statements: v4TokenFamilies),
+    ]
+
+    /// Token families get an identity of their own, so a token issued by something other than a
+    /// code (the device grant) can belong to one. Before, a family was the id of the code it came
+    /// from: those ids stay the families' ids, each spent code points at its family, and the
+    /// sequence continues past them.
+    static let v4TokenFamilies = [
+        "CREATE SEQUENCE token_family_ids",
+        """
+        CREATE TABLE token_families (
+            id bigint PRIMARY KEY DEFAULT nextval('token_family_ids'),
+            grant_id uuid NOT NULL,
+            application_id uuid NOT NULL,
+            origin text NOT NULL,
+            created_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX token_families_by_creation ON token_families (created_at)",
+        "ALTER TABLE authorization_codes ADD COLUMN family_id bigint",
+        """
+        INSERT INTO token_families (id, grant_id, application_id, origin, created_at)
+        SELECT DISTINCT ON (f.family_id) f.family_id, f.grant_id, f.application_id, 'authorization_code', coalesce(c.consumed_at, now())
+        FROM (
+            SELECT family_id, grant_id, application_id FROM refresh_tokens
+            UNION SELECT family_id, grant_id, application_id FROM access_tokens WHERE family_id IS NOT NULL
+        ) f
+        LEFT JOIN authorization_codes c ON c.id = f.family_id
+        ORDER BY f.family_id
+        """,
+        "UPDATE authorization_codes SET family_id = id WHERE id IN (SELECT id FROM token_families)",
+        "SELECT setval('token_family_ids', max(id)) FROM token_families HAVING max(id) IS NOT NULL",
     ]
 
     /// The same tables as the SQLite schema, in PostgreSQL's own types: uuid, timestamptz, bytea
     /// for SHA-256 digests (never token text), arrays for lists. Codes and tokens take identity
-    /// ids in issue order; a token family is the id of the code it descends from.
+    /// ids in issue order; a token family's id is in `token_families` (v4).
     static let v1Schema = [
         "CREATE TABLE keys (name text PRIMARY KEY, value bytea NOT NULL)",
         """

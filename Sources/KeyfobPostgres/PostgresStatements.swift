@@ -6,15 +6,15 @@ import PostgresNIO
 // name). The rarer paths — a refused or replayed code, admin calls — use one-off queries.
 
 /// Consumes a live code of this client, if the client is still at the version the request
-/// authenticated against. The `consumed_at IS NULL` condition is what makes one redemption win:
+/// authenticated against, and numbers the token family its redemption starts. The `consumed_at IS NULL` condition is what makes one redemption win:
 /// a racing transaction waits on the row lock and then finds the condition false.
 struct ClaimCode: PostgresPreparedStatement {
     static let sql = """
-        UPDATE authorization_codes c SET consumed_at = $3
+        UPDATE authorization_codes c SET consumed_at = $3, family_id = nextval('token_family_ids')
         FROM applications a
         WHERE c.digest = $1 AND c.application_id = $2 AND c.consumed_at IS NULL AND c.expires_at > $3
             AND a.id = $2 AND a.version = $4
-        RETURNING c.id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method, c.expires_at,
+        RETURNING c.family_id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method, c.expires_at,
             coalesce((SELECT g.permissions FROM grants g WHERE g.id = c.grant_id), '{}')
         """
     typealias Row = (family: Int64, code: AuthorizationCode, grantedScope: [String])
@@ -97,6 +97,32 @@ struct InsertPair: PostgresPreparedStatement {
         bindings.append(pair.refreshExpiresAt)
         // '{}' is the grant's scope.
         bindings.append(pair.accessScope ?? [])
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+/// Starts the token family a redeemed code numbered (`ClaimCode`) and writes its first pair, in
+/// one statement.
+struct InsertFirstPair: PostgresPreparedStatement {
+    static let sql = """
+        WITH family AS (
+            INSERT INTO token_families (id, grant_id, application_id, origin, created_at)
+            VALUES ($3, $4, $5, 'authorization_code', $9)
+        ), access AS (
+            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at)
+            VALUES ($1, $3, $4, $5, $8, $2)
+        )
+        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES ($6, $3, $4, $5, $7)
+        """
+    typealias Row = Void
+    let pair: InsertPair
+    let startedAt: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try pair.makeBindings()
+        bindings.append(startedAt)
         return bindings
     }
 

@@ -15,7 +15,10 @@ extension PostgresStore: TokenStore {
             if let (family, code, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 do throws(OAuthError) { try check(code) } catch { return .rollback(.refused(error)) }
                 try await connection.run(
-                    InsertPair(pair: pair, family: family, consentID: code.consentID, applicationID: client.id),
+                    InsertFirstPair(
+                        pair: InsertPair(pair: pair, family: family, consentID: code.consentID, applicationID: client.id),
+                        startedAt: now
+                    ),
                     logger: self.logger
                 )
                 return .commit(.outcome(.redeemed(consentID: code.consentID, scope: grantedScope.joined(separator: " "))))
@@ -35,11 +38,12 @@ extension PostgresStore: TokenStore {
     ) async throws -> TransactionEnd<RedemptionResult> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(.staleClient) }
         let rows = try await connection.query(try PostgresLookups.codeByDigest(digest), logger: logger)
-        let found = try await rows.decode((Int64, UUID, Date?, Date).self).firstAfterDraining()
+        let found = try await rows.decode((Int64?, UUID, Date?, Date).self).firstAfterDraining()
         let state = found.map { CodeRedemptionRule.Stored(applicationID: $0.1, consumedAt: $0.2, expiresAt: $0.3) }
         switch CodeRedemptionRule.verdict(for: state, presentedBy: client.id, at: now) {
         case .replay:
-            try await revokeFamily(found!.0, on: connection)
+            // A code spent before its family was written (an undone redemption) has none to revoke.
+            if let family = found!.0 { try await revokeFamily(family, on: connection) }
             return .commit(.outcome(.replayed))
         case .consume:
             // Live and unconsumed, yet not claimed: only a concurrent claim's rollback can do this

@@ -85,6 +85,8 @@ struct DirectStatement: ~Copyable {
     }
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 }
 
 /// SQLITE_TRANSIENT: SQLite copies the bound bytes before the call returns.

@@ -46,8 +46,35 @@ enum SQLiteMigrations {
             // instead of looking the grant up on the writer. '' on codes issued before.
             try db.execute(sql: "ALTER TABLE authorization_codes ADD COLUMN scope TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v6-token-families") { db in
+            try db.execute(sql: v6TokenFamilies)
+        }
         return migrator
     }
+
+    /// Token families get an identity of their own, so a token issued by something other than a
+    /// code (the device grant) can belong to one. Before, a family was the id of the code it came
+    /// from: those ids stay the families' ids, and each spent code points at its family.
+    static let v6TokenFamilies = """
+        CREATE TABLE token_families (
+            id INTEGER PRIMARY KEY,
+            grant_id TEXT NOT NULL,
+            application_id TEXT NOT NULL,
+            origin TEXT NOT NULL, -- the grant_type that started it
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX token_families_by_creation ON token_families (created_at);
+        ALTER TABLE authorization_codes ADD COLUMN family_id INTEGER;
+        INSERT INTO token_families (id, grant_id, application_id, origin, created_at)
+            SELECT f.family_id, f.grant_id, f.application_id, 'authorization_code',
+                coalesce((SELECT c.consumed_at FROM authorization_codes c WHERE c.id = f.family_id), CAST(strftime('%s', 'now') AS REAL))
+            FROM (
+                SELECT family_id, grant_id, application_id FROM refresh_tokens
+                UNION SELECT family_id, grant_id, application_id FROM access_tokens WHERE family_id IS NOT NULL
+            ) f
+            GROUP BY f.family_id;
+        UPDATE authorization_codes SET family_id = id WHERE id IN (SELECT id FROM token_families);
+        """
 
     /// The login throttle's counts, shared by every process on the file.
     static let v3LoginFailures = """
@@ -76,8 +103,8 @@ enum SQLiteMigrations {
     /// SHA-256 digest (BLOB), never by their text.
     ///
     /// Code and token rows live in rowid order, which is time order: a new row lands on the table's
-    /// last page, and a token family is the integer id of the code it descends from, so the family
-    /// and expiry indexes grow at their right edge too. Only the digest indexes take random inserts.
+    /// last page, and a token family's integer id grows with time too (`token_families`, v6), so
+    /// the family and expiry indexes grow at their right edge too. Only the digest indexes take random inserts.
     /// Under load each random insert dirties its own page, and those page writes were the
     /// writer's main cost when the tables were keyed by digest.
     static let v1Schema = """

@@ -18,26 +18,34 @@ extension SQLiteStore: TokenStore {
                 let found = try Self.storedCode(digest, in: db)
                 let verdict = CodeRedemptionRule.verdict(for: found?.code.redemptionState, presentedBy: applicationID, at: now)
                 guard verdict == .consume, let stored = found else {
-                    if verdict == .replay, let found { try Self.revokeFamily(found.id, in: db) }
+                    if verdict == .replay, let family = found?.familyID { try Self.revokeFamily(family, in: db) }
                     return (.outcome(verdict.refusal), nil)
                 }
                 let code = stored.code
                 do throws(OAuthError) { try check(code) } catch { return (.refused(error), nil) }
+                let family = try Self.startFamily(grant: stored.grantText, application: stored.applicationText, at: now, in: db)
                 let consume = try DirectStatement(
-                    "UPDATE authorization_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+                    "UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE id = ? AND consumed_at IS NULL",
                     in: db
                 )
                 consume.bind(1, Column.time(now))
-                consume.bind(2, stored.id)
+                consume.bind(2, family)
+                consume.bind(3, stored.id)
                 try consume.execute()
-                guard db.changesCount == 1 else { return (.outcome(.replayed), nil) }
-                try Self.insert(pair, family: stored.id, grant: stored.grantText, application: stored.applicationText, in: db)
+                guard db.changesCount == 1 else {
+                    try Self.deleteFamily(family, in: db)
+                    return (.outcome(.replayed), nil)
+                }
+                try Self.insert(pair, family: family, grant: stored.grantText, application: stored.applicationText, in: db)
                 return (.outcome(.redeemed(consentID: code.consentID, scope: stored.grantedScope)), stored.id)
             },
             undo: { db, written in
                 // Answered 503 while the commit stalled: the code was not spent, as far as the client knows.
                 guard let codeID = written.spentCode else { return }
-                try db.execute(sql: "UPDATE authorization_codes SET consumed_at = NULL WHERE id = ?", arguments: [codeID])
+                if let family = try Int64.fetchOne(db, sql: "SELECT family_id FROM authorization_codes WHERE id = ?", arguments: [codeID]) {
+                    try Self.deleteFamily(family, in: db)
+                }
+                try db.execute(sql: "UPDATE authorization_codes SET consumed_at = NULL, family_id = NULL WHERE id = ?", arguments: [codeID])
                 try Self.delete(pair, in: db)
             }
         )
@@ -155,11 +163,12 @@ extension SQLiteStore: TokenStore {
         return AccessToken.effectiveScope(stored: stored, granted: Column.names(granted)).joined(separator: " ")
     }
 
-    /// A code's row as the redemption needs it: the record, its integer id (which becomes the
-    /// token family), its id columns' text, written unchanged into the new tokens, and what the
-    /// owner granted.
+    /// A code's row as the redemption needs it: the record, its integer id, the family its
+    /// redemption started (nil while unspent), its id columns' text, written unchanged into the
+    /// new tokens, and what the owner granted.
     private struct StoredCode {
         let id: Int64
+        let familyID: Int64?
         let code: AuthorizationCode
         let grantText: String
         let applicationText: String
@@ -172,7 +181,7 @@ extension SQLiteStore: TokenStore {
             """
             SELECT c.id, c.grant_id, c.application_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge,
                 c.code_challenge_method, c.expires_at, c.consumed_at,
-                coalesce(nullif(c.scope, ''), (SELECT permissions FROM grants WHERE id = c.grant_id), '')
+                coalesce(nullif(c.scope, ''), (SELECT permissions FROM grants WHERE id = c.grant_id), ''), c.family_id
             FROM authorization_codes c WHERE c.digest = ?
             """,
             in: db
@@ -194,6 +203,7 @@ extension SQLiteStore: TokenStore {
         )
         return StoredCode(
             id: select.int64(0),
+            familyID: select.optionalInt64(10),
             code: code,
             grantText: grantText,
             applicationText: applicationText,
@@ -303,6 +313,25 @@ extension SQLiteStore: TokenStore {
     private static func delete(_ pair: PairToIssue, in db: Database) throws {
         try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [pair.accessDigest.bytes])
         try db.execute(sql: "DELETE FROM refresh_tokens WHERE digest = ?", arguments: [pair.refreshDigest.bytes])
+    }
+
+    /// A new token family: the identity every pair issued from one authorization shares, so a
+    /// replay or a reuse can revoke them all (RFC 9700 §4.14.2). `origin` names the grant that
+    /// started it.
+    private static func startFamily(grant: String, application: String, at now: Date, in db: Database) throws -> Int64 {
+        let insert = try DirectStatement(
+            "INSERT INTO token_families (grant_id, application_id, origin, created_at) VALUES (?, ?, 'authorization_code', ?)",
+            in: db
+        )
+        insert.bind(1, grant)
+        insert.bind(2, application)
+        insert.bind(3, Column.time(now))
+        try insert.execute()
+        return db.lastInsertedRowID
+    }
+
+    private static func deleteFamily(_ familyID: Int64, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM token_families WHERE id = ?", arguments: [familyID])
     }
 
     private static func revokeFamily(_ familyID: Int64, in db: Database) throws {

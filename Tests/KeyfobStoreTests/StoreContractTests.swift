@@ -101,7 +101,9 @@ struct StoreContractTests {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases) func garbageCollectionRemovesGrantsOnceNothingRefersToThem(_ backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.allCases) func garbageCollectionRemovesGrantsAndFamiliesOnceNothingRefersToThem(
+        _ backend: StoreBackend
+    ) async throws {
         try await withStore(backend) { store, fixtures in
             let redeemed = try await redeemFreshCode(store, fixtures)
             let (_, unusedGrant, _) = try await fixtures.codes(for: redeemed.app)
@@ -114,8 +116,9 @@ struct StoreContractTests {
             _ = try await store.deleteExpired(before: redeemed.now + 7201)
             #expect(try await store.consent(id: consentID) != nil)
             #expect(try await store.consent(id: unusedGrant.id) == nil)
-            // Once the refresh token expires too, nothing refers to the grant.
-            _ = try await store.deleteExpired(before: redeemed.now + 86_401)
+            // Once the refresh token expires too, nothing refers to the grant, nor to the token
+            // family: the refresh token, the grant and the family go.
+            #expect(try await store.deleteExpired(before: redeemed.now + 86_401) == 3)
             #expect(try await store.consent(id: consentID) == nil)
         }
     }
