@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "KeyfobMemory",
-            dependencies: ["KeyfobCore", "KeyfobConnect"],
+            dependencies: ["KeyfobCore", "KeyfobConnect", "KeyfobVehicles"],
             swiftSettings: strict
         ),
         .target(
@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 "KeyfobConnect",
+                "KeyfobVehicles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API: the token path's statements (DirectStatement), the WAL hook
                 // (BackgroundCheckpointer).
@@ -82,6 +83,7 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 "KeyfobConnect",
+                "KeyfobVehicles",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

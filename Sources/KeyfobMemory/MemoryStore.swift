@@ -1,6 +1,7 @@
 import Foundation
 import KeyfobConnect
 import KeyfobCore
+import KeyfobVehicles
 
 /// Every store protocol, in memory: the reference backend a newcomer can read in one sitting, and
 /// the store an embedder's unit tests run on. Nothing survives the process.
@@ -8,7 +9,7 @@ import KeyfobCore
 /// An actor, so each method is one atomic step, as each is one transaction in the SQL stores; the
 /// rules of spending codes and tokens are the core's (`CodeRedemptionRule`,
 /// `RefreshRotationRule`), carried out here as they are there.
-public actor MemoryStore: OAuthStore, ConnectStore {
+public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     struct StoredCode {
         /// The family its redemption started; nil while unspent.
         var family: Int64?
@@ -51,6 +52,7 @@ public actor MemoryStore: OAuthStore, ConnectStore {
     var loginFailures: [String: LoginFailures] = [:]
     var resourceServerRecords: [UUID: ResourceServer] = [:]
     var families: [Int64: StoredFamily] = [:]
+    var vehicleStates: [UUID: StoredVehicleState] = [:]
     var nextFamily: Int64 = 0
     let key: Data
 
@@ -132,6 +134,16 @@ public actor MemoryStore: OAuthStore, ConnectStore {
 
     public func vehicle(id: UUID) -> Vehicle? {
         vehiclesByOwner.values.lazy.flatMap { $0 }.first { $0.id == id }
+    }
+
+    // MARK: VehicleStateStore
+
+    public func vehicleState(id: UUID) -> StoredVehicleState? { vehicleStates[id] }
+
+    public func saveVehicleState(_ state: VehicleState, id: UUID, replacing version: Int64?) -> Bool {
+        guard vehicleStates[id]?.version == version else { return false }
+        vehicleStates[id] = StoredVehicleState(state: state, version: (version ?? 0) + 1)
+        return true
     }
 
     // MARK: ConsentStore

@@ -74,6 +74,11 @@ enum PostgresMigrations {
             ]
         ),
         Migration(name: "v4-token-families", statements: v4TokenFamilies),
+        // Simulated vehicles' states, one JSON document each, written conditionally on `version`.
+        Migration(
+            name: "v5-vehicle-states",
+            statements: ["CREATE TABLE vehicle_states (vehicle_id uuid PRIMARY KEY, state text NOT NULL, version bigint NOT NULL)"]
+        ),
     ]
 
     /// Token families get an identity of their own, so a token issued by something other than a

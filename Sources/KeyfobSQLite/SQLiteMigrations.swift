@@ -49,6 +49,14 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6-token-families") { db in
             try db.execute(sql: v6TokenFamilies)
         }
+        migrator.registerMigration("v7-vehicle-states") { db in
+            // Simulated vehicles' states, one JSON document each (KeyfobVehicles.VehicleState),
+            // written only when something changes a vehicle's course; `version` makes every
+            // write conditional, so two processes never lose each other's change.
+            try db.execute(
+                sql: "CREATE TABLE vehicle_states (vehicle_id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID"
+            )
+        }
         return migrator
     }
 

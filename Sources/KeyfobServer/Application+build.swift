@@ -41,10 +41,14 @@ public func buildApplication(
         ),
         maxBodySize: configuration.maxTokenBodySize
     ).addRoutes(to: router)
-    VehicleAPIController(
-        bearer: BearerAuthenticator(store: store, clock: configuration.clock),
-        api: VehicleAPI(owners: store, grants: store)
-    ).addRoutes(to: router)
+    let bearer = BearerAuthenticator(store: store, clock: configuration.clock)
+    let simulator = configuration.vehicleAPI ? VehicleSimulator(store: store, clock: configuration.clock) : nil
+    let vehicleAPI = VehicleAPI(owners: store, grants: store, simulator: simulator)
+    VehicleAPIController(bearer: bearer, api: vehicleAPI).addRoutes(to: router)
+    if configuration.vehicleAPI {
+        VehicleDataController(call: BearerCall(bearer: bearer), api: vehicleAPI).addRoutes(to: router)
+        CompatibilityController(authenticator: ClientAuthenticator(applications: store, clock: configuration.clock)).addRoutes(to: router)
+    }
     let origin = ServerOrigin(configuration: configuration)
     let flow = ConnectFlow(
         store: store,

@@ -21,6 +21,10 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// Whether Keyfob serves the vehicle data and commands from its simulator (docs/contract.md
+    /// §7). Off (`--vehicle-api off`) for teams that serve vehicle data themselves: those paths
+    /// then answer 404 `PATH`; the user, vehicle list, attributes and permissions calls stay.
+    public var vehicleAPI = true
     /// How often `serve` deletes expired rows; nil turns the task off.
     public var cleanupInterval: Duration? = .seconds(600)
     /// The clock; tests inject a manual one.

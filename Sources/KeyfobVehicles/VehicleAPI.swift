@@ -6,11 +6,15 @@ import KeyfobCore
 public struct VehicleAPI: Sendable {
     let owners: any OwnerStore
     let grants: any ConsentStore
+    /// The simulated vehicles behind the data calls; nil when the vehicle API is off
+    /// (`--vehicle-api off`), and the data calls answer 404 `PATH`.
+    let simulator: VehicleSimulator?
 
     /// Makes the API over the stores.
-    public init(owners: any OwnerStore, grants: any ConsentStore) {
+    public init(owners: any OwnerStore, grants: any ConsentStore, simulator: VehicleSimulator? = nil) {
         self.owners = owners
         self.grants = grants
+        self.simulator = simulator
     }
 
     /// One page of a list (`limit` ≤ 50, default 10; `offset` ≥ 0, default 0).
@@ -48,15 +52,26 @@ public struct VehicleAPI: Sendable {
 
     /// A vehicle's make, model and year; needs `read_vehicle_info`.
     public func vehicle(_ rawID: String, for access: BearerAccess) async throws -> Vehicle {
+        let vehicle = try await grantedVehicle(rawID, for: access)
+        try require("read_vehicle_info", access)
+        return vehicle
+    }
+
+    /// A vehicle of the token's grant. One outside the grant is 404 whether or not it exists.
+    func grantedVehicle(_ rawID: String, for access: BearerAccess) async throws -> Vehicle {
         let grant = try userGrant(access)
         let id = try vehicleInGrant(rawID, grant)
-        guard access.permissions.contains("read_vehicle_info") else {
-            throw APIError(.permission, "This token was not granted read_vehicle_info.")
-        }
         guard let owner = try await owners.owner(id: grant.ownerID),
             let vehicle = try await owners.vehicles(of: owner).first(where: { $0.id == id })
         else { throw notFound() }
         return vehicle
+    }
+
+    /// 403 `PERMISSION` unless the token carries the permission.
+    func require(_ permission: String, _ access: BearerAccess) throws(APIError) {
+        guard access.permissions.contains(permission) else {
+            throw APIError(.permission, "This token was not granted \(permission).")
+        }
     }
 
     /// The permissions granted for a vehicle.

@@ -26,27 +26,50 @@ public enum TestOwners {
         (0..<vehicleCount(for: owner.email)).map { mockVehicle(ownerID: owner.id, index: $0) }
     }
 
-    /// One mock vehicle, derived from the owner id and its position.
+    /// One mock vehicle, derived from the owner id and its position. Its VIN names its catalogue
+    /// entry in the fourth character, so the VIN alone tells make, model and powertrain (what
+    /// `GET /v2.0/compatibility` and the simulator read).
     public static func mockVehicle(ownerID: UUID, index: Int) -> Vehicle {
         let seed = Array(SHA256.hash(data: Data("keyfob-vehicle:\(ownerID.lowercasedText):\(index)".utf8)))
-        let (make, model) = catalogue[Int(seed[16]) % catalogue.count]
-        let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
-        let vin = "0SC" + String(seed[17..<31].map { alphabet[Int($0) % alphabet.count] })
+        let entry = Int(seed[16]) % catalogue.count
+        let vin = "0SC" + String(vinAlphabet[entry]) + String(seed[17..<30].map { vinAlphabet[Int($0) % vinAlphabet.count] })
         return Vehicle(
             id: UUIDText.versionFour(from: seed[0..<16]).uuid,
             ownerID: ownerID,
-            make: make,
-            model: model,
+            make: catalogue[entry].make,
+            model: catalogue[entry].model,
             year: 2017 + Int(seed[31]) % 9,
             vin: vin
         )
     }
 
-    static let catalogue = [
-        ("TESLA", "Model 3"), ("TESLA", "Model Y"), ("FORD", "Mustang Mach-E"), ("BMW", "i4"), ("AUDI", "e-tron"),
-        ("CHEVROLET", "Bolt EV"), ("HYUNDAI", "Ioniq 5"), ("KIA", "EV6"), ("NISSAN", "Leaf"), ("VOLKSWAGEN", "ID.4"),
-        ("TOYOTA", "RAV4 Prime"), ("RIVIAN", "R1T"),
-    ]
+    /// The catalogue entry a test VIN (`0SC…`) names, nil for any other VIN.
+    public static func catalogueEntry(vin: String) -> CatalogueEntry? {
+        let characters = Array(vin.uppercased())
+        guard characters.count == 17, vin.uppercased().hasPrefix("0SC"), let index = vinAlphabet.firstIndex(of: characters[3]),
+            index < catalogue.count
+        else { return nil }
+        return catalogue[index]
+    }
+
+    /// A make and model of the mock fleet, with its powertrain (`BEV`, `PHEV` or `ICE`).
+    public struct CatalogueEntry: Sendable, Equatable {
+        public var make: String
+        public var model: String
+        public var powertrain: String
+    }
+
+    /// The mock fleet: mostly electric, as Smartcar's test vehicles are, with hybrids and
+    /// combustion cars so that fuel and the calls they cannot answer can be tried too.
+    public static let catalogue: [CatalogueEntry] = [
+        ("TESLA", "Model 3", "BEV"), ("TESLA", "Model Y", "BEV"), ("FORD", "Mustang Mach-E", "BEV"), ("BMW", "i4", "BEV"),
+        ("AUDI", "e-tron", "BEV"), ("CHEVROLET", "Bolt EV", "BEV"), ("HYUNDAI", "Ioniq 5", "BEV"), ("KIA", "EV6", "BEV"),
+        ("NISSAN", "Leaf", "BEV"), ("VOLKSWAGEN", "ID.4", "BEV"), ("TOYOTA", "RAV4 Prime", "PHEV"), ("RIVIAN", "R1T", "BEV"),
+        ("JEEP", "Wrangler 4xe", "PHEV"), ("FORD", "F-150", "ICE"), ("TOYOTA", "Camry", "ICE"), ("HONDA", "Civic", "ICE"),
+    ].map { CatalogueEntry(make: $0.0, model: $0.1, powertrain: $0.2) }
+
+    /// VIN characters (ISO 3779: no I, O or Q).
+    static let vinAlphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
 
     private static func stableID(_ parts: String...) -> UUID {
         UUIDText.versionFour(from: SHA256.hash(data: Data(("keyfob-test:" + parts.joined(separator: ":")).utf8)).prefix(16)).uuid

@@ -6,8 +6,12 @@ public struct APIError: Error, Sendable, Equatable {
         case authentication = "AUTHENTICATION"
         case permission = "PERMISSION"
         case resourceNotFound = "RESOURCE_NOT_FOUND"
+        /// A command the vehicle's present state refuses (docs/contract.md §7).
+        case vehicleState = "VEHICLE_STATE"
         case rateLimit = "RATE_LIMIT"
         case server = "SERVER"
+        /// What the vehicle cannot do at all, e.g. fuel on a battery EV (docs/contract.md §7).
+        case compatibility = "COMPATIBILITY"
 
         /// The HTTP status that goes with the type.
         public var statusCode: Int {
@@ -16,8 +20,10 @@ public struct APIError: Error, Sendable, Equatable {
             case .authentication: 401
             case .permission: 403
             case .resourceNotFound: 404
+            case .vehicleState: 409
             case .rateLimit: 429
             case .server: 500
+            case .compatibility: 501
             }
         }
     }

@@ -40,8 +40,9 @@ extension APIError {
         "https://smartcar.com/docs/errors/api-errors/\(kind.rawValue.lowercased().replacingOccurrences(of: "_", with: "-"))-errors"
     }
 
-    func response(requestID: String) -> Response {
-        let body = Body(
+    /// The error's body, as an answer and as a batch entry carry it.
+    func body(requestID: String) -> Body {
+        Body(
             type: kind.rawValue,
             code: code,
             description: description,
@@ -50,6 +51,10 @@ extension APIError {
             requestId: requestID,
             resolution: .init(type: nil)
         )
+    }
+
+    func response(requestID: String) -> Response {
+        let body = body(requestID: requestID)
         var headers: HTTPFields = [:]
         if kind == .authentication {
             // RFC 6750 §3: the challenge names the error only when a token was presented.

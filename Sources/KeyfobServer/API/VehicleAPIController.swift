@@ -21,7 +21,7 @@ struct VehicleAPIController {
         // Anything else under /v2.0 answers in the v2 shape too, so SDKs can parse every error.
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             v2.on("**", method: method) { _, context in
-                APIError(.resourceNotFound, "No such endpoint.").response(requestID: context.requestID)
+                APIError(.resourceNotFound, "No such endpoint.", code: "PATH").response(requestID: context.requestID)
             }
         }
     }
@@ -52,27 +52,14 @@ struct VehicleAPIController {
         return ["status": "success"]
     }
 
-    /// Authenticates, runs the call, and renders either its body or its error.
+    /// Authenticates, runs the call, and renders its body or its error.
     private func answer(
         _ request: Request,
         _ context: KeyfobRequestContext,
-        _ call: (BearerAccess, Request, KeyfobRequestContext) async throws -> any Encodable
+        _ call: @escaping (BearerAccess, Request, KeyfobRequestContext) async throws -> any Encodable
     ) async -> Response {
-        do {
-            let access = try await bearer.authenticate(authorization: request.headers[.authorization])
-            let body = try await call(access, request, context)
-            return JSONBody.response(status: .ok, body: JSONBody.encode(body))
-        } catch let error as APIError {
-            return error.response(requestID: context.requestID)
-        } catch let error as StoreUnavailableError {
-            context.logger.warning("store unavailable", metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(error)"])
-            return APIError.temporarilyUnavailable.response(requestID: context.requestID)
-        } catch {
-            context.logger.error(
-                "vehicle API failed",
-                metadata: ["keyfob.request_id": "\(context.requestID)", "error": "\(String(reflecting: type(of: error)))"]
-            )
-            return APIError(.server, "An unexpected error occurred.").response(requestID: context.requestID)
+        await BearerCall(bearer: bearer).respond(request, context) { access in
+            APIAnswer(body: try await call(access, request, context))
         }
     }
 

@@ -23,6 +23,14 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout: TimeSpan = TimeSpan(argument: "15s")!
     @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head (default 15s).")
     var bodyTimeout: TimeSpan = TimeSpan(argument: "15s")!
+    @Option(
+        name: .customLong("vehicle-api"),
+        help: "on: serve vehicle data and commands from the simulator; off: your own API serves them (those paths answer 404)."
+    )
+    var vehicleAPI: Switch = .on
+
+    /// `on` or `off`.
+    enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }
 
     static let demoRedirectURI = "http://localhost:8000/callback"
 
@@ -45,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.baseURL = baseURL
+        configuration.vehicleAPI = vehicleAPI == .on
         configuration.connectionTimeouts = ConnectionTimeouts(
             idle: .milliseconds(Int(idleTimeout.seconds * 1000)),
             body: .milliseconds(Int(bodyTimeout.seconds * 1000))
