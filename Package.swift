@@ -196,6 +196,7 @@ let package = Package(
             dependencies: [
                 "KeyfobCore",
                 "KeyfobConnect",
+                "KeyfobVehicles",
                 "KeyfobSQLite",
                 "KeyfobServer",
                 "KeyfobTestSupport",

@@ -42,12 +42,22 @@ struct UUIDShape {
 }
 
 /// Smartcar's v2 error body, every key present.
-func expectV2Error(_ reply: TestHTTP.Reply, status: Int, type: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectV2Error(
+    _ reply: TestHTTP.Reply,
+    status: Int,
+    type: String,
+    code: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(reply.status == status, "body: \(reply.text)", sourceLocation: sourceLocation)
     let json = reply.json
     #expect(json["type"] as? String == type, sourceLocation: sourceLocation)
     #expect(json.keys.sorted() == ["code", "description", "docURL", "requestId", "resolution", "statusCode", "type"], sourceLocation: sourceLocation)
-    #expect(json["code"] is NSNull, sourceLocation: sourceLocation)
+    if let code {
+        #expect(json["code"] as? String == code, sourceLocation: sourceLocation)
+    } else {
+        #expect(json["code"] is NSNull, sourceLocation: sourceLocation)
+    }
     #expect(!((json["description"] as? String) ?? "").isEmpty, sourceLocation: sourceLocation)
     #expect(((json["docURL"] as? String) ?? "").hasPrefix("https://"), sourceLocation: sourceLocation)
     #expect(json["statusCode"] as? Int == status, sourceLocation: sourceLocation)

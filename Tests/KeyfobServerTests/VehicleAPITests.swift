@@ -136,11 +136,12 @@ struct VehicleAPITests {
     @Test func unknownV2PathIsNotFoundInTheV2Shape() async throws {
         try await TestServer.with { server in
             let session = try await session(server)
-            expectV2Error(try await server.api("/nope", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND")
+            expectV2Error(try await server.api("/nope", token: session.accessToken), status: 404, type: "RESOURCE_NOT_FOUND", code: "PATH")
             expectV2Error(
-                try await server.api("/vehicles/\(session.vehicleIDs[0])/odometer", token: session.accessToken),
+                try await server.api("/vehicles/\(session.vehicleIDs[0])/teleport", token: session.accessToken),
                 status: 404,
-                type: "RESOURCE_NOT_FOUND"
+                type: "RESOURCE_NOT_FOUND",
+                code: "PATH"
             )
             #expect(try await server.api("/user", token: session.accessToken).status == 200)
         }

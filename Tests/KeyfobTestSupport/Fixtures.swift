@@ -42,16 +42,18 @@ public struct Fixtures: Sendable {
 
     /// A live owner (stored with their vehicles, as `keyfob owners add` makes them) with
     /// `vehicleCount` vehicles.
-    public func owner(vehicleCount: Int = 2) async throws -> (Owner, [Vehicle]) {
+    /// `vins` fixes their VINs (and so their powertrains: `Fixtures.vin(catalogueEntry:)`).
+    public func owner(vehicleCount: Int = 2, vins: [String]? = nil) async throws -> (Owner, [Vehicle]) {
         let owner = Owner(id: UUID(), email: "owner-\(UUID().uuidString.prefix(8))@example.com", passwordHash: nil, mode: .live)
-        let vehicles = (0..<vehicleCount).map { index in
+        let vehicles = (0..<(vins?.count ?? vehicleCount)).map { index in
             Vehicle(
                 id: UUID(),
                 ownerID: owner.id,
                 make: "TESLA",
                 model: "Model \(index)",
                 year: 2020 + index,
-                vin: VehicleSpec.randomVIN(prefix: "0SC")
+                // Catalogue entry 0 (a battery EV) unless the test names the VIN.
+                vin: vins?[index] ?? Self.vin(catalogueEntry: 0)
             )
         }
         try await store.insertOwner(owner, vehicles: vehicles)
@@ -65,9 +67,10 @@ public struct Fixtures: Sendable {
         permissions: [String] = ["read_vehicle_info", "read_odometer"],
         redirectURI: String = redirectURI,
         redirectURIWasSent: Bool = true,
-        codeChallenge: String? = nil
+        codeChallenge: String? = nil,
+        vins: [String]? = nil
     ) async throws -> (codes: [String], grant: Consent, vehicles: [Vehicle]) {
-        let (owner, vehicles) = try await owner()
+        let (owner, vehicles) = try await owner(vins: vins)
         let grant = Consent(
             id: UUID(),
             applicationID: app.application.id,
@@ -88,6 +91,20 @@ public struct Fixtures: Sendable {
     public func code(for app: App, codeChallenge: String? = nil, redirectURIWasSent: Bool = true) async throws -> String {
         try await codes(for: app, redirectURIWasSent: redirectURIWasSent, codeChallenge: codeChallenge).codes[0]
     }
+}
+
+extension Fixtures {
+    /// A fresh test VIN of the mock catalogue's entry `index`, whose fourth character names it
+    /// (`TestOwners.catalogue`: 0 is a Tesla Model 3, a BEV; 10 a RAV4 Prime, a PHEV; 13 an
+    /// F-150, combustion).
+    public static func vin(catalogueEntry index: Int) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
+        return "0SC" + String(alphabet[index]) + VehicleSpec.randomVIN().suffix(13)
+    }
+
+    public static let bev = 0
+    public static let phev = 10
+    public static let ice = 13
 }
 
 extension TestServer {

@@ -48,15 +48,26 @@ public struct TestServer: Sendable {
         }
     }
 
+    /// Runs `body` against a server over a store the test opened itself (a second instance on
+    /// the same database, say), on `clock`.
+    public static func serving<T: Sendable>(
+        _ store: any Store,
+        clock: ManualWallClock = ManualWallClock(),
+        configure: @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        try await serve(store, sqliteFile: nil, policy: TokenPolicy(), publicBaseURL: nil, clock: clock, configure: configure, body)
+    }
+
     private static func serve<T: Sendable>(
         _ store: any Store,
         sqliteFile: TemporaryDatabase?,
         policy: TokenPolicy,
         publicBaseURL: String?,
+        clock: ManualWallClock = ManualWallClock(),
         configure: (inout KeyfobConfiguration) -> Void,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let clock = ManualWallClock()
         var configuration = KeyfobConfiguration()
         configuration.port = 0
         configuration.clock = clock
