@@ -128,6 +128,7 @@ let package = Package(
                 "KeyfobClient",
                 "KeyfobCore",
                 "KeyfobConnect",
+                "KeyfobVehicles",
                 "KeyfobSQLite",
                 "KeyfobPostgres",
                 "KeyfobServer",

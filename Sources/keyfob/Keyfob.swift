@@ -7,7 +7,9 @@ struct Keyfob: AsyncParsableCommand {
         commandName: "keyfob",
         abstract: "An OAuth 2.0 authorization server for connected-vehicle APIs, wire-compatible with Smartcar.",
         subcommands: [
-            ServeCommand.self, AppsCommand.self, ResourceServersCommand.self, OwnersCommand.self, TryCommand.self, DevCommand.self, GCCommand.self,
+            ServeCommand.self, AppsCommand.self, ResourceServersCommand.self, OwnersCommand.self, VehiclesCommand.self, TryCommand.self,
+            DevCommand.self,
+            GCCommand.self,
             MigrateCommand.self,
         ],
         defaultSubcommand: ServeCommand.self

@@ -43,6 +43,14 @@ public enum TestOwners {
         )
     }
 
+    /// A fresh test VIN for a make and model of the catalogue (case-insensitive), so a vehicle
+    /// added without a VIN gets the powertrain its model has; nil for a model not in it.
+    public static func vin(make: String, model: String, using random: any RandomSource = SystemRandomSource()) -> String? {
+        guard let index = catalogue.firstIndex(where: { $0.make.lowercased() == make.lowercased() && $0.model.lowercased() == model.lowercased() })
+        else { return nil }
+        return "0SC" + String(vinAlphabet[index]) + String(random.bytes(13).map { vinAlphabet[Int($0) % vinAlphabet.count] })
+    }
+
     /// The catalogue entry a test VIN (`0SC…`) names, nil for any other VIN.
     public static func catalogueEntry(vin: String) -> CatalogueEntry? {
         let characters = Array(vin.uppercased())

@@ -68,7 +68,9 @@ struct OwnersCommand: AsyncParsableCommand {
                     make: parsed.make,
                     model: parsed.model,
                     year: parsed.year,
-                    vin: parsed.vin ?? VehicleSpec.randomVIN()
+                    // Without a VIN, one that decodes to the model's powertrain when the simulator's
+                    // catalogue knows the model.
+                    vin: parsed.vin ?? TestOwners.vin(make: parsed.make, model: parsed.model) ?? VehicleSpec.randomVIN()
                 )
             }
             do {
