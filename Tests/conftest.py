@@ -37,6 +37,8 @@ def keyfob_server():
             [KEYFOB, "serve", "--host", "127.0.0.1", "--port", str(port), "--database", database, "--no-demo-app"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         base = f"http://127.0.0.1:{port}"
+        # For tests that drive the server's vehicles with `keyfob vehicles … --database`.
+        app["database"] = database
         for _ in range(100):
             try:
                 urllib.request.urlopen(base + "/.well-known/oauth-authorization-server", timeout=1)

@@ -18,7 +18,13 @@ struct HTTPExchange {
         var retryAfter: Int? { headers.first(name: "retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
     }
 
-    func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], form: [(String, String)]? = nil) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod,
+        _ url: String,
+        headers: [(String, String)] = [],
+        form: [(String, String)]? = nil,
+        json: Data? = nil
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -27,6 +33,10 @@ struct HTTPExchange {
         if let form {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
+        }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: json))
         }
         do {
             let response = try await client.execute(request, timeout: timeout)

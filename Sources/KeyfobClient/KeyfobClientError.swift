@@ -42,6 +42,25 @@ public enum KeyfobClientError: Error, Sendable, Equatable {
         public var resolutionType: String?
         /// Seconds from `retry-after`, when the server sent one.
         public var retryAfter: Int?
+
+        /// `type` as a value to switch on.
+        public var kind: Kind { Kind(rawValue: type) ?? .other }
+
+        /// Smartcar's v2 error types.
+        public enum Kind: String, Sendable, Equatable {
+            case validation = "VALIDATION"
+            case authentication = "AUTHENTICATION"
+            case permission = "PERMISSION"
+            case resourceNotFound = "RESOURCE_NOT_FOUND"
+            /// A command the vehicle's state refused; `code` says why (`IN_MOTION`, …).
+            case vehicleState = "VEHICLE_STATE"
+            case rateLimit = "RATE_LIMIT"
+            case server = "SERVER"
+            /// What the vehicle cannot do at all (`code` `VEHICLE_NOT_CAPABLE`).
+            case compatibility = "COMPATIBILITY"
+            /// A type this version of the client does not know.
+            case other = ""
+        }
     }
 }
 

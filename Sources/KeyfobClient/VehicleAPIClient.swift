@@ -3,7 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The `/v2.0` calls an access token opens: user, vehicles, one vehicle, disconnect.
+/// The `/v2.0` calls an access token opens: user, vehicles, one vehicle, disconnect, and the
+/// vehicle's data and commands (`VehicleAPIClient+Vehicle.swift`).
 public struct VehicleAPIClient: Sendable {
     let base: String
     let http: HTTPExchange
@@ -76,7 +77,19 @@ public struct VehicleAPIClient: Sendable {
     }
 
     private func call<T: Decodable>(_ method: HTTPMethod, _ path: String, _ token: String, as type: T.Type) async throws -> T {
-        let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")])
+        try await exchange(method, path, token, as: type).value
+    }
+
+    /// Sends one call and decodes its answer with the answer's headers, or throws its error.
+    func exchange<T: Decodable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        _ token: String,
+        headers: [(String, String)] = [],
+        json: Data? = nil,
+        as type: T.Type
+    ) async throws -> (value: T, headers: HTTPHeaders) {
+        let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")] + headers, json: json)
         guard answer.status == 200 else {
             throw KeyfobClientError.api(
                 status: answer.status,
@@ -86,7 +99,7 @@ public struct VehicleAPIClient: Sendable {
             )
         }
         do {
-            return try JSONDecoder().decode(T.self, from: answer.body)
+            return (try JSONDecoder().decode(T.self, from: answer.body), answer.headers)
         } catch {
             throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: answer.body.prefix(512), as: UTF8.self))
         }

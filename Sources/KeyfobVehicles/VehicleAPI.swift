@@ -33,7 +33,7 @@ public struct VehicleAPI: Sendable {
         private static func integer(_ raw: String?, named name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
             guard let raw else { return value }
             guard let parsed = Int(raw), range.contains(parsed) else {
-                throw APIError(.validation, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).")
+                throw APIError(.validation, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).", code: "PARAMETER")
             }
             return parsed
         }

@@ -15,7 +15,8 @@ struct TryCommandTests {
         let first = try await KeyfobProcess.run(["try", "--base-url", server.baseURL, "--database", database.url])
         #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
         for step in [
-            "POST /oauth/login → 303", "POST /oauth/grant → 303", "(matches)", "GET /v2.0/user", "(rotated)", "Done: the flow works end to end.",
+            "POST /oauth/login → 303", "POST /oauth/grant → 303", "(matches)", "GET /v2.0/user", "/odometer and /location", " km, at ",
+            "(rotated)", "{\"action\":\"LOCK\"}", "← 200 success", "Done: the flow works end to end.",
         ] {
             #expect(first.stdout.contains(step), "missing \(step)")
         }

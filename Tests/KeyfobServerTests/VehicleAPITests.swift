@@ -55,7 +55,7 @@ struct VehicleAPITests {
     func badPagingIsValidation(query: String) async throws {
         try await TestServer.with { server in
             let session = try await session(server)
-            expectV2Error(try await server.api("/vehicles?\(query)", token: session.accessToken), status: 400, type: "VALIDATION")
+            expectV2Error(try await server.api("/vehicles?\(query)", token: session.accessToken), status: 400, type: "VALIDATION", code: "PARAMETER")
         }
     }
 

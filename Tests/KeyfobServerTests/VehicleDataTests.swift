@@ -239,7 +239,8 @@ struct VehicleDataTests {
     }
 
     @Test func withTheVehicleAPIOffItsPathsAreNotFoundAndTheRestStays() async throws {
-        try await TestServer.with(configure: { $0.vehicleAPI = false }) { server in
+        let off: @Sendable (inout KeyfobConfiguration) -> Void = { $0.vehicleAPI = false }
+        try await TestServer.with(configure: off) { server in
             let car = try await car(server)
             expectV2Error(try await car.get("/odometer"), status: 404, type: "RESOURCE_NOT_FOUND", code: "PATH")
             expectV2Error(try await car.post("/security", #"{"action":"LOCK"}"#), status: 404, type: "RESOURCE_NOT_FOUND", code: "PATH")

@@ -13,8 +13,8 @@ struct CompatibilityController {
         router.get("v2.0/compatibility") { request, context in
             await BearerCall.rendering(context) {
                 try await authenticate(request)
-                let query = request.uri.queryParameters
-                return APIAnswer(body: try Compatibility.check(vin: query["vin"].map(String.init), scope: query["scope"].map(String.init)))
+                let query = try APIQuery.parse(request)
+                return APIAnswer(body: try Compatibility.check(vin: query["vin"], scope: query["scope"]))
             }
         }
     }

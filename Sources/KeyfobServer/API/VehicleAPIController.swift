@@ -64,12 +64,7 @@ struct VehicleAPIController {
     }
 
     private static func paging(_ request: Request) throws -> VehicleAPI.Paging {
-        let query: [String: String]
-        do {
-            query = try FormDecoder.decode(Array((request.uri.query ?? "").utf8))
-        } catch {
-            throw APIError(.validation, "The query string is malformed: \(error.message)")
-        }
+        let query = try APIQuery.parse(request)
         return try VehicleAPI.Paging(limit: query["limit"], offset: query["offset"])
     }
 

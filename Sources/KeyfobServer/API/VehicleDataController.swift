@@ -38,13 +38,12 @@ struct VehicleDataController {
         -> APIAnswer
     {
         let units = try UnitSystem(header: request.headers[.scUnitSystem])
-        let query = request.uri.queryParameters
         let reading = try await api.read(
             endpoint,
             vehicle: context.parameters.get("id") ?? "",
             for: access,
             units: units,
-            query: ["startDate": query["startDate"].map(String.init), "endDate": query["endDate"].map(String.init)].compactMapValues { $0 }
+            query: try APIQuery.parse(request)
         )
         return APIAnswer(body: reading.body, headers: Self.headers(of: reading))
     }

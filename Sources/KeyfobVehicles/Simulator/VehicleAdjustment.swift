@@ -32,8 +32,12 @@ extension VehicleSimulation {
     /// odometer never goes back, levels are 0–1, a car charges only plugged in and drives unplugged.
     public func adjusted(_ change: VehicleAdjustment, at now: Date) throws(VehicleAdjustmentError) -> VehicleState {
         var next = advanced(to: now)
+        let before = next.powertrain ?? profile.powertrain
         if let powertrain = change.powertrain { next.powertrain = powertrain == profile.powertrain ? nil : powertrain }
         let powertrain = next.powertrain ?? profile.powertrain
+        // A battery or tank the car did not have before starts 60 % full, not empty.
+        if powertrain.hasBattery && !before.hasBattery { next.battery = 0.6 }
+        if powertrain.hasTank && !before.hasTank { next.fuel = 0.6 }
         if let battery = change.battery {
             guard (0...1).contains(battery) else { throw .init(description: "--battery must be from 0 to 1, got \(battery)") }
             guard powertrain.hasBattery else { throw .init(description: "a \(powertrain.rawValue) vehicle has no traction battery") }

@@ -62,7 +62,7 @@ struct TryCommand: AsyncParsableCommand {
         let pkce = PKCEPair.generate()
         let state = UUID().uuidString.prefix(8).lowercased()
         let url = sdk.authorizationURL(
-            scope: ["read_vehicle_info", "read_odometer"],
+            scope: Self.tryPermissions,
             options: ConnectOptions(state: String(state), codeChallenge: pkce.challenge)
         )
         Output.line("2. Connect URL\n  \(ConnectWalker.shorten(url.absoluteString))")
@@ -90,13 +90,26 @@ struct TryCommand: AsyncParsableCommand {
             Output.line("    \(id)  \(vehicle.year) \(vehicle.make) \(vehicle.model)")
         }
 
-        Output.line("7. POST /oauth/token grant_type=refresh_token")
+        guard let car = page.vehicles.first else { throw ConnectWalker.Failure(description: "  ✗ the test owner has no vehicle") }
+        Output.line("7. GET /v2.0/vehicles/\(ConnectWalker.shorten(car))/odometer and /location")
+        let odometer = try await report { try await sdk.api.odometer(vehicleID: car, accessToken: access.accessToken) }
+        let location = try await report { try await sdk.api.location(vehicleID: car, accessToken: access.accessToken) }
+        Output.line("  ← 200 \(odometer.value.distance) km, at \(location.value.latitude),\(location.value.longitude)")
+
+        Output.line("8. POST /oauth/token grant_type=refresh_token")
         let refreshed = try await report { try await sdk.exchangeRefreshToken(access.refreshToken ?? "") }
         Output.line(
             "  ← 200 access_token \(ConnectWalker.shorten(refreshed.accessToken)) refresh_token \(ConnectWalker.shorten(refreshed.refreshToken ?? "")) (rotated)"
         )
+
+        Output.line("9. POST /v2.0/vehicles/\(ConnectWalker.shorten(car))/security {\"action\":\"LOCK\"} with the new token")
+        let locked = try await report { try await sdk.api.lock(vehicleID: car, accessToken: refreshed.accessToken) }
+        Output.line("  ← 200 \(locked.status): \(locked.message)")
         Output.line("Done: the flow works end to end.")
     }
+
+    /// What the walk asks for: the vehicle's details, its odometer and location, and locking it.
+    static let tryPermissions = ["read_vehicle_info", "read_odometer", "read_location", "control_security"]
 
     /// Runs a step, turning an SDK error into a readable failure.
     private func report<T>(_ step: () async throws -> T) async throws -> T {
@@ -117,7 +130,10 @@ struct TryCommand: AsyncParsableCommand {
             return (app, secret, redirect)
         }
         let registrar = ApplicationRegistrar(store: store)
-        if let existing = try await store.applications().first(where: { $0.name == Self.tryAppName && $0.redirectURIs == [Self.tryRedirectURI] }),
+        // An earlier version's Try app asked for fewer permissions; a new one is registered then.
+        if let existing = try await store.applications().first(where: {
+            $0.name == Self.tryAppName && $0.redirectURIs == [Self.tryRedirectURI] && Set(Self.tryPermissions).isSubset(of: $0.permissions)
+        }),
             let secret = try await registrar.rotateSecret(of: existing.id, overlap: 0)
         {
             return (existing.id.lowercasedText, secret, Self.tryRedirectURI)
@@ -125,7 +141,7 @@ struct TryCommand: AsyncParsableCommand {
         let registered = try await registrar.register(
             name: Self.tryAppName,
             redirectURIs: [Self.tryRedirectURI],
-            permissions: ["read_vehicle_info", "read_odometer"],
+            permissions: Self.tryPermissions,
             isPublic: false
         )
         return (registered.application.id.lowercasedText, registered.secret ?? "", Self.tryRedirectURI)
