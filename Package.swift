@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "KeyfobStoreTests",
             dependencies: [
-                "KeyfobCore", "KeyfobConnect", "KeyfobMemory", "KeyfobSQLite", "KeyfobPostgres", "KeyfobServer",
+                "KeyfobCore", "KeyfobConnect", "KeyfobVehicles", "KeyfobMemory", "KeyfobSQLite", "KeyfobPostgres", "KeyfobServer",
                 "KeyfobTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

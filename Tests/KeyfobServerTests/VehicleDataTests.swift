@@ -249,40 +249,70 @@ struct VehicleDataTests {
         }
     }
 
-    @Test func aLockHoldsAcrossARestartAndIsSeenByASecondInstance() async throws {
-        let database = TemporaryDatabase()
-        defer { database.remove() }
-        let (token, vehicleID): (String, String) = try await TestServer.serving(try await database.open()) { server in
-            let car = try await car(server)
-            #expect(try await car.post("/security", #"{"action":"UNLOCK"}"#).status == 200)
-            return (car.token, car.id)
-        }
-        // A second instance on the same file, started after the first stopped…
-        let first = try await database.open()
-        let second = try await database.open()
-        try await TestServer.serving(first) { one in
-            try await TestServer.serving(second) { two in
-                let onTwo = try await TestHTTP.send(
-                    .GET,
-                    two.baseURL + "/v2.0/vehicles/\(vehicleID)/security",
-                    headers: [("Authorization", "Bearer \(token)")]
-                )
-                #expect(onTwo.json["isLocked"] as? Bool == false)
-                // …and a lock through one instance is what the other answers.
-                let locked = try await TestHTTP.send(
-                    .POST,
-                    one.baseURL + "/v2.0/vehicles/\(vehicleID)/security",
-                    headers: [("Authorization", "Bearer \(token)")],
-                    body: Data(#"{"action":"LOCK"}"#.utf8)
-                )
-                #expect(locked.status == 200)
-                let again = try await TestHTTP.send(
-                    .GET,
-                    two.baseURL + "/v2.0/vehicles/\(vehicleID)/security",
-                    headers: [("Authorization", "Bearer \(token)")]
-                )
-                #expect(again.json["isLocked"] as? Bool == true)
+    /// Two stores on one database, opened after a first server wrote to it and stopped: a
+    /// restart and a second instance, on SQLite (one file) and PostgreSQL (one database).
+    enum SharedDatabase: String, CaseIterable, Sendable {
+        case sqlite, postgres
+
+        func with(_ body: @Sendable (_ open: @Sendable () async throws -> any Store) async throws -> Void) async throws {
+            switch self {
+            case .sqlite:
+                let database = TemporaryDatabase()
+                defer { database.remove() }
+                try await body { try await database.open() }
+            case .postgres:
+                let database = try await PostgresTestDatabase()
+                do {
+                    try await body { try await database.open() }
+                } catch {
+                    await database.remove()
+                    throw error
+                }
+                await database.remove()
             }
+        }
+    }
+
+    @Test(arguments: SharedDatabase.allCases)
+    func aLockHoldsAcrossARestartAndIsSeenByASecondInstance(_ shared: SharedDatabase) async throws {
+        try await shared.with { open in
+            let (token, vehicleID): (String, String) = try await TestServer.serving(try await open()) { server in
+                let car = try await car(server)
+                #expect(try await car.post("/security", #"{"action":"UNLOCK"}"#).status == 200)
+                return (car.token, car.id)
+            }
+            let headers = [("Authorization", "Bearer \(token)")]
+            let security = "/v2.0/vehicles/\(vehicleID)/security"
+            // Two instances on the same database, started after the first stopped…
+            try await TestServer.serving(try await open()) { one in
+                try await TestServer.serving(try await open()) { two in
+                    #expect(try await TestHTTP.send(.GET, two.baseURL + security, headers: headers).json["isLocked"] as? Bool == false)
+                    // …and a lock through one is what the other answers.
+                    let locked = try await TestHTTP.send(.POST, one.baseURL + security, headers: headers, body: Data(#"{"action":"LOCK"}"#.utf8))
+                    #expect(locked.status == 200)
+                    #expect(try await TestHTTP.send(.GET, two.baseURL + security, headers: headers).json["isLocked"] as? Bool == true)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentCommandsOnOneVehicleAllLandAndEachCounts(_ backend: StoreBackend) async throws {
+        try await TestServer.with(backend: backend) { server in
+            let car = try await car(server)
+            // An unlock among seven charge-limit changes, all at once: each is a conditional
+            // write, so a change decided on a stale read is decided again, and the unlock is
+            // never overwritten by a neighbour that read the car still locked.
+            let limits = (0..<7).map { 0.5 + Double($0) * 0.05 }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask { try await car.post("/security", #"{"action":"UNLOCK"}"#).status }
+                for limit in limits { group.addTask { try await car.post("/charge/limit", #"{"limit":\#(limit)}"#).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 8))
+            let stored = try #require(try await server.store.vehicleState(id: car.vehicle.id))
+            #expect(stored.version == 8 && stored.state.isLocked == false)
+            #expect(limits.contains { abs($0 - stored.state.chargeLimit) < 0.0001 })
         }
     }
 

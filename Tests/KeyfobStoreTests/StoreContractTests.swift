@@ -3,6 +3,7 @@ import KeyfobConnect
 import KeyfobCore
 import KeyfobServer
 import KeyfobTestSupport
+import KeyfobVehicles
 import Testing
 
 /// What every backend guarantees, driven through the `Store` protocol: each test runs on SQLite and
@@ -212,6 +213,26 @@ struct StoreContractTests {
             #expect(try await store.deleteResourceServer(id: server.id))
             #expect(try await store.resourceServer(id: server.id) == nil)
             #expect(try await !store.deleteResourceServer(id: server.id))
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases) func aVehicleStateIsWrittenOnlyOverTheVersionItWasDecidedOn(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let id = UUID()
+            var state = VehicleState(profile: VehicleProfile(vin: "5YJ3E1EA7KF317000"))
+            #expect(try await store.vehicleState(id: id) == nil)
+            #expect(try await store.saveVehicleState(state, id: id, replacing: nil))
+            // A second writer that also saw nothing stored loses.
+            #expect(try await store.saveVehicleState(state, id: id, replacing: nil) == false)
+            let first = try #require(try await store.vehicleState(id: id))
+            #expect(first.state == state)
+            state.isLocked = false
+            #expect(try await store.saveVehicleState(state, id: id, replacing: first.version))
+            // A writer that decided on the first version loses to the one that wrote over it.
+            state.isLocked = true
+            #expect(try await store.saveVehicleState(state, id: id, replacing: first.version) == false)
+            let second = try #require(try await store.vehicleState(id: id))
+            #expect(second.state.isLocked == false && second.version > first.version)
         }
     }
 
