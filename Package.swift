@@ -136,6 +136,10 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // The bind failure's errno (IOError).
+                .product(name: "NIOCore", package: "swift-nio"),
+                // SQLite's "cannot open" error, reported with the path.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -75,8 +75,26 @@ public final class PostgresStore: Sendable {
                 description: "PostgreSQL at \(url) refused the connection: \(error.serverInfo?[.message] ?? "no message") (SQLSTATE \(state))"
             )
         } catch {
-            throw StoreUnavailableError("cannot connect to PostgreSQL at \(url)")
+            throw StoreUnavailableError("cannot connect to PostgreSQL at \(url): \(Self.reason(error, url: url, timeout: options.operationTimeout))")
         }
+    }
+
+    /// Why a connection failed, in words that tell a refused port from a name that does not
+    /// resolve and from a server that does not answer.
+    static func reason(_ error: any Error, url: PostgresURL, timeout: Duration) -> String {
+        // PSQLError keeps its details out of `description`; its reflection names the cause. It is
+        // only matched here, never printed: it may quote the connection's settings.
+        let text = String(reflecting: error)
+        if text.contains("UnknownHost") || text.contains("DNS error") {
+            return "the host name \(url.host) does not resolve"
+        }
+        if text.contains("Connection refused") || text.contains("errno: 111") {
+            return "the connection was refused: nothing listens on \(url.host):\(url.port)"
+        }
+        if text.lowercased().contains("timeout") || text.contains("timedOut") {
+            return "no answer within \(timeout)"
+        }
+        return "the connection failed (\(type(of: error)))"
     }
 
     private static func configuration(_ url: PostgresURL, _ options: PostgresOptions) -> PostgresClient.Configuration {

@@ -55,11 +55,14 @@ public func buildApplication(
         clock: configuration.clock,
         random: configuration.random,
         policy: configuration.policy,
-        passwords: BcryptPasswordVerifier()
+        passwords: BcryptPasswordVerifier(),
+        modes: configuration.connectModes
     )
+    let pages = try await ConnectPages.load()
+    DemoCallbackController(pages: pages, origin: origin).addRoutes(to: router)
     ConnectController(
         flow: flow,
-        pages: try await ConnectPages.load(),
+        pages: pages,
         secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://")
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)

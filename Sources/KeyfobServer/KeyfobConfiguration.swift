@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobConnect
 import KeyfobCore
 
 /// How a Keyfob server runs. The defaults are the contract's and are safe; each development-only
@@ -21,6 +22,10 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// The Connect modes served (`--connect-modes`). Test and simulated logins accept any email
+    /// and password, so a production server serves `live` only; a request for another mode is
+    /// refused with `invalid_request`.
+    public var connectModes: Set<ConnectMode> = Set(ConnectMode.allCases)
     /// Whether Keyfob serves the vehicle data and commands from its simulator (docs/contract.md
     /// §7). Off (`--vehicle-api off`) for teams that serve vehicle data themselves: those paths
     /// then answer 404 `PATH`; the user, vehicle list, attributes and permissions calls stay.
@@ -37,13 +42,30 @@ public struct KeyfobConfiguration: Sendable {
 
     /// The base URL in effect, without a trailing slash.
     public var effectiveBaseURL: String {
-        let base = baseURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        // A wildcard address is where to listen, not where to connect: links use loopback, and
+        // `developmentWarnings` says that other machines need --base-url.
+        let reachable = isWildcardHost ? (host.contains(":") ? "::1" : "127.0.0.1") : host
+        let base = baseURL ?? "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
         return base.hasSuffix("/") ? String(base.dropLast()) : base
     }
+
+    /// Whether `host` means every interface (`0.0.0.0`, `::`).
+    var isWildcardHost: Bool { ["0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"].contains(host) }
 
     /// A warning for every development-only setting in effect.
     public var developmentWarnings: [String] {
         var warnings = [String]()
+        if connectModes.contains(.test) || connectModes.contains(.simulated) {
+            warnings.append(
+                "Connect serves mode=test and mode=simulated, where any email and password log in. Pass --connect-modes live in production."
+            )
+        }
+        if baseURL == nil && isWildcardHost {
+            warnings.append(
+                "Listening on every interface (\(host)) without --base-url: links and metadata name \(effectiveBaseURL), which other "
+                    + "machines cannot reach. Pass --base-url with the address clients use."
+            )
+        }
         if effectiveBaseURL.lowercased().hasPrefix("http://") {
             warnings.append(
                 "The base URL \(effectiveBaseURL) is plain HTTP: tokens and secrets cross the network unencrypted. "

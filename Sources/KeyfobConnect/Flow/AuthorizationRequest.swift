@@ -52,8 +52,11 @@ extension AuthorizationRequest {
     ///
     /// Client, redirect URI and response type are checked first, and any fault in them is a page
     /// whatever else is wrong; only then may an error travel to the redirect URI.
+    /// `modes` are the populations this server serves (`--connect-modes`); a request for another
+    /// is refused to the redirect URI.
     public static func validate(
         _ rawQuery: [String: String],
+        modes: Set<ConnectMode> = Set(ConnectMode.allCases),
         lookUp: (UUID) async throws -> ClientApplication?
     ) async throws -> Result<(AuthorizationRequest, ClientApplication), AuthorizationRequestFailure> {
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
@@ -122,6 +125,10 @@ extension AuthorizationRequest {
         }
         guard let mode = ConnectMode(rawValue: query["mode"] ?? "live") else {
             return refuse("invalid_request", "mode must be live, test or simulated.")
+        }
+        guard modes.contains(mode) else {
+            // Test and simulated logins accept any email: a production server turns them off.
+            return refuse("invalid_request", "mode=\(mode.rawValue) is turned off on this server.")
         }
         var singleSelect: Bool
         switch query["single_select"] ?? "false" {

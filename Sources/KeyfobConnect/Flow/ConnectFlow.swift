@@ -14,6 +14,8 @@ public struct ConnectFlow: Sendable {
     let policy: TokenPolicy
     let passwords: any PasswordVerifier
     let throttle: LoginThrottle
+    /// The modes this server serves.
+    let modes: Set<ConnectMode>
 
     /// How long an owner has to finish a flow.
     public static let sessionLifetime: TimeInterval = 900
@@ -24,8 +26,10 @@ public struct ConnectFlow: Sendable {
         clock: any WallClock,
         random: any RandomSource,
         policy: TokenPolicy,
-        passwords: any PasswordVerifier
+        passwords: any PasswordVerifier,
+        modes: Set<ConnectMode> = Set(ConnectMode.allCases)
     ) {
+        self.modes = modes
         self.store = store
         self.clock = clock
         self.random = random
@@ -88,7 +92,7 @@ public struct ConnectFlow: Sendable {
     /// `GET /oauth/authorize`: validates, starts a session, and shows the login screen. Returns
     /// the session token for the cookie when a session was started.
     public func start(query: [String: String]) async throws -> (step: Step, sessionToken: String?) {
-        let validated = try await AuthorizationRequest.validate(query) { try await store.application(id: $0) }
+        let validated = try await AuthorizationRequest.validate(query, modes: modes) { try await store.application(id: $0) }
         switch validated {
         case .failure(.page(let message)):
             return (.page(status: 400, message: message), nil)

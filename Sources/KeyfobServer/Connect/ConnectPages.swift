@@ -79,7 +79,7 @@ struct ConnectPages: Sendable {
         return Response(status: status, headers: headers)
     }
 
-    private func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: Any]) -> Response {
+    func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: Any]) -> Response {
         let html = library.render(values, withTemplate: template) ?? "<!doctype html><title>Keyfob</title><p>Page unavailable.</p>"
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"

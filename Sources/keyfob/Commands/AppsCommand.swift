@@ -65,7 +65,7 @@ struct AppsCommand: AsyncParsableCommand {
                     isPublic: isPublic
                 )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
             let summary = Summary(registered.application, secret: registered.secret)
             if json { try Output.json(summary) } else { Output.line(summary.text) }
@@ -97,7 +97,7 @@ struct AppsCommand: AsyncParsableCommand {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
             guard let uuid = UUID(text: id), let application = try await store.application(id: uuid) else {
-                throw ValidationError("No application with id \(id).")
+                throw CommandFailure("No application with id \(id).")
             }
             let summary = Summary(application)
             if json { try Output.json(summary) } else { Output.line(summary.text) }
@@ -126,7 +126,7 @@ struct AppsCommand: AsyncParsableCommand {
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
             guard let uuid = UUID(text: id),
                 let secret = try await ApplicationRegistrar(store: store).rotateSecret(of: uuid, overlap: overlap.seconds)
-            else { throw ValidationError("No confidential application with id \(id).") }
+            else { throw CommandFailure("No confidential application with id \(id).") }
             let rotated = Rotated(client_id: uuid.lowercasedText, client_secret: secret, previous_secret_valid_for_seconds: Int(overlap.seconds))
             if json { return try Output.json(rotated) }
             Output.line("New client secret: \(secret)   (shown once: store it now)")
@@ -145,7 +145,7 @@ struct AppsCommand: AsyncParsableCommand {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
             guard let uuid = UUID(text: id), try await store.deleteApplication(id: uuid) else {
-                throw ValidationError("No application with id \(id).")
+                throw CommandFailure("No application with id \(id).")
             }
             Output.line("Deleted application \(uuid.lowercasedText).")
         }

@@ -39,10 +39,10 @@ struct DevCommand: AsyncParsableCommand {
             Output.bootstrapLogging(level: .warning)
             let store = try await database.openStore(logger: Logger(label: "keyfob.dev"))
             guard let appID = UUID(text: app), let application = try await store.application(id: appID) else {
-                throw ValidationError("No application with id \(app).")
+                throw CommandFailure("No application with id \(app).")
             }
             guard application.redirectURIs.contains(redirectURI) else {
-                throw ValidationError("\(redirectURI) is not a registered redirect URI of \(app).")
+                throw CommandFailure("\(redirectURI) is not a registered redirect URI of \(app).")
             }
             let owner = try await mintOwner(store)
             let vehicles = try await store.vehicles(of: owner)

@@ -76,7 +76,7 @@ struct OwnersCommand: AsyncParsableCommand {
             do {
                 try await store.insertOwner(owner, vehicles: vehicles)
             } catch let error as DuplicateOwnerError {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
             let summary = OwnersCommand.summary(owner, vehicles)
             if json { return try Output.json(summary) }

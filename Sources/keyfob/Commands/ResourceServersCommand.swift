@@ -46,7 +46,7 @@ struct ResourceServersCommand: AsyncParsableCommand {
             do {
                 registered = try await ResourceServerRegistrar(store: store).register(name: name)
             } catch let error as ResourceServerRegistrar.InvalidName {
-                throw ValidationError(error.description)
+                throw CommandFailure(error.description)
             }
             let summary = Summary(registered.server, secret: registered.secret)
             if json { try Output.json(summary) } else { Output.line(summary.text) }
@@ -77,7 +77,7 @@ struct ResourceServersCommand: AsyncParsableCommand {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.resource-servers"))
             guard let uuid = UUID(text: id), try await store.deleteResourceServer(id: uuid) else {
-                throw ValidationError("No resource server with id \(id).")
+                throw CommandFailure("No resource server with id \(id).")
             }
             Output.line("Deleted resource server \(uuid.lowercasedText).")
         }

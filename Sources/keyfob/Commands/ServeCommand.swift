@@ -1,6 +1,8 @@
 import ArgumentParser
+import NIOCore
 import Foundation
 import Hummingbird
+import KeyfobConnect
 import KeyfobCore
 import KeyfobServer
 import Logging
@@ -18,10 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
     @Option(
         name: .customLong("idle-timeout"),
-        help: "How long a connection may take to send a request head, or sit idle between requests (default 15s)."
+        help: "How long a connection may take to send a request head, or sit idle between requests."
     )
     var idleTimeout: TimeSpan = TimeSpan(argument: "15s")!
-    @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head (default 15s).")
+    @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head.")
     var bodyTimeout: TimeSpan = TimeSpan(argument: "15s")!
     @Option(
         name: .customLong("vehicle-api"),
@@ -29,17 +31,25 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var vehicleAPI: Switch = .on
 
+    @Option(
+        name: .customLong("connect-modes"),
+        parsing: .upToNextOption,
+        help: "Connect modes to serve: live, test, simulated (default all three; production: live)."
+    )
+    var connectModes: [ConnectMode] = ConnectMode.allCases
+
     /// `on` or `off`.
     enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }
 
-    static let demoRedirectURI = "http://localhost:8000/callback"
+    /// Where the Demo App's flow lands: a page Keyfob serves itself (`DemoCallbackController`).
+    static let demoCallbackPath = "/demo/callback"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
             throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
         }
-        if let baseURL, RedirectURI.problem(with: baseURL) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+        if let baseURL, RedirectURI.problem(with: baseURL, allowPlainHTTP: true) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("--base-url must be an http(s) URL.")
         }
     }
@@ -54,28 +64,53 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.baseURL = baseURL
         configuration.vehicleAPI = vehicleAPI == .on
+        configuration.connectModes = Set(connectModes)
         configuration.connectionTimeouts = ConnectionTimeouts(
             idle: .milliseconds(Int(idleTimeout.seconds * 1000)),
             body: .milliseconds(Int(bodyTimeout.seconds * 1000))
         )
 
-        if !noDemoApp, try await store.applications().isEmpty {
-            try await registerDemoApp(store, base: configuration.effectiveBaseURL)
-            logger.warning("Development setting: a Demo App was registered on this fresh database (--no-demo-app turns this off).")
-        }
         for warning in configuration.developmentWarnings { logger.warning("Development setting: \(warning)") }
 
+        let registersDemoApp = !noDemoApp
+        let settings = configuration
         let application = try await buildApplication(configuration: configuration, store: store, logger: logger) { port in
             logger.info("Keyfob listening on \(host):\(port) (database \(database.displayName))")
+            // Only once the port is bound: a start that cannot listen registers nothing and prints
+            // no secret for a server that is not there.
+            var bound = settings
+            bound.port = port
+            do {
+                if registersDemoApp, try await store.applications().isEmpty {
+                    try await registerDemoApp(store, base: bound.effectiveBaseURL)
+                    logger.warning("Development setting: a Demo App was registered on this fresh database (--no-demo-app turns this off).")
+                }
+            } catch {
+                logger.error("Could not register the Demo App: \(error)")
+            }
         }
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw CommandFailure(Self.bindFailure(host: host, port: port, errno: error.errnoCode))
+        }
+    }
+
+    /// One line for a listener that could not be bound, saying what to do.
+    static func bindFailure(host: String, port: Int, errno: Int32) -> String {
+        let address = "\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        switch errno {
+        case EADDRINUSE: return "Cannot listen on \(address): another process uses it. Stop it, or pick another port with --port."
+        case EACCES: return "Cannot listen on \(address): permission denied (ports below 1024 need privileges). Use --port 8080 or higher."
+        default: return "Cannot listen on \(address): no interface has that address. Use --host 127.0.0.1 or an address of this machine."
+        }
     }
 
     /// Registers the Demo App and prints its credentials once, with a ready Connect URL.
     private func registerDemoApp(_ store: any Store, base: String) async throws {
         let registered = try await ApplicationRegistrar(store: store).register(
             name: "Demo App",
-            redirectURIs: [Self.demoRedirectURI],
+            redirectURIs: [base + Self.demoCallbackPath],
             permissions: nil,
             isPublic: false
         )
@@ -83,7 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         var connect = URLComponents(string: base + "/oauth/authorize")!
         connect.queryItems = [
             .init(name: "response_type", value: "code"), .init(name: "client_id", value: clientID),
-            .init(name: "redirect_uri", value: Self.demoRedirectURI),
+            .init(name: "redirect_uri", value: base + Self.demoCallbackPath),
             .init(name: "scope", value: "read_vehicle_info read_odometer"), .init(name: "mode", value: "test"),
             .init(name: "state", value: "demo"),
         ]
@@ -92,9 +127,11 @@ struct ServeCommand: AsyncParsableCommand {
             Fresh database: registered "Demo App". These credentials are shown once.
               client_id:     \(clientID)
               client_secret: \(registered.secret ?? "")
-              redirect_uri:  \(Self.demoRedirectURI)
+              redirect_uri:  \(base + Self.demoCallbackPath) (a page on this server that shows the code)
               Connect URL:   \(connect.url?.absoluteString ?? "")
             """
         )
     }
 }
+
+extension ConnectMode: ExpressibleByArgument {}

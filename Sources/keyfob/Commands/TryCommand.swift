@@ -125,7 +125,7 @@ struct TryCommand: AsyncParsableCommand {
         let store = try await database.openStore(logger: Logger(label: "keyfob.try"))
         if let app, let secret {
             guard let id = UUID(text: app), let found = try await store.application(id: id), let redirect = found.redirectURIs.first else {
-                throw ValidationError("No application with id \(app) in \(database.displayName).")
+                throw CommandFailure("No application with id \(app) in \(database.displayName).")
             }
             return (app, secret, redirect)
         }

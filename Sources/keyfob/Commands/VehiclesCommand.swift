@@ -99,10 +99,10 @@ struct VehiclesCommand: AsyncParsableCommand {
     static func vehicle(_ key: String, in store: any Store) async throws -> (Vehicle, Owner) {
         let matches = try await everyVehicle(store).filter { $0.0.id.lowercasedText == key.lowercased() || $0.0.vin == key.uppercased() }
         guard let match = matches.first else {
-            throw ValidationError("No vehicle with VIN or id \(key). `keyfob vehicles list` shows them.")
+            throw CommandFailure("No vehicle with VIN or id \(key). `keyfob vehicles list` shows them.")
         }
         guard matches.count == 1 else {
-            throw ValidationError(
+            throw CommandFailure(
                 "VIN \(key) names \(matches.count) vehicles; use one of their ids: "
                     + matches.map { $0.0.id.lowercasedText }.joined(separator: ", ")
             )
@@ -128,7 +128,7 @@ struct VehiclesCommand: AsyncParsableCommand {
         do {
             try await simulator.change(vehicle, decide)
         } catch let error as VehicleAdjustmentError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
         let summary = Summary(vehicle, owner, try await simulator.snapshot(of: vehicle).snapshot)
         if json { return try Output.json(summary) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import KeyfobCore
 import KeyfobPostgres
 import KeyfobSQLite
@@ -23,12 +24,12 @@ struct DatabaseOptions: ParsableArguments {
     )
     var sqliteSynchronous: SQLiteStore.Durability = .full
 
-    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens (default 20).")
+    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens.")
     var poolSize: Int = 20
 
     @Option(
         name: .customLong("db-timeout"),
-        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503 (default 5s)."
+        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503."
     )
     var timeout: TimeSpan = TimeSpan(argument: "5s")!
 
@@ -57,8 +58,10 @@ struct DatabaseOptions: ParsableArguments {
             let options = PostgresOptions(poolSize: poolSize, operationTimeout: .milliseconds(Int(timeout.seconds * 1000)))
             do {
                 return try await PostgresStore(url: parsed, options: options, logger: logger)
-            } catch is StoreUnavailableError {
-                throw ValidationError("cannot reach PostgreSQL at \(parsed) within \(timeout.seconds)s")
+            } catch let error as StoreUnavailableError {
+                throw CommandFailure(error.description)
+            } catch let error as PostgresRefusedError {
+                throw CommandFailure(error.description)
             }
         }
         let path: String
@@ -79,7 +82,11 @@ struct DatabaseOptions: ParsableArguments {
                 logger: logger
             )
         } catch let error as DatabaseMissingError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+            throw CommandFailure(
+                "Cannot open the SQLite database \(path): its folder does not exist or is not writable (\(error.message ?? "unable to open"))."
+            )
         }
     }
 }

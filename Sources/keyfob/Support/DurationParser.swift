@@ -4,6 +4,10 @@ import Foundation
 /// A span written as `90s`, `30m`, `1h`, `2d` or plain seconds.
 struct TimeSpan: ExpressibleByArgument {
     let seconds: TimeInterval
+    /// As written, for `--help`'s "(default: 5s)".
+    let text: String
+
+    var defaultValueDescription: String { text }
 
     init?(argument: String) {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
@@ -15,5 +19,6 @@ struct TimeSpan: ExpressibleByArgument {
         }
         guard let value = Double(text), value >= 0, value.isFinite else { return nil }
         seconds = value * unit
+        self.text = argument
     }
 }

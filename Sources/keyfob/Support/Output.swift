@@ -22,3 +22,10 @@ enum Output {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A command that failed while running (not a usage mistake): printed as one `Error:` line, exit
+/// status 1, without the usage text ArgumentParser adds to a `ValidationError`.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
