@@ -12,7 +12,7 @@ struct Keyfob: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AppsCommand.self, ResourceServersCommand.self, OwnersCommand.self, VehiclesCommand.self, TryCommand.self,
             DevCommand.self,
-            GCCommand.self,
+            GCCommand.self, BackupCommand.self,
             MigrateCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
