@@ -132,6 +132,25 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
 
     public func vehicles(ownerID: UUID) -> [Vehicle] { vehiclesByOwner[ownerID] ?? [] }
 
+    public func replacePasswordHash(ownerID: UUID, with hash: String) -> Bool {
+        guard ownerRecords[ownerID] != nil else { return false }
+        ownerRecords[ownerID]?.passwordHash = hash
+        return true
+    }
+
+    public func deleteOwner(id: UUID) -> Bool {
+        guard ownerRecords.removeValue(forKey: id) != nil else { return false }
+        ownerOrder.removeAll { $0 == id }
+        vehiclesByOwner[id] = nil
+        let consents = Set(consentRecords.values.filter { $0.ownerID == id }.map(\.id))
+        consentRecords = consentRecords.filter { !consents.contains($0.key) }
+        for (digest, stored) in accessTokens where stored.token.consentID.map(consents.contains) == true {
+            accessTokens[digest]?.token.revoked = true
+        }
+        for (digest, stored) in refreshTokens where consents.contains(stored.consentID) { refreshTokens[digest]?.revoked = true }
+        return true
+    }
+
     public func vehicle(id: UUID) -> Vehicle? {
         vehiclesByOwner.values.lazy.flatMap { $0 }.first { $0.id == id }
     }

@@ -31,6 +31,30 @@ extension PostgresStore: OwnerStore {
         guard inserted else { throw DuplicateOwnerError(email: owner.email) }
     }
 
+    public func replacePasswordHash(ownerID: UUID, with hash: String) async throws -> Bool {
+        try await withConnection { connection in
+            try await connection.query("UPDATE owners SET password_hash = \(hash) WHERE id = \(ownerID) RETURNING 1", logger: self.logger)
+                .collect().count == 1
+        }
+    }
+
+    public func deleteOwner(id: UUID) async throws -> Bool {
+        try await transaction { connection in
+            try await connection.query(
+                "UPDATE access_tokens SET revoked = true WHERE grant_id IN (SELECT id FROM grants WHERE owner_id = \(id))",
+                logger: self.logger
+            )
+            try await connection.query(
+                "UPDATE refresh_tokens SET revoked = true WHERE grant_id IN (SELECT id FROM grants WHERE owner_id = \(id))",
+                logger: self.logger
+            )
+            try await connection.query("DELETE FROM grants WHERE owner_id = \(id)", logger: self.logger)
+            try await connection.query("DELETE FROM vehicles WHERE owner_id = \(id)", logger: self.logger)
+            let deleted = try await connection.query("DELETE FROM owners WHERE id = \(id) RETURNING 1", logger: self.logger).collect().count
+            return .commit(deleted == 1)
+        }
+    }
+
     public func owner(email: String, mode: ConnectMode) async throws -> Owner? {
         try await owners(PostgresLookups.ownerByEmail(email, mode: mode)).first
     }

@@ -32,6 +32,29 @@ extension SQLiteStore: OwnerStore {
         }
     }
 
+    public func replacePasswordHash(ownerID: UUID, with hash: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "UPDATE owners SET password_hash = ? WHERE id = ?", arguments: [hash, Column.id(ownerID)])
+            return db.changesCount == 1
+        }
+    }
+
+    public func deleteOwner(id: UUID) async throws -> Bool {
+        try await write { db in
+            let owner = Column.id(id)
+            for table in ["access_tokens", "refresh_tokens"] {
+                try db.execute(
+                    sql: "UPDATE \(table) SET revoked = 1 WHERE grant_id IN (SELECT id FROM grants WHERE owner_id = ?)",
+                    arguments: [owner]
+                )
+            }
+            try db.execute(sql: "DELETE FROM grants WHERE owner_id = ?", arguments: [owner])
+            try db.execute(sql: "DELETE FROM vehicles WHERE owner_id = ?", arguments: [owner])
+            try db.execute(sql: "DELETE FROM owners WHERE id = ?", arguments: [owner])
+            return db.changesCount == 1
+        }
+    }
+
     public func owner(email: String, mode: ConnectMode) async throws -> Owner? {
         try await read { db in
             try Row.fetchOne(

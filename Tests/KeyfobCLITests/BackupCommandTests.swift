@@ -16,8 +16,10 @@ struct BackupCommandTests {
         )
         let (id, secret) = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
         let code = try #require(
-            try await KeyfobProcess.run(["dev", "mint-codes", "--app", id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url])
-                .stdout.split(separator: "\n").first.map(String.init)
+            try await KeyfobProcess.run([
+                "dev", "mint-codes", "--app", id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url,
+            ])
+            .stdout.split(separator: "\n").first.map(String.init)
         )
         func token(_ base: String, _ form: [(String, String)]) async throws -> TestHTTP.Reply {
             try await TestHTTP.send(

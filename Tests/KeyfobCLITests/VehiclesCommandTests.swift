@@ -81,7 +81,8 @@ struct VehiclesCommandTests {
         defer { database.remove() }
         let added = try await KeyfobProcess.run(
             [
-                "owners", "add", "--email", "cli@example.com", "--password", "password1", "--vehicle", "Ford F-150 2019", "--database", database.url,
+                "owners", "add", "--email", "cli@example.com", "--password", "correct horse", "--vehicle", "Ford F-150 2019", "--database",
+                database.url,
                 "--json",
             ]
         )

@@ -14,11 +14,11 @@ public final class ChildProcess: @unchecked Sendable {
     /// Starts `arguments[0]` (looked up in PATH) with stdin from /dev/null and stdout and stderr
     /// appended to `output`.
     /// `environment` is added to this process's own for the child.
-    public init(_ arguments: [String], output: URL, errors: URL? = nil, environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], output: URL, errors: URL? = nil, input: URL? = nil, environment: [String: String] = [:]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input?.path ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         if let errors {
             posix_spawn_file_actions_addopen(&actions, 2, errors.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
@@ -69,20 +69,22 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ number: Int32) { _ = kill(pid, number) }
 
     /// Runs a command to completion off Swift's cooperative threads; its exit code and output.
-    public static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await offThePool { try runBlocking(arguments) }
+    public static func run(_ arguments: [String], input: Data? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offThePool { try runBlocking(arguments, input: input) }
     }
 
     /// Runs a command to completion on this thread.
-    public static func runBlocking(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// `input` becomes the command's standard input (else /dev/null).
+    public static func runBlocking(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-child-\(UUID().uuidString)")
         let out = base.appendingPathExtension("out")
         let err = base.appendingPathExtension("err")
+        let inFile = base.appendingPathExtension("in")
         defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
+            for file in [out, err, inFile] { try? FileManager.default.removeItem(at: file) }
         }
-        let child = try ChildProcess(arguments, output: out, errors: err)
+        if let input { try input.write(to: inFile) }
+        let child = try ChildProcess(arguments, output: out, errors: err, input: input == nil ? nil : inFile)
         let status = child.wait()
         func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
         return (status, text(out), text(err))

@@ -16,6 +16,11 @@ public protocol OwnerStore: Sendable {
     func vehicles(ownerID: UUID) async throws -> [Vehicle]
     /// One vehicle by id.
     func vehicle(id: UUID) async throws -> Vehicle?
+    /// Replaces a live owner's password hash. False when there is no such owner.
+    func replacePasswordHash(ownerID: UUID, with hash: String) async throws -> Bool
+    /// Removes an owner, their vehicles and their consents, and revokes every token issued from
+    /// those consents, in one transaction. False when there is no such owner.
+    func deleteOwner(id: UUID) async throws -> Bool
 }
 
 /// The email is already registered in that mode.

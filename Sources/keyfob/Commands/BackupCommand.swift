@@ -15,7 +15,9 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         Output.bootstrapLogging(level: .warning)
         guard let store = try await database.openStore(logger: Logger(label: "keyfob.backup")) as? SQLiteStore else {
-            throw CommandFailure("keyfob backup copies SQLite databases; back PostgreSQL up with pg_dump or your provider's snapshots (docs/deploy.md).")
+            throw CommandFailure(
+                "keyfob backup copies SQLite databases; back PostgreSQL up with pg_dump or your provider's snapshots (docs/deploy.md)."
+            )
         }
         do {
             try store.backup(to: to)

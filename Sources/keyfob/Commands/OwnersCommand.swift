@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import KeyfobConnect
 import KeyfobCore
+import KeyfobServer
 import Logging
 
 /// `keyfob owners …`: live-mode vehicle owners and their vehicles.
@@ -10,7 +11,7 @@ struct OwnersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "owners",
         abstract: "Manage live-mode vehicle owners.",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, List.self, ResetPassword.self, Delete.self]
     )
 
     struct VehicleSummary: Encodable {
@@ -41,7 +42,7 @@ struct OwnersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a live-mode owner (bcrypt password) with vehicles.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Login email.") var email: String
-        @Option(help: "Login password (at least 8 characters).") var password: String
+        @OptionGroup var password: PasswordInput
         @Option(name: .customLong("vehicle"), help: "\"MAKE MODEL YEAR [VIN]\" (repeat for more).") var vehicleSpecs: [String] = []
         @Flag(help: "Print JSON.") var json = false
 
@@ -50,7 +51,6 @@ struct OwnersCommand: AsyncParsableCommand {
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(".") else {
                 throw ValidationError("--email must be an email address.")
             }
-            guard password.count >= 8 else { throw ValidationError("--password must have at least 8 characters.") }
             for spec in vehicleSpecs {
                 if case .failure(let error) = VehicleSpec.parse(spec) { throw ValidationError("--vehicle: \(error)") }
             }
@@ -59,7 +59,7 @@ struct OwnersCommand: AsyncParsableCommand {
         func run() async throws {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.owners"))
-            let owner = Owner(id: UUID(), email: email, passwordHash: Bcrypt.hash(password, cost: 12), mode: .live)
+            let owner = Owner(id: UUID(), email: email, passwordHash: try password.hash(for: email), mode: .live)
             let vehicles = vehicleSpecs.map { spec in
                 let parsed = try! VehicleSpec.parse(spec).get()  // checked in validate()
                 return Vehicle(
@@ -82,6 +82,75 @@ struct OwnersCommand: AsyncParsableCommand {
             if json { return try Output.json(summary) }
             Output.line("Added owner \(summary.email) (user id \(summary.id)) with \(vehicles.count) vehicle(s).")
             for vehicle in summary.vehicles { Output.line("  \(vehicle.id)  \(vehicle.make) \(vehicle.model) \(vehicle.year)  VIN \(vehicle.vin)") }
+        }
+    }
+
+    /// Where a password comes from: `--password`, one line on standard input, or a prompt.
+    struct PasswordInput: ParsableArguments {
+        @Option(help: "Login password (at least 8 characters; omit it to be asked, which keeps it out of the shell's history).")
+        var password: String?
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.")
+        var passwordStdin = false
+
+        func validate() throws {
+            if password != nil && passwordStdin { throw ValidationError("Give --password or --password-stdin, not both.") }
+        }
+
+        /// The password checked against the policy, then bcrypt-hashed.
+        func hash(for email: String) throws -> String {
+            let text: String
+            if let password {
+                text = password
+            } else if passwordStdin {
+                text = readLine(strippingNewline: true) ?? ""
+            } else if isatty(STDIN_FILENO) == 1, let typed = getpass("Password for \(email): ") {
+                text = String(cString: typed)
+            } else {
+                throw CommandFailure("No password: pass --password, --password-stdin, or run in a terminal to be asked.")
+            }
+            if let problem = PasswordPolicy.problem(with: text, email: email) { throw CommandFailure("Password refused: \(problem).") }
+            return Bcrypt.hash(text, cost: 12)
+        }
+    }
+
+    /// The live owner with this email.
+    static func liveOwner(_ email: String, _ store: any Store) async throws -> Owner {
+        guard let owner = try await store.owner(email: email, mode: .live) else {
+            throw CommandFailure("No live owner with email \(email). `keyfob owners list` shows them.")
+        }
+        return owner
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "Set a live owner's password.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The owner's email.") var email: String
+        @OptionGroup var password: PasswordInput
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.owners"))
+            let owner = try await OwnersCommand.liveOwner(email, store)
+            guard try await store.replacePasswordHash(ownerID: owner.id, with: try password.hash(for: owner.email)) else {
+                throw CommandFailure("No live owner with email \(email).")
+            }
+            Output.line("Password of \(owner.email) replaced.")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a live owner with their vehicles and consents; every token they granted stops working at once."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The owner's email.") var email: String
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.owners"))
+            let owner = try await OwnersCommand.liveOwner(email, store)
+            guard try await store.deleteOwner(id: owner.id) else { throw CommandFailure("No live owner with email \(email).") }
+            Output.line("Deleted \(owner.email) (user id \(owner.id.lowercasedText)), their vehicles and consents; their tokens are revoked.")
         }
     }
 

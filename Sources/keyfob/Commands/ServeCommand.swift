@@ -1,11 +1,11 @@
 import ArgumentParser
-import NIOCore
 import Foundation
 import Hummingbird
 import KeyfobConnect
 import KeyfobCore
 import KeyfobServer
 import Logging
+import NIOCore
 
 /// `keyfob serve` (the default): runs the server until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -49,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
             throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
         }
-        if let baseURL, RedirectURI.problem(with: baseURL, allowPlainHTTP: true) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
+        if let baseURL,
+            RedirectURI.problem(with: baseURL, allowPlainHTTP: true) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://"))
+        {
             throw ValidationError("--base-url must be an http(s) URL.")
         }
     }
