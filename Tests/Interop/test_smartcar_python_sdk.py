@@ -18,7 +18,7 @@ REDIRECT = "https://app.example.com/callback"
 @pytest.fixture
 def smartcar_at_keyfob(keyfob_server, monkeypatch):
     base, app = keyfob_server("Python SDK", REDIRECT)
-    # CONTRACT §6: the Python SDK takes the full token URL as its auth origin.
+    # docs/contract.md §6: the Python SDK takes the full token URL as its auth origin.
     monkeypatch.setenv("SMARTCAR_AUTH_ORIGIN", base + "/oauth/token")
     monkeypatch.setenv("SMARTCAR_CONNECT_ORIGIN", base)
     monkeypatch.setenv("SMARTCAR_API_ORIGIN", base)

@@ -2,7 +2,7 @@ import Foundation
 import KeyfobTestSupport
 import Testing
 
-/// The shape every token-endpoint error must have (CONTRACT §2): JSON with both fields, no-store.
+/// The shape every token-endpoint error must have (docs/contract.md §2): JSON with both fields, no-store.
 func expectOAuthError(
     _ reply: TestHTTP.Reply,
     status: Int,

@@ -3,7 +3,7 @@ import KeyfobCore
 import KeyfobTestSupport
 import Testing
 
-/// RFC 6749 §2.3 as CONTRACT §2 shapes it.
+/// RFC 6749 §2.3 as docs/contract.md §2 shapes it.
 @Suite("client authentication")
 struct ClientAuthenticationTests {
     let grant = [("grant_type", "client_credentials")]

@@ -12,7 +12,7 @@ struct CodeExchangeTests {
             let code = try await server.fixtures.code(for: app)
             let reply = try await server.exchange(code, app: app)
             expectTokenPair(reply)
-            // CONTRACT §2's four fields, and the scope RFC 6749 §5.1 asks for.
+            // docs/contract.md §2's four fields, and the scope RFC 6749 §5.1 asks for.
             #expect(Set(reply.json.keys) == ["access_token", "token_type", "expires_in", "refresh_token", "scope"])
         }
     }

@@ -4,7 +4,7 @@ import KeyfobCore
 import KeyfobTestSupport
 import Testing
 
-/// The Connect flow a vehicle owner walks (CONTRACT §3), over real HTTP with cookies.
+/// The Connect flow a vehicle owner walks (docs/contract.md §3), over real HTTP with cookies.
 @Suite("Connect flow")
 struct ConnectFlowTests {
     @Test func allowRedirectsWithACodeThatRedeemsAtTheTokenEndpoint() async throws {

@@ -4,7 +4,7 @@ import KeyfobCore
 import KeyfobTestSupport
 import Testing
 
-/// Rotation with an idempotent grace window (CONTRACT §2, RFC 9700 §4.14).
+/// Rotation with an idempotent grace window (docs/contract.md §2, RFC 9700 §4.14).
 @Suite("refresh_token grant")
 struct RefreshTokenTests {
     @Test func refreshRotatesToANewPair() async throws {

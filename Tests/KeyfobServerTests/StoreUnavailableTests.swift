@@ -2,7 +2,7 @@ import Foundation
 import KeyfobTestSupport
 import Testing
 
-/// CONTRACT §2: store unavailable → 503 `temporarily_unavailable` with `Retry-After`, nothing lost.
+/// docs/contract.md §2: store unavailable → 503 `temporarily_unavailable` with `Retry-After`, nothing lost.
 @Suite("store unavailable")
 struct StoreUnavailableTests {
     @Test func lockedDatabaseAnswers503WithRetryAfterAndTheCodeSurvives() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import KeyfobTestSupport
 import Testing
 
-/// `/v2.0` with Smartcar's v2 error shape (CONTRACT §4).
+/// `/v2.0` with Smartcar's v2 error shape (docs/contract.md §4).
 @Suite("vehicle API")
 struct VehicleAPITests {
     struct Session {
