@@ -30,7 +30,17 @@ public func buildApplication(
     )
 
     let router = Router(context: KeyfobRequestContext.self)
-    TokenController(endpoint: tokenEndpoint, maxBodySize: configuration.maxTokenBodySize).addRoutes(to: router)
+    let limits = configuration.clientAuthLimits
+    TokenController(
+        endpoint: tokenEndpoint,
+        throttle: ClientAuthThrottle(
+            store: store,
+            clock: configuration.clock,
+            perClientAndAddress: .init(failures: limits.perClientAndAddress, window: limits.window),
+            perAddress: .init(failures: limits.perAddress, window: limits.window)
+        ),
+        maxBodySize: configuration.maxTokenBodySize
+    ).addRoutes(to: router)
     TokenManagementController(
         management: TokenManagement(
             applications: store,

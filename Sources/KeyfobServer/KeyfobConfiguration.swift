@@ -22,6 +22,9 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// How many failed client authentications the token endpoint takes before it answers 429:
+    /// per client id and source address, and per address over every client, in a window.
+    public var clientAuthLimits = ClientAuthLimits()
     /// The Connect modes served (`--connect-modes`). Test and simulated logins accept any email
     /// and password, so a production server serves `live` only; a request for another mode is
     /// refused with `invalid_request`.
@@ -74,4 +77,17 @@ public struct KeyfobConfiguration: Sendable {
         }
         return warnings
     }
+}
+
+/// The token endpoint's allowance of failed client authentication (RFC 6749 §2.3.1).
+public struct ClientAuthLimits: Sendable {
+    /// Failures one address may make for one client id in `window`.
+    public var perClientAndAddress = 20
+    /// Failures one address may make over every client id in `window`.
+    public var perAddress = 200
+    /// The window, seconds.
+    public var window: TimeInterval = 300
+
+    /// 20 per client id and address, 200 per address, in 5 minutes.
+    public init() {}
 }

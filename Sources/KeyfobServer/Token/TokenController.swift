@@ -7,6 +7,8 @@ import Logging
 /// request into a `TokenRequest`, and the core's answer or error into JSON.
 struct TokenController {
     let endpoint: TokenEndpoint
+    /// Failed client authentication, limited per client id and address (RFC 6749 §2.3.1).
+    let throttle: ClientAuthThrottle
     /// Token requests are a few hundred bytes; anything near this bound is not a token request.
     let maxBodySize: Int
 
@@ -20,7 +22,18 @@ struct TokenController {
 
     func token(_ request: Request, _ context: KeyfobRequestContext) async -> Response {
         await OAuthAnswer.respond(context) {
-            try await endpoint.respond(to: try await TokenRequestReader(maxBodySize: maxBodySize).read(request)).response()
+            let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
+            let clientID = tokenRequest.client?.clientID ?? ""
+            let address = context.sourceAddress
+            if let wait = throttle.waiting(clientID: clientID, address: address) { throw ClientAuthThrottle.refusal(retryAfter: wait) }
+            do {
+                return try await endpoint.respond(to: tokenRequest).response()
+            } catch let refusal as OAuthError where refusal.code == .invalidClient {
+                if let wait = try await throttle.recordFailure(clientID: clientID, address: address) {
+                    throw ClientAuthThrottle.refusal(retryAfter: wait)
+                }
+                throw refusal
+            }
         }
     }
 }

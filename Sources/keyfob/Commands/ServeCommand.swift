@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var connectModes: [ConnectMode] = ConnectMode.allCases
 
+    @Option(
+        name: .customLong("client-auth-failures"),
+        help: "Failed client authentications one address may make for one app in 5 minutes before 429 (ten times as many over all apps)."
+    )
+    var clientAuthFailures = 20
+
     /// `on` or `off`.
     enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }
 
@@ -46,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard (1...100_000).contains(clientAuthFailures) else { throw ValidationError("--client-auth-failures must be from 1 to 100000.") }
         for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
             throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
         }
@@ -67,6 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.baseURL = baseURL
         configuration.vehicleAPI = vehicleAPI == .on
         configuration.connectModes = Set(connectModes)
+        configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures
+        configuration.clientAuthLimits.perAddress = clientAuthFailures * 10
         configuration.connectionTimeouts = ConnectionTimeouts(
             idle: .milliseconds(Int(idleTimeout.seconds * 1000)),
             body: .milliseconds(Int(bodyTimeout.seconds * 1000))

@@ -1,0 +1,59 @@
+import Foundation
+import KeyfobCore
+import KeyfobServer
+import KeyfobTestSupport
+import Testing
+
+/// Failed client authentication is limited per client id and address, and per address
+/// (RFC 6749 §2.3.1, docs/contract.md §9), over real HTTP on every backend.
+@Suite("client authentication limits")
+struct ClientAuthThrottleTests {
+    static let tight: @Sendable (inout KeyfobConfiguration) -> Void = {
+        $0.clientAuthLimits.perClientAndAddress = 5
+        $0.clientAuthLimits.perAddress = 12
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aFloodOfWrongSecretsIs429WithRetryAfterAndTheWindowEndsIt(_ backend: StoreBackend) async throws {
+        try await TestServer.with(backend: backend, configure: Self.tight) { server in
+            let app = try await server.fixtures.app()
+            let wrong = TestHTTP.basic(app.id, "wrong-secret")
+            var statuses = [Int]()
+            for _ in 0..<7 {
+                statuses.append(try await server.token([("grant_type", "client_credentials")], headers: [wrong]).status)
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429])
+            // Over the limit, the right secret from that address waits too: the guess that
+            // might be right is not checked.
+            let blocked = try await server.token([("grant_type", "client_credentials")], headers: [app.basic])
+            expectOAuthError(blocked, status: 429, error: "temporarily_unavailable")
+            #expect(Int(blocked.header("Retry-After") ?? "") ?? 0 > 0)
+            server.clock.advance(by: 301)
+            #expect(try await server.token([("grant_type", "client_credentials")], headers: [app.basic]).status == 200)
+        }
+    }
+
+    @Test func anotherAppFromTheSameAddressKeepsWorkingUntilTheAddressLimit() async throws {
+        try await TestServer.with(configure: Self.tight) { server in
+            let attacked = try await server.fixtures.app()
+            let other = try await server.fixtures.app(name: "Other")
+            for _ in 0..<6 { _ = try await server.token([("grant_type", "client_credentials")], headers: [TestHTTP.basic(attacked.id, "x")]) }
+            #expect(try await server.token([("grant_type", "client_credentials")], headers: [other.basic]).status == 200)
+            // Spraying over apps reaches the per-address limit.
+            var last = 0
+            for index in 0..<8 {
+                last = try await server.token([("grant_type", "client_credentials")], headers: [TestHTTP.basic("app-\(index)", "x")]).status
+            }
+            #expect(last == 429)
+        }
+    }
+
+    @Test func aCorrectClientIsNeverCounted() async throws {
+        try await TestServer.with(configure: Self.tight) { server in
+            let app = try await server.fixtures.app()
+            for _ in 0..<20 {
+                #expect(try await server.token([("grant_type", "client_credentials")], headers: [app.basic]).status == 200)
+            }
+        }
+    }
+}
