@@ -1,4 +1,5 @@
 import Dispatch
+import Metrics
 import Synchronization
 
 /// Answers every store call by its deadline, whatever SQLite is doing: a stalled fsync, a lock
@@ -7,9 +8,14 @@ import Synchronization
 /// dictionary updates rather than a timer or a task of its own.
 final class CallDeadlines: Sendable {
     private struct Entry {
+        let started: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
         let expire: @Sendable () -> Void
     }
+
+    /// Every call's duration, and the calls answered at their deadline (docs/contract.md §9).
+    private static let durations = Metrics.Timer(label: "keyfob_store_call_duration_seconds", dimensions: [("store", "sqlite")])
+    private static let expired = Counter(label: "keyfob_store_call_failures_total", dimensions: [("store", "sqlite"), ("reason", "deadline")])
 
     private struct Calls {
         var entries: [UInt64: Entry] = [:]
@@ -36,6 +42,7 @@ final class CallDeadlines: Sendable {
             let overdue = self.calls.withLock { calls in
                 let expired = calls.entries.filter { $0.value.deadline <= now }
                 for id in expired.keys { calls.entries.removeValue(forKey: id) }
+                if !expired.isEmpty { Self.expired.increment(by: expired.count) }
                 return expired.values.map(\.expire)
             }
             for expire in overdue { expire() }
@@ -48,17 +55,19 @@ final class CallDeadlines: Sendable {
     /// Registers a call; `expire` runs once if it is still registered at its deadline, `timeout`
     /// from now (the store's own unless given).
     func register(timeout: Duration? = nil, expire: @escaping @Sendable () -> Void) -> UInt64 {
-        let deadline = ContinuousClock.now + (timeout ?? self.timeout)
+        let now = ContinuousClock.now
+        let deadline = now + (timeout ?? self.timeout)
         return calls.withLock { calls in
             calls.nextID += 1
-            calls.entries[calls.nextID] = Entry(deadline: deadline, expire: expire)
+            calls.entries[calls.nextID] = Entry(started: now, deadline: deadline, expire: expire)
             return calls.nextID
         }
     }
 
     /// The call ended in time.
     func finished(_ id: UInt64) {
-        _ = calls.withLock { $0.entries.removeValue(forKey: id) }
+        guard let entry = calls.withLock({ $0.entries.removeValue(forKey: id) }) else { return }
+        Self.durations.record(duration: ContinuousClock.now - entry.started)
     }
 }
 

@@ -1,5 +1,6 @@
 import GRDB
 import KeyfobCore
+import Metrics
 import Synchronization
 
 /// Runs write jobs on SQLite's single writer, batching every job that arrives while a commit is
@@ -123,6 +124,9 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// How many writes shared each commit (docs/contract.md §9).
+    private static let batchSizes = Recorder(label: "keyfob_sqlite_commit_batch_size")
+
     private func commit(_ batch: [Job], in db: Database) {
         // A job answered at its deadline while it waited is never run.
         var jobs = batch.filter { !$0.answer.isAnswered }
@@ -141,6 +145,7 @@ final class GroupCommitWriter: Sendable {
                     jobs = jobs.filter { !$0.answer.isAnswered }
                     continue
                 }
+                Self.batchSizes.record(jobs.count)
                 return finish(jobs, committed(), in: db)
             } catch {
                 if jobs.count > 1 {

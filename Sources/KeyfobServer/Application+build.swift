@@ -19,6 +19,7 @@ public func buildApplication(
     logger: Logger = Logger(label: "keyfob"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    if configuration.metrics { KeyfobMetrics.bootstrapIfNeeded() }
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
     let tokenEndpoint = try TokenEndpoint(
         applications: store,
@@ -30,6 +31,9 @@ public func buildApplication(
     )
 
     let router = Router(context: KeyfobRequestContext.self)
+    // Requests by route template and status, and their latency (Hummingbird's own middleware).
+    router.add(middleware: MetricsMiddleware())
+    if configuration.metrics && configuration.metricsOnMainListener { MetricsController().addRoutes(to: router) }
     let limits = configuration.clientAuthLimits
     TokenController(
         endpoint: tokenEndpoint,

@@ -22,6 +22,13 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// Whether Keyfob reports swift-metrics into its own Prometheus registry and serves it at
+    /// `GET /metrics` (docs/contract.md §9). Off when the embedding process bootstraps
+    /// swift-metrics itself (it can be bootstrapped once per process).
+    public var metrics = true
+    /// `/metrics` on the main listener. False when `keyfob serve --metrics-port` serves it on a
+    /// listener of its own.
+    public var metricsOnMainListener = true
     /// How many failed client authentications the token endpoint takes before it answers 429:
     /// per client id and source address, and per address over every client, in a window.
     public var clientAuthLimits = ClientAuthLimits()

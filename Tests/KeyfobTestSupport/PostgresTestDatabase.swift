@@ -1,6 +1,7 @@
 import Foundation
 import KeyfobConnect
 import KeyfobPostgres
+import KeyfobServer
 import Logging
 import PostgresNIO
 
@@ -25,7 +26,8 @@ public struct PostgresTestDatabase: Sendable {
         poolSize: Int = 4,
         operationTimeout: Duration = .seconds(10)
     ) async throws -> PostgresStore {
-        try await PostgresStore(
+        KeyfobMetrics.bootstrapIfNeeded()
+        return try await PostgresStore(
             url: PostgresURL(url),
             options: PostgresOptions(poolSize: poolSize, operationTimeout: operationTimeout, isolation: isolation),
             logger: Self.quiet

@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobSQLite
+import KeyfobServer
 
 /// A SQLite file in a fresh temporary folder: a real database, never a mock.
 public struct TemporaryDatabase: Sendable {
@@ -18,7 +19,9 @@ public struct TemporaryDatabase: Sendable {
         busyTimeout: TimeInterval = 5,
         callTimeout: Duration = .seconds(5)
     ) async throws -> SQLiteStore {
-        try await SQLiteStore(path: path, durability: durability, busyTimeout: busyTimeout, callTimeout: callTimeout)
+        // As `serve` does: swift-metrics is set up before a store makes its metrics.
+        KeyfobMetrics.bootstrapIfNeeded()
+        return try await SQLiteStore(path: path, durability: durability, busyTimeout: busyTimeout, callTimeout: callTimeout)
     }
 
     /// Deletes the folder.

@@ -9,6 +9,7 @@ struct TokenController {
     let endpoint: TokenEndpoint
     /// Failed client authentication, limited per client id and address (RFC 6749 §2.3.1).
     let throttle: ClientAuthThrottle
+    let metrics = TokenMetrics()
     /// Token requests are a few hundred bytes; anything near this bound is not a token request.
     let maxBodySize: Int
 
@@ -25,13 +26,20 @@ struct TokenController {
             let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
             let clientID = tokenRequest.client?.clientID ?? ""
             let address = context.sourceAddress
-            if let wait = throttle.waiting(clientID: clientID, address: address) { throw ClientAuthThrottle.refusal(retryAfter: wait) }
+            if let wait = throttle.waiting(clientID: clientID, address: address) {
+                metrics.rateLimited("client_auth")
+                throw ClientAuthThrottle.refusal(retryAfter: wait)
+            }
             do {
-                return try await endpoint.respond(to: tokenRequest).response()
-            } catch let refusal as OAuthError where refusal.code == .invalidClient {
-                if let wait = try await throttle.recordFailure(clientID: clientID, address: address) {
+                let answer = try await endpoint.respond(to: tokenRequest).response()
+                metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
+                return answer
+            } catch let refusal as OAuthError {
+                if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address) {
+                    metrics.rateLimited("client_auth")
                     throw ClientAuthThrottle.refusal(retryAfter: wait)
                 }
+                metrics.refused(refusal.code)
                 throw refusal
             }
         }

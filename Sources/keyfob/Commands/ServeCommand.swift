@@ -6,6 +6,7 @@ import KeyfobCore
 import KeyfobServer
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// `keyfob serve` (the default): runs the server until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -38,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var connectModes: [ConnectMode] = ConnectMode.allCases
 
+    @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
+    var metricsPort: Int?
+    @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port.")
+    var metricsHost = "127.0.0.1"
     @Option(
         name: .customLong("client-auth-failures"),
         help: "Failed client authentications one address may make for one app in 5 minutes before 429 (ten times as many over all apps)."
@@ -52,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        if let metricsPort, !(1...65535).contains(metricsPort) || metricsPort == port {
+            throw ValidationError("--metrics-port must be from 1 to 65535 and not --port.")
+        }
         guard (1...100_000).contains(clientAuthFailures) else { throw ValidationError("--client-auth-failures must be from 1 to 100000.") }
         for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
             throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
@@ -66,6 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         Output.bootstrapLogging(level: logLevel)
         let logger = Logger(label: "keyfob")
+        // Before the store opens: a metric made before swift-metrics is set up reports nowhere.
+        KeyfobMetrics.bootstrapIfNeeded()
         let store = try await database.openStore(logger: logger)
 
         var configuration = KeyfobConfiguration()
@@ -74,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.baseURL = baseURL
         configuration.vehicleAPI = vehicleAPI == .on
         configuration.connectModes = Set(connectModes)
+        configuration.metricsOnMainListener = metricsPort == nil
         configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures
         configuration.clientAuthLimits.perAddress = clientAuthFailures * 10
         configuration.connectionTimeouts = ConnectionTimeouts(
@@ -101,7 +112,19 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         do {
-            try await application.runService()
+            if let metricsPort {
+                let metrics = buildMetricsApplication(host: metricsHost, port: metricsPort, logger: logger)
+                logger.info("Metrics on http://\(metricsHost):\(metricsPort)/metrics")
+                try await ServiceGroup(
+                    configuration: .init(
+                        services: [.init(service: application), .init(service: metrics)],
+                        gracefulShutdownSignals: [.sigterm, .sigint],
+                        logger: logger
+                    )
+                ).run()
+            } else {
+                try await application.runService()
+            }
         } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
             throw CommandFailure(Self.bindFailure(host: host, port: port, errno: error.errnoCode))
         }

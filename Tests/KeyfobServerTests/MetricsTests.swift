@@ -1,0 +1,47 @@
+import Foundation
+import KeyfobServer
+import KeyfobTestSupport
+import Testing
+
+/// `GET /metrics` (docs/contract.md §9): Prometheus text, series by route template and status,
+/// tokens by grant type, refusals by error, with no id, token or secret in any label.
+@Suite("metrics")
+struct MetricsTests {
+    @Test func aScrapeNamesRoutesGrantsAndRefusalsAndNoSecrets() async throws {
+        try await TestServer.with { server in
+            let app = try await server.fixtures.app()
+            let pair = try await server.freshPair(app)
+            let access = try #require(pair["access_token"])
+            let refresh = try #require(pair["refresh_token"])
+            _ = try await server.refresh(refresh, app: app)
+            _ = try await server.token([("grant_type", "client_credentials")], headers: [TestHTTP.basic(app.id, "wrong-secret")])
+            let vehicles = try await server.api("/vehicles", token: access)
+            let vehicle = try #require((vehicles.json["vehicles"] as? [String])?.first)
+            _ = try await server.api("/vehicles/\(vehicle)", token: access)
+
+            let scrape = try await TestHTTP.send(.GET, server.baseURL + "/metrics")
+            #expect(scrape.status == 200 && scrape.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = scrape.text
+            for series in [
+                #"keyfob_tokens_issued_total{grant_type="authorization_code"}"#, #"keyfob_tokens_issued_total{grant_type="refresh_token"}"#,
+                #"keyfob_token_refusals_total{error="invalid_client"}"#, "http_server_request_duration_bucket", "hb_requests",
+                "keyfob_store_call_duration_seconds", "keyfob_sqlite_commit_batch_size", "process_resident_memory_bytes",
+            ] {
+                #expect(text.contains(series), "missing \(series)")
+            }
+            // Route templates, never ids; no token, secret or client id anywhere.
+            #expect(text.contains("/v2.0/vehicles/:id") || text.contains("/v2.0/vehicles/{id}"), "\(text.prefix(2000))")
+            for secret in [access, refresh, app.secret, app.id, vehicle, "wrong-secret"] {
+                #expect(!text.contains(secret), "the scrape names \(secret.prefix(8))…")
+            }
+        }
+    }
+
+    @Test func withMetricsOffNothingIsServedAtTheirPath() async throws {
+        let off: @Sendable (inout KeyfobConfiguration) -> Void = { $0.metricsOnMainListener = false }
+        try await TestServer.with(configure: off) { server in
+            let answer = try await TestHTTP.send(.GET, server.baseURL + "/metrics")
+            #expect(answer.status == 404)
+        }
+    }
+}
