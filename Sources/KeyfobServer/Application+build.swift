@@ -33,6 +33,7 @@ public func buildApplication(
     let router = Router(context: KeyfobRequestContext.self)
     // Requests by route template and status, and their latency (Hummingbird's own middleware).
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestLogMiddleware())
     if configuration.metrics && configuration.metricsOnMainListener { MetricsController().addRoutes(to: router) }
     let limits = configuration.clientAuthLimits
     TokenController(

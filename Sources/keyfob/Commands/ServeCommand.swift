@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var connectModes: [ConnectMode] = ConnectMode.allCases
 
+    @Option(
+        name: .customLong("log-format"),
+        help: "text, or json: one object a line (timestamp, level, message, request_id, route, status, duration_ms)."
+    )
+    var logFormat: Output.LogFormat = .text
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port.")
@@ -72,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Output.bootstrapLogging(level: logLevel)
+        Output.bootstrapLogging(level: logLevel, format: logFormat)
         let logger = Logger(label: "keyfob")
         // Before the store opens: a metric made before swift-metrics is set up reports nowhere.
         KeyfobMetrics.bootstrapIfNeeded()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeyfobServer
 import Logging
 
 /// Where a command's output goes: human text, or (with `--json`) only JSON on stdout so scripts can
@@ -15,10 +16,16 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// Bootstraps logging to stderr once per process.
-    static func bootstrapLogging(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in DeferredMetadataLogHandler(label: label, level: level) }
+    /// Bootstraps logging to stderr once per process: text, or one JSON object a line.
+    static func bootstrapLogging(level: Logger.Level, format: LogFormat = .text) {
+        switch format {
+        case .text: LoggingSystem.bootstrap { label in DeferredMetadataLogHandler(label: label, level: level) }
+        case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        }
     }
+
+    /// `--log-format`.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
