@@ -1,0 +1,63 @@
+import Foundation
+import KeyfobTestSupport
+import Testing
+
+/// SIGTERM in the middle of 64 concurrent exchanges (docs/contract.md §9): the server stops
+/// accepting, answers what it took, and exits 0; every exchange answered 200 is durable, and none
+/// is answered 500.
+@Suite("graceful shutdown")
+struct GracefulShutdownTests {
+    static let redirect = "https://client.example.com/cb"
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalMidLoadAnswersWhatWasTakenAndExitsZero(signal: Int32) async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let created = try await KeyfobProcess.run(
+            ["apps", "create", "--name", "Shutdown", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
+        )
+        let (id, secret) = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
+        let codes = try await KeyfobProcess.run(
+            ["dev", "mint-codes", "--app", id, "--count", "64", "--redirect-uri", Self.redirect, "--database", database.url]
+        ).stdout.split(separator: "\n").map(String.init)
+        #expect(codes.count == 64)
+
+        let server = try KeyfobProcess.Server(database: database.url)
+        try await server.waitUntilReady()
+        let answers = try await withThrowingTaskGroup(of: TestHTTP.Reply?.self) { group in
+            for (index, code) in codes.enumerated() {
+                group.addTask {
+                    if index == 32 {
+                        // Half of them sent: the signal arrives while the rest are in flight.
+                        server.process.signal(signal)
+                    }
+                    // A request the stopped listener refused never reached Keyfob.
+                    return try? await TestHTTP.send(
+                        .POST,
+                        server.baseURL + "/oauth/token",
+                        headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                        body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8)
+                    )
+                }
+            }
+            return try await group.reduce(into: [TestHTTP.Reply]()) { if let reply = $1 { $0.append(reply) } }
+        }
+        let status = server.process.wait()
+        #expect(status == 0, "exit status \(status):\n\(server.log.suffix(2000))")
+        #expect(!answers.contains { $0.status >= 500 && $0.status != 503 }, "\(answers.map(\.status))")
+        let issued = answers.filter { $0.status == 200 }
+        #expect(!issued.isEmpty)
+
+        let restarted = try KeyfobProcess.Server(database: database.url)
+        defer { restarted.stop() }
+        try await restarted.waitUntilReady()
+        for pair in issued {
+            let user = try await TestHTTP.send(
+                .GET,
+                restarted.baseURL + "/v2.0/user",
+                headers: [("Authorization", "Bearer \(pair.json["access_token"] as? String ?? "")")]
+            )
+            #expect(user.status == 200, "a token answered 200 before the shutdown is gone")
+        }
+    }
+}
