@@ -47,9 +47,20 @@ final class GroupCommitWriter: Sendable {
     private let checkpointer: BackgroundCheckpointer
     private let deadlines: CallDeadlines
     private let file: DatabaseFileWatch
+    /// The most writes that may wait for the writer; one more is refused at once (load
+    /// shedding: past this the wait would only grow, docs/contract.md §9).
+    let maxPending: Int
+    private static let shed = Counter(label: "keyfob_store_shed_total", dimensions: [("store", "sqlite")])
 
     /// Takes over the writer connection's checkpoints (`BackgroundCheckpointer`).
-    init(pool: DatabasePool, checkpointer: BackgroundCheckpointer, deadlines: CallDeadlines, file: DatabaseFileWatch) async throws {
+    init(
+        pool: DatabasePool,
+        checkpointer: BackgroundCheckpointer,
+        deadlines: CallDeadlines,
+        file: DatabaseFileWatch,
+        maxPending: Int = 1024
+    ) async throws {
+        self.maxPending = maxPending
         self.pool = pool
         self.checkpointer = checkpointer
         self.deadlines = deadlines
@@ -96,11 +107,18 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func enqueue(_ job: Job) {
-        let startDraining = queue.withLock { queue in
+        let (accepted, startDraining) = queue.withLock { queue in
+            guard queue.pending.count < maxPending else { return (false, false) }
             queue.pending.append(job)
-            guard !queue.draining else { return false }
+            guard !queue.draining else { return (true, false) }
             queue.draining = true
-            return true
+            return (true, true)
+        }
+        guard accepted else {
+            deadlines.finished(job.deadline)
+            Self.shed.increment()
+            job.answer.answer(.failure(StoreUnavailableError("\(maxPending) writes are already waiting for the SQLite writer")))
+            return
         }
         if startDraining { commitNextBatch() }
     }

@@ -34,12 +34,15 @@ public final class SQLiteStore: Sendable {
     ///     past it the call throws `StoreUnavailableError` (503).
     ///   - createMissing: create an empty database even where one existed before (its marker file
     ///     is still there); without it such a start is refused, since the tokens are gone.
+    ///   - maxPendingWrites: the most writes that may wait for the writer; one more is refused at
+    ///     once as unavailable (503 with `Retry-After`) rather than queued behind the others.
     public init(
         path: String,
         durability: Durability = .full,
         busyTimeout: TimeInterval = 5,
         callTimeout: Duration = .seconds(5),
         createMissing: Bool = false,
+        maxPendingWrites: Int = 1024,
         logger: Logger = Logger(label: "keyfob.sqlite")
     ) async throws {
         let marker = DatabaseMarker(databasePath: path)
@@ -71,7 +74,8 @@ public final class SQLiteStore: Sendable {
             pool: pool,
             checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout),
             deadlines: deadlines,
-            file: file
+            file: file,
+            maxPending: maxPendingWrites
         )
         self.logger = logger
     }

@@ -17,11 +17,18 @@ public struct TemporaryDatabase: Sendable {
     public func open(
         durability: SQLiteStore.Durability = .full,
         busyTimeout: TimeInterval = 5,
-        callTimeout: Duration = .seconds(5)
+        callTimeout: Duration = .seconds(5),
+        maxPendingWrites: Int = 1024
     ) async throws -> SQLiteStore {
         // As `serve` does: swift-metrics is set up before a store makes its metrics.
         KeyfobMetrics.bootstrapIfNeeded()
-        return try await SQLiteStore(path: path, durability: durability, busyTimeout: busyTimeout, callTimeout: callTimeout)
+        return try await SQLiteStore(
+            path: path,
+            durability: durability,
+            busyTimeout: busyTimeout,
+            callTimeout: callTimeout,
+            maxPendingWrites: maxPendingWrites
+        )
     }
 
     /// Deletes the folder.

@@ -33,6 +33,12 @@ struct DatabaseOptions: ParsableArguments {
     )
     var timeout: TimeSpan = TimeSpan(argument: "5s")!
 
+    @Option(
+        name: .customLong("max-pending-writes"),
+        help: "SQLite: the most writes that may wait for the writer; more are answered 503 with Retry-After at once."
+    )
+    var maxPendingWrites = 1024
+
     @Flag(
         name: .customLong("sqlite-create-missing"),
         help: "Create an empty SQLite database even though one existed at this path before (its -keyfob marker is there)."
@@ -41,6 +47,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         guard (1...1000).contains(poolSize) else { throw ValidationError("--db-pool-size must be between 1 and 1000") }
+        guard (1...1_000_000).contains(maxPendingWrites) else { throw ValidationError("--max-pending-writes must be from 1 to 1000000") }
         guard timeout.seconds >= 0.1, timeout.seconds <= 600 else { throw ValidationError("--db-timeout must be between 100ms (0.1s) and 10m") }
     }
 
@@ -79,6 +86,7 @@ struct DatabaseOptions: ParsableArguments {
                 durability: sqliteSynchronous,
                 callTimeout: .milliseconds(Int(timeout.seconds * 1000)),
                 createMissing: sqliteCreateMissing,
+                maxPendingWrites: maxPendingWrites,
                 logger: logger
             )
         } catch let error as DatabaseMissingError {
