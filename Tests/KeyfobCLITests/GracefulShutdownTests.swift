@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobTestSupport
+import Synchronization
 import Testing
 
 /// SIGTERM in the middle of 64 concurrent exchanges (docs/contract.md §9): the server stops
@@ -24,23 +25,29 @@ struct GracefulShutdownTests {
 
         let server = try KeyfobProcess.Server(database: database.url)
         try await server.waitUntilReady()
-        let answers = try await withThrowingTaskGroup(of: TestHTTP.Reply?.self) { group in
-            for (index, code) in codes.enumerated() {
+        @Sendable func exchange(_ code: String) async -> TestHTTP.Reply? {
+            // A request the stopped listener refused never reached Keyfob.
+            try? await TestHTTP.send(
+                .POST,
+                server.baseURL + "/oauth/token",
+                headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8)
+            )
+        }
+        let answered = AnswerCount()
+        let answers = await withTaskGroup(of: TestHTTP.Reply?.self) { group in
+            for code in codes.prefix(32) {
                 group.addTask {
-                    if index == 32 {
-                        // Half of them sent: the signal arrives while the rest are in flight.
-                        server.process.signal(signal)
-                    }
-                    // A request the stopped listener refused never reached Keyfob.
-                    return try? await TestHTTP.send(
-                        .POST,
-                        server.baseURL + "/oauth/token",
-                        headers: [TestHTTP.basic(id, secret), ("Content-Type", "application/x-www-form-urlencoded")],
-                        body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8)
-                    )
+                    let reply = await exchange(code)
+                    answered.add()
+                    return reply
                 }
             }
-            return try await group.reduce(into: [TestHTTP.Reply]()) { if let reply = $1 { $0.append(reply) } }
+            // Once the first half is being answered, the signal, and the second half with it.
+            for _ in 0..<200 where answered.value == 0 { try? await Task.sleep(for: .milliseconds(25)) }
+            server.process.signal(signal)
+            for code in codes.suffix(32) { group.addTask { await exchange(code) } }
+            return await group.reduce(into: [TestHTTP.Reply]()) { if let reply = $1 { $0.append(reply) } }
         }
         let status = server.process.wait()
         #expect(status == 0, "exit status \(status):\n\(server.log.suffix(2000))")
@@ -60,4 +67,11 @@ struct GracefulShutdownTests {
             #expect(user.status == 200, "a token answered 200 before the shutdown is gone")
         }
     }
+}
+
+/// How many exchanges have been answered so far.
+final class AnswerCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

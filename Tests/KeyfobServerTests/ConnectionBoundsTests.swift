@@ -61,10 +61,15 @@ struct ConnectionBoundsTests {
     }
 
     @Test func anIdleKeptAliveConnectionIsClosed() async throws {
-        try await TestServer.with(configure: Self.shortTimeouts) { server in
+        // Idle 3 s rather than 1: on a loaded machine more than a second can pass between the
+        // test's connect and its send, and the server is right to close that connection unasked.
+        let idle: @Sendable (inout KeyfobConfiguration) -> Void = {
+            $0.connectionTimeouts = ConnectionTimeouts(idle: .seconds(3), body: .seconds(4))
+        }
+        try await TestServer.with(configure: idle) { server in
             let connection = try RawConnection(port: server.port)
             try connection.send("GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let read = await connection.readUntilClosed(timeout: 10)
+            let read = await connection.readUntilClosed(timeout: 15)
             #expect(read.text.hasPrefix("HTTP/1.1 200"))
             #expect(read.closed)
         }
