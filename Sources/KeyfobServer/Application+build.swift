@@ -70,7 +70,7 @@ public func buildApplication(
         clock: configuration.clock,
         random: configuration.random,
         policy: configuration.policy,
-        passwords: BcryptPasswordVerifier(),
+        passwords: BcryptPasswordVerifier(maxInFlight: configuration.maxPendingLogins),
         modes: configuration.connectModes
     )
     let pages = try await ConnectPages.load()

@@ -22,6 +22,9 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// The most live-login password checks (bcrypt) that may run or wait at once; one more is
+    /// answered 503 at once.
+    public var maxPendingLogins = 32
     /// Whether Keyfob reports swift-metrics into its own Prometheus registry and serves it at
     /// `GET /metrics` (docs/contract.md §9). Off when the embedding process bootstraps
     /// swift-metrics itself (it can be bootstrapped once per process).

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobServer
 import KeyfobTestSupport
 import Testing
 
@@ -27,6 +28,30 @@ struct LoadSheddingTests {
                 let introspected = try await server.token([("token", issued["access_token"] ?? "")], headers: [app.basic], path: "/oauth/introspect")
                 #expect(introspected.json["active"] as? Bool == true)
             }
+        }
+    }
+}
+
+/// Password checks are bounded too: bcrypt takes a quarter of a second by design, so a burst of
+/// logins past the bound is answered 503 at once rather than queued.
+@Suite("login shedding")
+struct LoginSheddingTests {
+    @Test func aBurstOfLoginsPastTheBoundIsAnswered503AndNothing500() async throws {
+        let two: @Sendable (inout KeyfobConfiguration) -> Void = { $0.maxPendingLogins = 2 }
+        try await TestServer.with(configure: two) { server in
+            let app = try await server.fixtures.app()
+            let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        // Live mode, unknown emails: each login checks the decoy hash with bcrypt.
+                        try await server.logIn(app, email: "nobody-\(index)@example.com", password: "wrong", parameters: [("state", "s")]).1
+                    }
+                }
+                return try await group.reduce(into: [TestHTTP.Reply]()) { $0.append($1) }
+            }
+            let statuses = replies.map(\.status)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 }, "\(statuses)")
+            #expect(statuses.contains(503) && statuses.contains(200), "\(statuses)")
         }
     }
 }

@@ -151,7 +151,7 @@ public struct ConnectFlow: Sendable {
             let found = try await store.owner(email: email, mode: .live)
             // An unknown email costs the same bcrypt work as a known one, so the time of the answer
             // does not tell which emails have accounts.
-            let matches = passwords.verify(password, hash: found?.passwordHash ?? passwords.decoyHash)
+            let matches = try await passwords.verify(password, hash: found?.passwordHash ?? passwords.decoyHash)
             guard let found, found.passwordHash != nil, matches else {
                 return (again("That email and password do not match an account."), nil)
             }
