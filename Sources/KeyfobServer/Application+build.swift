@@ -59,9 +59,13 @@ public func buildApplication(
     let bearer = BearerAuthenticator(store: store, clock: configuration.clock)
     let simulator = configuration.vehicleAPI ? VehicleSimulator(store: store, clock: configuration.clock) : nil
     let vehicleAPI = VehicleAPI(owners: store, grants: store, simulator: simulator)
-    VehicleAPIController(bearer: bearer, api: vehicleAPI).addRoutes(to: router)
+    let bearerCall = BearerCall(
+        bearer: bearer,
+        limiter: APIRateLimiter(limit: configuration.apiCallsPerToken, window: 60, clock: configuration.clock)
+    )
+    VehicleAPIController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
     if configuration.vehicleAPI {
-        VehicleDataController(call: BearerCall(bearer: bearer), api: vehicleAPI).addRoutes(to: router)
+        VehicleDataController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
         CompatibilityController(authenticator: ClientAuthenticator(applications: store, clock: configuration.clock)).addRoutes(to: router)
     }
     let origin = ServerOrigin(configuration: configuration)

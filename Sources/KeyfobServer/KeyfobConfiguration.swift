@@ -22,6 +22,9 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// Calls one access token may make to `/v2.0` in a minute, on each instance; past it 429
+    /// `RATE_LIMIT` with `Retry-After`.
+    public var apiCallsPerToken = 300
     /// The most live-login password checks (bcrypt) that may run or wait at once; one more is
     /// answered 503 at once.
     public var maxPendingLogins = 32

@@ -57,3 +57,26 @@ struct ClientAuthThrottleTests {
         }
     }
 }
+
+/// The v2 API's allowance per access token: 429 `RATE_LIMIT` with `Retry-After` past it, for that
+/// token only, until its minute ends.
+@Suite("API call limits")
+struct APIRateLimitTests {
+    @Test func aTokenPastItsAllowanceIs429AndOtherTokensAreNot() async throws {
+        let five: @Sendable (inout KeyfobConfiguration) -> Void = { $0.apiCallsPerToken = 5 }
+        try await TestServer.with(configure: five) { server in
+            let app = try await server.fixtures.app()
+            let busy = try #require(try await server.freshPair(app)["access_token"])
+            let quiet = try #require(try await server.freshPair(app)["access_token"])
+            var statuses = [Int]()
+            for _ in 0..<7 { statuses.append(try await server.api("/user", token: busy).status) }
+            #expect(statuses == [200, 200, 200, 200, 200, 429, 429])
+            let limited = try await server.api("/vehicles", token: busy)
+            expectV2Error(limited, status: 429, type: "RATE_LIMIT")
+            #expect(Int(limited.header("retry-after") ?? "") ?? 0 > 1)
+            #expect(try await server.api("/user", token: quiet).status == 200)
+            server.clock.advance(by: 61)
+            #expect(try await server.api("/user", token: busy).status == 200)
+        }
+    }
+}

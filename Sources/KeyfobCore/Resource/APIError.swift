@@ -39,6 +39,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var bearerError: String?
     /// The HTTP status, the type's own unless set (a `SERVER` error that is only passing is 503).
     public var statusCode: Int
+    /// Seconds for `Retry-After` on a 429 or 503; 1 when not set.
+    public var retryAfter: Int?
 
     /// The store cannot answer now: `SERVER`, but 503 with `Retry-After`, since a retry will do.
     public static let temporarilyUnavailable: APIError = {

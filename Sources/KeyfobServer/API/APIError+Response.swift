@@ -60,7 +60,7 @@ extension APIError {
             // RFC 6750 §3: the challenge names the error only when a token was presented.
             headers[.wwwAuthenticate] = bearerError.map { "Bearer realm=\"keyfob\", error=\"\($0)\"" } ?? "Bearer realm=\"keyfob\""
         }
-        if kind == .rateLimit || statusCode == 503 { headers[HTTPField.Name("retry-after")!] = "1" }
+        if kind == .rateLimit || statusCode == 503 { headers[HTTPField.Name("retry-after")!] = String(retryAfter ?? 1) }
         return JSONBody.response(status: .init(code: statusCode), body: JSONBody.encode(body), headers: headers)
     }
 }

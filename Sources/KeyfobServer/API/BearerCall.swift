@@ -14,10 +14,13 @@ struct APIAnswer {
 /// unexpected 500 without details (logged with the request id, never with the token).
 struct BearerCall {
     let bearer: BearerAuthenticator
+    /// Each token's allowance of calls.
+    let limiter: APIRateLimiter
 
     func respond(_ request: Request, _ context: KeyfobRequestContext, _ call: (BearerAccess) async throws -> APIAnswer) async -> Response {
         await Self.rendering(context) {
             let access = try await bearer.authenticate(authorization: request.headers[.authorization])
+            try limiter.admit(access.token.digest)
             return try await call(access)
         }
     }

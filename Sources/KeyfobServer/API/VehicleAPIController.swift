@@ -8,7 +8,7 @@ import Logging
 /// `/v2.0/user` and `/v2.0/vehicles…` (docs/contract.md §4): bearer authentication, then the core's
 /// `VehicleAPI`, answered in Smartcar's shapes.
 struct VehicleAPIController {
-    let bearer: BearerAuthenticator
+    let call: BearerCall
     let api: VehicleAPI
 
     func addRoutes(to router: Router<KeyfobRequestContext>) {
@@ -58,7 +58,7 @@ struct VehicleAPIController {
         _ context: KeyfobRequestContext,
         _ call: @escaping (BearerAccess, Request, KeyfobRequestContext) async throws -> any Encodable
     ) async -> Response {
-        await BearerCall(bearer: bearer).respond(request, context) { access in
+        await self.call.respond(request, context) { access in
             APIAnswer(body: try await call(access, request, context))
         }
     }

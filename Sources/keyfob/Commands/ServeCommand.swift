@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         help: "text, or json: one object a line (timestamp, level, message, request_id, route, status, duration_ms)."
     )
     var logFormat: Output.LogFormat = .text
+    @Option(name: .customLong("api-calls-per-token"), help: "Calls one access token may make to /v2.0 in a minute, per instance, before 429.")
+    var apiCallsPerToken = 300
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port.")
@@ -65,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let metricsPort, !(1...65535).contains(metricsPort) || metricsPort == port {
             throw ValidationError("--metrics-port must be from 1 to 65535 and not --port.")
         }
+        guard (1...1_000_000).contains(apiCallsPerToken) else { throw ValidationError("--api-calls-per-token must be from 1 to 1000000.") }
         guard (1...100_000).contains(clientAuthFailures) else { throw ValidationError("--client-auth-failures must be from 1 to 100000.") }
         for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
             throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
@@ -90,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.vehicleAPI = vehicleAPI == .on
         configuration.connectModes = Set(connectModes)
         configuration.metricsOnMainListener = metricsPort == nil
+        configuration.apiCallsPerToken = apiCallsPerToken
         configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures
         configuration.clientAuthLimits.perAddress = clientAuthFailures * 10
         configuration.connectionTimeouts = ConnectionTimeouts(
