@@ -44,6 +44,7 @@ public func buildApplication(
             perClientAndAddress: .init(failures: limits.perClientAndAddress, window: limits.window),
             perAddress: .init(failures: limits.perAddress, window: limits.window)
         ),
+        addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
         maxBodySize: configuration.maxTokenBodySize
     ).addRoutes(to: router)
     TokenManagementController(
@@ -82,7 +83,8 @@ public func buildApplication(
     ConnectController(
         flow: flow,
         pages: pages,
-        secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://")
+        secureCookies: configuration.effectiveBaseURL.lowercased().hasPrefix("https://"),
+        addresses: ClientAddress(trustedProxies: configuration.trustedProxies)
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
     HealthController(store: store).addRoutes(to: router)

@@ -22,6 +22,9 @@ public struct KeyfobConfiguration: Sendable {
     public var connectionTimeouts = ConnectionTimeouts()
     /// The largest token-request body accepted.
     public var maxTokenBodySize = 16 * 1024
+    /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`): behind them the limits
+    /// count the client's address rather than the proxy's. Empty: the header is ignored.
+    public var trustedProxies: Set<String> = []
     /// Calls one access token may make to `/v2.0` in a minute, on each instance; past it 429
     /// `RATE_LIMIT` with `Retry-After`.
     public var apiCallsPerToken = 300

@@ -80,3 +80,48 @@ struct APIRateLimitTests {
         }
     }
 }
+
+/// Behind a trusted proxy the limits count the client's address from `X-Forwarded-For` (its right
+/// end, which a client cannot forge); from anyone else the header changes nothing.
+@Suite("trusted proxies")
+struct TrustedProxyTests {
+    static func flood(_ server: TestServer, _ app: Fixtures.App, from forwarded: String) async throws -> [Int] {
+        var statuses = [Int]()
+        for _ in 0..<7 {
+            statuses.append(
+                try await server.token(
+                    [("grant_type", "client_credentials")],
+                    headers: [TestHTTP.basic(app.id, "wrong"), ("X-Forwarded-For", forwarded)]
+                ).status
+            )
+        }
+        return statuses
+    }
+
+    @Test func behindATrustedProxyAnotherClientOfTheSameAppIsNotLockedOut() async throws {
+        let proxied: @Sendable (inout KeyfobConfiguration) -> Void = {
+            $0.clientAuthLimits.perClientAndAddress = 5
+            $0.trustedProxies = ["127.0.0.1"]
+        }
+        try await TestServer.with(configure: proxied) { server in
+            let app = try await server.fixtures.app()
+            // A forged left entry does not move the count: the right-most untrusted hop does.
+            #expect(try await Self.flood(server, app, from: "198.51.100.1, 203.0.113.5").suffix(2) == [429, 429])
+            let elsewhere = try await server.token([("grant_type", "client_credentials")], headers: [app.basic, ("X-Forwarded-For", "203.0.113.9")])
+            #expect(elsewhere.status == 200)
+            let same = try await server.token([("grant_type", "client_credentials")], headers: [app.basic, ("X-Forwarded-For", "203.0.113.5")])
+            #expect(same.status == 429)
+        }
+    }
+
+    @Test func fromAnUntrustedPeerTheHeaderIsIgnored() async throws {
+        let tight: @Sendable (inout KeyfobConfiguration) -> Void = { $0.clientAuthLimits.perClientAndAddress = 5 }
+        try await TestServer.with(configure: tight) { server in
+            let app = try await server.fixtures.app()
+            _ = try await Self.flood(server, app, from: "203.0.113.5")
+            // Claiming another address does not escape the limit.
+            let claimed = try await server.token([("grant_type", "client_credentials")], headers: [app.basic, ("X-Forwarded-For", "203.0.113.77")])
+            #expect(claimed.status == 429)
+        }
+    }
+}

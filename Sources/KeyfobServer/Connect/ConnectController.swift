@@ -13,6 +13,8 @@ struct ConnectController {
     let pages: ConnectPages
     /// `Secure` cookies when the public origin is https.
     let secureCookies: Bool
+    /// Where a login came from, through trusted proxies (the login throttle counts per address).
+    let addresses: ClientAddress
 
     static let cookieName = "keyfob_connect"
     static let maxFormSize = 16 * 1024
@@ -23,7 +25,7 @@ struct ConnectController {
     func addRoutes(to router: Router<KeyfobRequestContext>) {
         router.get("/oauth/authorize") { request, context in await self.answer(context) { try await self.authorize(request) } }
         router.post("/oauth/login") { request, context in
-            await self.answer(context) { try await self.login(request, from: context.sourceAddress) }
+            await self.answer(context) { try await self.login(request, from: self.addresses.of(request, context)) }
         }
         router.get("/oauth/grant") { request, context in await self.answer(context) { try await self.grantPage(request) } }
         router.post("/oauth/grant") { request, context in await self.answer(context) { try await self.decide(request) } }

@@ -9,6 +9,8 @@ struct TokenController {
     let endpoint: TokenEndpoint
     /// Failed client authentication, limited per client id and address (RFC 6749 §2.3.1).
     let throttle: ClientAuthThrottle
+    /// Where a request came from, through trusted proxies.
+    let addresses: ClientAddress
     let metrics = TokenMetrics()
     /// Token requests are a few hundred bytes; anything near this bound is not a token request.
     let maxBodySize: Int
@@ -25,7 +27,7 @@ struct TokenController {
         await OAuthAnswer.respond(context) {
             let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
             let clientID = tokenRequest.client?.clientID ?? ""
-            let address = context.sourceAddress
+            let address = addresses.of(request, context)
             if let wait = throttle.waiting(clientID: clientID, address: address) {
                 metrics.rateLimited("client_auth")
                 throw ClientAuthThrottle.refusal(retryAfter: wait)

@@ -44,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "text, or json: one object a line (timestamp, level, message, request_id, route, status, duration_ms)."
     )
     var logFormat: Output.LogFormat = .text
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: "The address of a reverse proxy whose X-Forwarded-For is believed (repeat for more); the limits then count clients' addresses."
+    )
+    var trustedProxies: [String] = []
     @Option(name: .customLong("api-calls-per-token"), help: "Calls one access token may make to /v2.0 in a minute, per instance, before 429.")
     var apiCallsPerToken = 300
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
@@ -94,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.connectModes = Set(connectModes)
         configuration.metricsOnMainListener = metricsPort == nil
         configuration.apiCallsPerToken = apiCallsPerToken
+        configuration.trustedProxies = Set(trustedProxies)
         configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures
         configuration.clientAuthLimits.perAddress = clientAuthFailures * 10
         configuration.connectionTimeouts = ConnectionTimeouts(
