@@ -18,12 +18,7 @@ struct VehicleAPIController {
         v2.get("vehicles/:id") { request, context in await self.answer(request, context, self.vehicle) }
         v2.get("vehicles/:id/permissions") { request, context in await self.answer(request, context, self.permissions) }
         v2.delete("vehicles/:id/application") { request, context in await self.answer(request, context, self.disconnect) }
-        // Anything else under /v2.0 answers in the v2 shape too, so SDKs can parse every error.
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
-            v2.on("**", method: method) { _, context in
-                APIError(.resourceNotFound, "No such endpoint.", code: "PATH").response(requestID: context.requestID)
-            }
-        }
+        // Any other path under /v2.0 gets the v2 error shape from `RequestIDResponder`.
     }
 
     private func user(_ access: BearerAccess, _ request: Request, _ context: KeyfobRequestContext) async throws -> any Encodable {

@@ -40,8 +40,8 @@ struct RequestIDResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
         if [.notFound, .methodNotAllowed].contains(response.status), response.headers[.contentType] == nil,
             request.uri.path.hasPrefix("/v2.0/")
         {
-            // The router's own answer for a path it knows for another method only (POST
-            // /odometer): the v2 shape too, so the SDKs parse it like every other unknown path.
+            // The router's own answer for a path it does not know, or knows for another method
+            // only (POST /odometer): Smartcar's v2 shape, so the SDKs parse it like any error.
             response = APIError(.resourceNotFound, "No such endpoint.", code: "PATH").response(requestID: context.requestID)
         }
         response.headers[.scRequestID] = context.requestID

@@ -3,38 +3,39 @@ import Metrics
 import Synchronization
 
 /// The token endpoint's counters: tokens issued by grant type, refusals by `error`, rate-limit
-/// refusals. Made once per name and label, on first use, so the hot path only increments.
+/// refusals. The issued counters are made once, at start-up (the token path only increments);
+/// refusal counters on first use, by code.
 final class TokenMetrics: Sendable {
-    private let counters = Mutex<[String: Counter]>([:])
+    /// The standard grant types by name; anything else counts as `other`, so a client cannot grow
+    /// the label set.
+    private let issuedByGrantType: [String: Counter]
+    private let issuedOther = Counter(label: "keyfob_tokens_issued_total", dimensions: [("grant_type", "other")])
+    private let refusalsByCode = Mutex<[String: Counter]>([:])
+    private let clientAuthLimited = Counter(label: "keyfob_rate_limit_refusals_total", dimensions: [("limit", "client_auth")])
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLock { counters in
-            if let found = counters[key] { return found }
-            let made = Counter(label: label, dimensions: dimensions)
-            counters[key] = made
-            return made
+    init() {
+        var issued = [String: Counter]()
+        for grantType in ["authorization_code", "refresh_token", "client_credentials"] {
+            issued[grantType] = Counter(label: "keyfob_tokens_issued_total", dimensions: [("grant_type", grantType)])
         }
+        issuedByGrantType = issued
     }
 
     /// A token pair (or an application token) answered.
     func issued(grantType: String) {
-        counter("keyfob_tokens_issued_total", [("grant_type", Self.known(grantType))]).increment()
+        (issuedByGrantType[grantType] ?? issuedOther).increment()
     }
 
-    /// A refusal answered.
+    /// A refusal answered. RFC 6749's codes and the extensions' are a small fixed set.
     func refused(_ code: OAuthError.Code) {
-        counter("keyfob_token_refusals_total", [("error", code.rawValue)]).increment()
+        refusalsByCode.withLock { counters in
+            if let counter = counters[code.rawValue] { return counter }
+            let made = Counter(label: "keyfob_token_refusals_total", dimensions: [("error", code.rawValue)])
+            counters[code.rawValue] = made
+            return made
+        }.increment()
     }
 
-    /// A 429 answered by a limit.
-    func rateLimited(_ limit: String) {
-        counter("keyfob_rate_limit_refusals_total", [("limit", limit)]).increment()
-    }
-
-    /// Grant types as labels: the standard ones by name, anything else as `other`, so a client
-    /// cannot grow the label set.
-    static func known(_ grantType: String) -> String {
-        ["authorization_code", "refresh_token", "client_credentials"].contains(grantType) ? grantType : "other"
-    }
+    /// A 429 answered by the failed-authentication limit.
+    func clientAuthRateLimited() { clientAuthLimited.increment() }
 }

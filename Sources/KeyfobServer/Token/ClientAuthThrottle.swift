@@ -41,10 +41,13 @@ final class ClientAuthThrottle: Sendable {
     }
 
     /// Seconds to wait when this client id or address is over a limit, else nil. No store call.
-    func waiting(clientID: String, address: String) -> Int? {
-        let now = clock.now
-        return blocked.withLock { blocked in
-            [Self.key(clientID, address), Self.key(nil, address)].compactMap { blocked[$0] }.filter { $0 > now }.max()
+    func waiting(clientID: String, address: () -> String) -> Int? {
+        blocked.withLock { blocked in
+            // The common case, nobody over a limit: no address, no key, no clock.
+            guard !blocked.isEmpty else { return nil }
+            let now = clock.now
+            let address = address()
+            return [Self.key(clientID, address), Self.key(nil, address)].compactMap { blocked[$0] }.filter { $0 > now }.max()
                 .map { max(1, Int($0.timeIntervalSince(now).rounded(.up))) }
         }
     }

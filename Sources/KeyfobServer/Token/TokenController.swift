@@ -27,9 +27,11 @@ struct TokenController {
         await OAuthAnswer.respond(context) {
             let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
             let clientID = tokenRequest.client?.clientID ?? ""
-            let address = addresses.of(request, context)
+            // Resolved only when the throttle needs it: a correct client with nothing over a
+            // limit pays neither the address string nor a key.
+            let address = { addresses.of(request, context) }
             if let wait = throttle.waiting(clientID: clientID, address: address) {
-                metrics.rateLimited("client_auth")
+                metrics.clientAuthRateLimited()
                 throw ClientAuthThrottle.refusal(retryAfter: wait)
             }
             do {
@@ -37,8 +39,8 @@ struct TokenController {
                 metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
                 return answer
             } catch let refusal as OAuthError {
-                if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address) {
-                    metrics.rateLimited("client_auth")
+                if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
+                    metrics.clientAuthRateLimited()
                     throw ClientAuthThrottle.refusal(retryAfter: wait)
                 }
                 metrics.refused(refusal.code)
