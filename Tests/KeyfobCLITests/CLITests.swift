@@ -35,8 +35,12 @@ struct CLITests {
         #expect(shown.json["client_secret"] == nil, "the secret is shown once, at creation")
     }
 
-    @Test(arguments: [["--idle-timeout", "0s"], ["--body-timeout", "2h"], ["--idle-timeout", "soon"]])
-    func serveRefusesConnectionTimeoutsOutOfRange(arguments: [String]) async throws {
+    @Test(arguments: [
+        ["--idle-timeout", "0s"], ["--body-timeout", "2h"], ["--idle-timeout", "soon"], ["--metrics-port", "0"],
+        ["--metrics-port", "8080"], ["--api-calls-per-token", "0"], ["--client-auth-failures", "0"], ["--max-pending-writes", "0"],
+        ["--connect-modes", "production"], ["--log-format", "xml"],
+    ])
+    func serveRefusesSettingsOutOfRange(arguments: [String]) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let refused = try await KeyfobProcess.run(["serve", "--database", database.url] + arguments)

@@ -135,6 +135,14 @@ struct VehicleDataTests {
         }
     }
 
+    @Test(arguments: ["startDate=yesterday", "endDate=2026-13-45", "startDate=2026-05-01&endDate=2026-01-01", "startDate=%ZZ"])
+    func aBadServiceHistoryRangeIsParameter(query: String) async throws {
+        try await TestServer.with { server in
+            let car = try await car(server)
+            expectV2Error(try await car.get("/service/history?\(query)"), status: 400, type: "VALIDATION", code: "PARAMETER")
+        }
+    }
+
     @Test func anUnknownPathUnderAVehicleIsPath() async throws {
         try await TestServer.with { server in
             let car = try await car(server)
@@ -337,6 +345,8 @@ struct VehicleDataTests {
                 type: "AUTHENTICATION"
             )
             expectV2Error(try await ask("vin=SHORT&scope=read_fuel", [app.basic]), status: 400, type: "VALIDATION", code: "PARAMETER")
+            expectV2Error(try await ask("vin=\(electric)", [app.basic]), status: 400, type: "VALIDATION", code: "PARAMETER")
+            expectV2Error(try await ask("vin=\(electric)&scope=%ZZ", [app.basic]), status: 400, type: "VALIDATION", code: "PARAMETER")
             expectV2Error(try await ask("vin=\(electric)&scope=read_everything", [app.basic]), status: 400, type: "VALIDATION", code: "PARAMETER")
         }
     }

@@ -97,10 +97,7 @@ extension Fixtures {
     /// A fresh test VIN of the mock catalogue's entry `index`, whose fourth character names it
     /// (`TestOwners.catalogue`: 0 is a Tesla Model 3, a BEV; 10 a RAV4 Prime, a PHEV; 13 an
     /// F-150, combustion).
-    public static func vin(catalogueEntry index: Int) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
-        return "0SC" + String(alphabet[index]) + VehicleSpec.randomVIN().suffix(13)
-    }
+    public static func vin(catalogueEntry index: Int) -> String { TestOwners.vin(catalogueEntry: index) }
 
     public static let bev = 0
     public static let phev = 10

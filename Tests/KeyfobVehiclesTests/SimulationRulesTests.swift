@@ -8,14 +8,15 @@ import Testing
 /// The simulator's rules, with time stepped rather than slept through.
 @Suite("vehicle simulation rules")
 struct SimulationRulesTests {
-    /// A test VIN naming catalogue entry `index` (its fourth character), as Connect's mock vehicles do.
-    static func vin(catalogueEntry index: Int) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
-        return "0SC" + String(alphabet[index]) + "K3Z8L2M4N6P7R"
+    /// The same bytes every time, so every run simulates the same cars.
+    struct FixedBytes: RandomSource {
+        func bytes(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) } }
     }
-    static let teslaVIN = vin(catalogueEntry: 0)
-    static let rav4PrimeVIN = vin(catalogueEntry: 10)
-    static let f150VIN = vin(catalogueEntry: 13)
+
+    // Test VINs naming catalogue entries (their fourth character), as Connect's mock vehicles do.
+    static let teslaVIN = TestOwners.vin(catalogueEntry: 0, using: FixedBytes())
+    static let rav4PrimeVIN = TestOwners.vin(catalogueEntry: 10, using: FixedBytes())
+    static let f150VIN = TestOwners.vin(catalogueEntry: 13, using: FixedBytes())
 
     func simulation(_ vin: String) -> VehicleSimulation {
         let profile = VehicleProfile(vin: vin)

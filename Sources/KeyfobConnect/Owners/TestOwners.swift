@@ -48,7 +48,12 @@ public enum TestOwners {
     public static func vin(make: String, model: String, using random: any RandomSource = SystemRandomSource()) -> String? {
         guard let index = catalogue.firstIndex(where: { $0.make.lowercased() == make.lowercased() && $0.model.lowercased() == model.lowercased() })
         else { return nil }
-        return "0SC" + String(vinAlphabet[index]) + String(random.bytes(13).map { vinAlphabet[Int($0) % vinAlphabet.count] })
+        return vin(catalogueEntry: index, using: random)
+    }
+
+    /// A fresh test VIN of catalogue entry `index`: `0SC`, the entry's character, 13 random ones.
+    public static func vin(catalogueEntry index: Int, using random: any RandomSource = SystemRandomSource()) -> String {
+        "0SC" + String(vinAlphabet[index]) + String(random.bytes(13).map { vinAlphabet[Int($0) % vinAlphabet.count] })
     }
 
     /// The catalogue entry a test VIN (`0SC…`) names, nil for any other VIN.

@@ -82,29 +82,32 @@ extension VehicleAPI {
         var entries = [BatchEntry]()
         for path in paths {
             let (route, query) = Self.split(path)
-            do throws(APIError) {
+            do {
                 let reading: VehicleReading
-                do {
-                    if route.isEmpty {
-                        reading = try await attributesReading(vehicle, access, units, simulator.now)
-                    } else if let endpoint = VehicleEndpoint(rawValue: route) {
-                        reading = try await read(endpoint, of: vehicle, access: access, units: units, query: query, simulator: simulator)
-                    } else {
-                        throw Self.unknownPath
-                    }
-                } catch let error as APIError {
-                    throw error
-                } catch is StoreUnavailableError {
-                    throw APIError.temporarilyUnavailable
-                } catch {
-                    throw APIError(.server, "An unexpected error occurred.")
+                if route.isEmpty {
+                    reading = try await attributesReading(vehicle, access, units, simulator.now)
+                } else if let endpoint = VehicleEndpoint(rawValue: route) {
+                    reading = try await read(endpoint, of: vehicle, access: access, units: units, query: query, simulator: simulator)
+                } else {
+                    throw Self.unknownPath
                 }
                 entries.append(BatchEntry(path: path, result: .success(reading)))
             } catch {
-                entries.append(BatchEntry(path: path, result: .failure(error)))
+                // Each entry's own error, as the call on its own would answer it.
+                entries.append(BatchEntry(path: path, result: .failure(Self.entryError(error))))
             }
         }
         return entries
+    }
+
+    /// A batch entry's failure in the v2 vocabulary: a store that cannot answer is 503, anything
+    /// unexpected 500 without details.
+    static func entryError(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: error
+        case is StoreUnavailableError: .temporarilyUnavailable
+        default: APIError(.server, "An unexpected error occurred.")
+        }
     }
 
     /// `GET /` inside a batch: the vehicle's attributes.

@@ -8,18 +8,13 @@ public struct VehicleAdjustment: Sendable, Equatable {
     public var fuel: Double?
     public var isPluggedIn: Bool?
     public var isLocked: Bool?
-    public var location: (latitude: Double, longitude: Double)?
+    public var location: Coordinate?
     public var odometerKm: Double?
     public var powertrain: Powertrain?
 
     /// No change.
     public init() {}
 
-    public static func == (a: VehicleAdjustment, b: VehicleAdjustment) -> Bool {
-        a.activity == b.activity && a.battery == b.battery && a.fuel == b.fuel && a.isPluggedIn == b.isPluggedIn
-            && a.isLocked == b.isLocked && a.location?.latitude == b.location?.latitude
-            && a.location?.longitude == b.location?.longitude && a.odometerKm == b.odometerKm && a.powertrain == b.powertrain
-    }
 }
 
 /// Why an adjustment cannot be made.
@@ -58,7 +53,7 @@ extension VehicleSimulation {
             guard (-90...90).contains(location.latitude), (-180...180).contains(location.longitude) else {
                 throw .init(description: "--location must be LAT,LON within ±90 and ±180")
             }
-            (next.latitude, next.longitude) = location
+            (next.latitude, next.longitude) = (location.latitude, location.longitude)
         }
         if let locked = change.isLocked { next.isLocked = locked }
         if let plugged = change.isPluggedIn {

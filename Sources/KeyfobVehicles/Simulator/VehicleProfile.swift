@@ -32,7 +32,7 @@ public struct VehicleProfile: Sendable, Equatable {
     /// Fuel used per km, litres.
     public var litresPerKm: Double
     /// Where the car starts, degrees.
-    public var home: (latitude: Double, longitude: Double)
+    public var home: Coordinate
     /// The direction its trips head in, degrees clockwise from north.
     public var heading: Double
     /// Odometer, battery and fuel before anything happened to it.
@@ -43,11 +43,6 @@ public struct VehicleProfile: Sendable, Equatable {
     public var tirePressuresKPa: [Double]
     /// Engine oil life left, 0–1.
     public var oilLife: Double
-
-    public static func == (a: VehicleProfile, b: VehicleProfile) -> Bool {
-        a.powertrain == b.powertrain && a.batteryCapacityKWh == b.batteryCapacityKWh && a.tankLitres == b.tankLitres
-            && a.home.latitude == b.home.latitude && a.home.longitude == b.home.longitude && a.initialOdometerKm == b.initialOdometerKm
-    }
 
     /// Average speed on a trip, km/h: a mix of town and motorway.
     public static let tripSpeedKmh = 48.0
@@ -81,7 +76,7 @@ public struct VehicleProfile: Sendable, Equatable {
         kWhPerKm = 0.15 + 0.05 * fraction(3)
         litresPerKm = 0.055 + 0.035 * fraction(4)
         let city = Self.homes[Int(seed[5]) % Self.homes.count]
-        home = (city.0 + (fraction(6) - 0.5) * 0.1, city.1 + (fraction(7) - 0.5) * 0.1)
+        home = Coordinate(latitude: city.0 + (fraction(6) - 0.5) * 0.1, longitude: city.1 + (fraction(7) - 0.5) * 0.1)
         heading = 360 * fraction(8)
         initialOdometerKm = (5_000 + 75_000 * fraction(9)).rounded()
         initialBattery = powertrain.hasBattery ? 0.4 + 0.5 * fraction(10) : 0
@@ -102,5 +97,16 @@ public struct VehicleProfile: Sendable, Equatable {
         case 5..<8: return .bev
         default: return .phev
         }
+    }
+}
+
+/// A place, in degrees.
+public struct Coordinate: Sendable, Codable, Equatable {
+    public var latitude: Double
+    public var longitude: Double
+
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
     }
 }

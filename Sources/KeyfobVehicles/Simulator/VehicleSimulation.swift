@@ -144,7 +144,7 @@ public struct VehicleSimulation: Sendable, Equatable {
             guard powertrain.hasBattery else { throw .notCapable }
             next.chargeLimit = limit
         case .navigate(let latitude, let longitude):
-            next.destination = .init(latitude: latitude, longitude: longitude)
+            next.destination = Coordinate(latitude: latitude, longitude: longitude)
         }
         return next
     }

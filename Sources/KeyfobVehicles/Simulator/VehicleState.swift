@@ -35,13 +35,7 @@ public struct VehicleState: Sendable, Codable, Equatable {
     /// A powertrain chosen by hand (`keyfob vehicles set --powertrain`); nil is the VIN's.
     public var powertrain: Powertrain?
     /// The last destination sent (`POST /navigation/destination`).
-    public var destination: Destination?
-
-    /// A place sent to the car's navigation.
-    public struct Destination: Sendable, Codable, Equatable {
-        public var latitude: Double
-        public var longitude: Double
-    }
+    public var destination: Coordinate?
 
     /// The state a vehicle has before anything happened to it: parked at home, locked, unplugged,
     /// since the simulator's epoch, so it is the same on every instance.

@@ -194,10 +194,10 @@ struct VehiclesCommand: AsyncParsableCommand {
             }
         }
 
-        static func coordinates(_ text: String) -> (Double, Double)? {
+        static func coordinates(_ text: String) -> Coordinate? {
             let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 2, let latitude = parts[0], let longitude = parts[1] else { return nil }
-            return (latitude, longitude)
+            return Coordinate(latitude: latitude, longitude: longitude)
         }
 
         func run() async throws {
