@@ -41,6 +41,10 @@ let package = Package(
         // `/metrics`: swift-metrics' API with Prometheus' text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // `serve --config FILE` and `KEYFOB_*`: one reader over flags, environment and file.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        // The config file's keys, checked before its values are read (ConfigFile).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // `swift package generate-documentation`: the DocC catalogues of KeyfobClient and KeyfobServer.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
@@ -149,6 +153,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // `serve --metrics-port`: the main and the metrics listener in one service group.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Settings from KEYFOB_* and `--config FILE` (SettingSources).
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

@@ -26,8 +26,8 @@ enum KeyfobProcess {
     }
 
     /// Runs a command to completion, off Swift's cooperative threads.
-    static func run(_ arguments: [String], executable: URL = executable) async throws -> Finished {
-        let result = try await ChildProcess.run([executable.path] + arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: URL = executable) async throws -> Finished {
+        let result = try await ChildProcess.run([executable.path] + arguments, environment: environment)
         return Finished(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
@@ -38,14 +38,20 @@ enum KeyfobProcess {
         let output: URL
         var baseURL: String { "http://127.0.0.1:\(port)" }
 
-        init(database: String, extra: [String] = ["--no-demo-app"], environment: [String: String] = [:]) throws {
-            port = try FreePort.find()
-            output = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-serve-\(UUID().uuidString).log")
-            process = try ChildProcess(
-                [KeyfobProcess.executable.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--database", database] + extra,
-                output: output,
+        convenience init(database: String, extra: [String] = ["--no-demo-app"], environment: [String: String] = [:]) throws {
+            let port = try FreePort.find()
+            try self.init(
+                port: port,
+                arguments: ["--host", "127.0.0.1", "--port", String(port), "--database", database] + extra,
                 environment: environment
             )
+        }
+
+        /// `keyfob serve` with only these arguments: the port, say, may come from a config file.
+        init(port: Int, arguments: [String], environment: [String: String] = [:]) throws {
+            self.port = port
+            output = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-serve-\(UUID().uuidString).log")
+            process = try ChildProcess([KeyfobProcess.executable.path, "serve"] + arguments, output: output, environment: environment)
         }
 
         /// Waits until the server answers, up to 20 s.

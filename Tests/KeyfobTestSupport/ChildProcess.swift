@@ -69,13 +69,21 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ number: Int32) { _ = kill(pid, number) }
 
     /// Runs a command to completion off Swift's cooperative threads; its exit code and output.
-    public static func run(_ arguments: [String], input: Data? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await offThePool { try runBlocking(arguments, input: input) }
+    public static func run(
+        _ arguments: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offThePool { try runBlocking(arguments, input: input, environment: environment) }
     }
 
     /// Runs a command to completion on this thread.
     /// `input` becomes the command's standard input (else /dev/null).
-    public static func runBlocking(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func runBlocking(
+        _ arguments: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("keyfob-child-\(UUID().uuidString)")
         let out = base.appendingPathExtension("out")
         let err = base.appendingPathExtension("err")
@@ -84,8 +92,13 @@ public final class ChildProcess: @unchecked Sendable {
             for file in [out, err, inFile] { try? FileManager.default.removeItem(at: file) }
         }
         if let input { try input.write(to: inFile) }
-        let child = try ChildProcess(arguments, output: out, errors: err, input: input == nil ? nil : inFile)
+        let child = try ChildProcess(arguments, output: out, errors: err, input: input == nil ? nil : inFile, environment: environment)
+        // A command that should have stopped but serves instead (a regression) fails its test,
+        // rather than hanging the suite.
+        let watchdog = DispatchWorkItem { if child.isRunning { child.signal(SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         let status = child.wait()
+        watchdog.cancel()
         func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
         return (status, text(out), text(err))
     }

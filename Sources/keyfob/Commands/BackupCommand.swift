@@ -14,7 +14,8 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         Output.bootstrapLogging(level: .warning)
-        guard let store = try await database.openStore(logger: Logger(label: "keyfob.backup")) as? SQLiteStore else {
+        let settings = try await database.resolved()
+        guard let store = try await settings.openStore(logger: Logger(label: "keyfob.backup")) as? SQLiteStore else {
             throw CommandFailure(
                 "keyfob backup copies SQLite databases; back PostgreSQL up with pg_dump or your provider's snapshots (docs/deploy.md)."
             )
@@ -24,6 +25,6 @@ struct BackupCommand: AsyncParsableCommand {
         } catch let error as BackupTargetExistsError {
             throw CommandFailure(error.description)
         }
-        Output.line("Backed up \(database.displayName) to \(to). Serve it with: keyfob serve --database sqlite:\(to)")
+        Output.line("Backed up \(settings.displayName) to \(to). Serve it with: keyfob serve --database sqlite:\(to)")
     }
 }

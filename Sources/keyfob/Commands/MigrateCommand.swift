@@ -9,7 +9,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         Output.bootstrapLogging(level: .info)
-        _ = try await database.openStore(logger: Logger(label: "keyfob.migrate"))
-        Output.line("Database is up to date: \(database.displayName)")
+        let settings = try await database.resolved()
+        _ = try await settings.openStore(logger: Logger(label: "keyfob.migrate"))
+        Output.line("Database is up to date: \(settings.displayName)")
     }
 }

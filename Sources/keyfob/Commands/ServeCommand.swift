@@ -12,110 +12,99 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Keyfob server (the default).")
 
+    // Every option is optional: an unset flag falls back to KEYFOB_*, then the config file, then
+    // the default `SettingCatalogue` names (ServeSettings).
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Interface to bind.") var host = "127.0.0.1"
-    @Option(help: "Port to bind.") var port = 8080
+    @Option(help: "Interface to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to bind (default 8080).") var port: Int?
     @Option(name: .customLong("base-url"), help: "Public origin clients use, e.g. https://auth.example.com (default http://HOST:PORT).")
     var baseURL: String?
     @Flag(name: .customLong("no-demo-app"), help: "Do not register the Demo App on a fresh database.") var noDemoApp = false
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error, critical.") var logLevel: Logger.Level?
     @Option(
         name: .customLong("idle-timeout"),
-        help: "How long a connection may take to send a request head, or sit idle between requests."
+        help: "How long a connection may take to send a request head, or sit idle between requests (default 15s)."
     )
-    var idleTimeout: TimeSpan = TimeSpan(argument: "15s")!
-    @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head.")
-    var bodyTimeout: TimeSpan = TimeSpan(argument: "15s")!
+    var idleTimeout: TimeSpan?
+    @Option(name: .customLong("body-timeout"), help: "How long a request body may take to arrive, from its head (default 15s).")
+    var bodyTimeout: TimeSpan?
     @Option(
         name: .customLong("vehicle-api"),
-        help: "on: serve vehicle data and commands from the simulator; off: your own API serves them (those paths answer 404)."
+        help: "on (default): serve vehicle data and commands from the simulator; off: your own API serves them (those paths answer 404)."
     )
-    var vehicleAPI: Switch = .on
+    var vehicleAPI: Switch?
 
     @Option(
         name: .customLong("connect-modes"),
         parsing: .upToNextOption,
         help: "Connect modes to serve: live, test, simulated (default all three; production: live)."
     )
-    var connectModes: [ConnectMode] = ConnectMode.allCases
+    var connectModes: [ConnectMode] = []
 
     @Option(
         name: .customLong("log-format"),
-        help: "text, or json: one object a line (timestamp, level, message, request_id, route, status, duration_ms)."
+        help: "text (default), or json: one object a line (timestamp, level, message, request_id, route, status, duration_ms)."
     )
-    var logFormat: Output.LogFormat = .text
+    var logFormat: Output.LogFormat?
     @Option(
         name: .customLong("trusted-proxy"),
         help: "The address of a reverse proxy whose X-Forwarded-For is believed (repeat for more); the limits then count clients' addresses."
     )
     var trustedProxies: [String] = []
-    @Option(name: .customLong("api-calls-per-token"), help: "Calls one access token may make to /v2.0 in a minute, per instance, before 429.")
-    var apiCallsPerToken = 300
+    @Option(
+        name: .customLong("api-calls-per-token"),
+        help: "Calls one access token may make to /v2.0 in a minute, per instance, before 429 (default 300)."
+    )
+    var apiCallsPerToken: Int?
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
     var metricsPort: Int?
-    @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port.")
-    var metricsHost = "127.0.0.1"
+    @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port (default 127.0.0.1).")
+    var metricsHost: String?
     @Option(
         name: .customLong("client-auth-failures"),
-        help: "Failed client authentications one address may make for one app in 5 minutes before 429 (ten times as many over all apps)."
+        help: "Failed client authentications one address may make for one app in 5 minutes before 429 (default 20; ten times as many over all apps)."
     )
-    var clientAuthFailures = 20
+    var clientAuthFailures: Int?
+    @Option(
+        name: .customLong("max-pending-logins"),
+        help: "Connect logins that may wait for a password check; more are answered 503 with Retry-After at once (default 32)."
+    )
+    var maxPendingLogins: Int?
+    @Flag(
+        name: .customLong("print-config"),
+        help: "Print the effective settings (secrets masked) and where each came from, then exit without serving."
+    )
+    var printConfig = false
 
     /// `on` or `off`.
-    enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }
+    enum Switch: String, ExpressibleByArgument, CaseIterable, Sendable { case on, off }
 
     /// Where the Demo App's flow lands: a page Keyfob serves itself (`DemoCallbackController`).
     static let demoCallbackPath = "/demo/callback"
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
-        if let metricsPort, !(1...65535).contains(metricsPort) || metricsPort == port {
-            throw ValidationError("--metrics-port must be from 1 to 65535 and not --port.")
-        }
-        guard (1...1_000_000).contains(apiCallsPerToken) else { throw ValidationError("--api-calls-per-token must be from 1 to 1000000.") }
-        guard (1...100_000).contains(clientAuthFailures) else { throw ValidationError("--client-auth-failures must be from 1 to 100000.") }
-        for (name, span) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)] where !(0.1...3600).contains(span.seconds) {
-            throw ValidationError("\(name) must be between 100ms (0.1s) and 1h.")
-        }
-        if let baseURL,
-            RedirectURI.problem(with: baseURL, allowPlainHTTP: true) != nil || !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://"))
-        {
-            throw ValidationError("--base-url must be an http(s) URL.")
-        }
-    }
-
     func run() async throws {
-        Output.bootstrapLogging(level: logLevel, format: logFormat)
+        let settings = try ServeSettings(flags: self, sources: try await database.sources())
+        if printConfig {
+            Output.line(settings.lines.joined(separator: "\n"))
+            return
+        }
+        Output.bootstrapLogging(level: settings.logLevel.value, format: settings.logFormat.value)
         let logger = Logger(label: "keyfob")
         // Before the store opens: a metric made before swift-metrics is set up reports nowhere.
         KeyfobMetrics.bootstrapIfNeeded()
-        let store = try await database.openStore(logger: logger)
-
-        var configuration = KeyfobConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.baseURL = baseURL
-        configuration.vehicleAPI = vehicleAPI == .on
-        configuration.connectModes = Set(connectModes)
-        configuration.metricsOnMainListener = metricsPort == nil
-        configuration.apiCallsPerToken = apiCallsPerToken
-        configuration.trustedProxies = Set(trustedProxies)
-        configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures
-        configuration.clientAuthLimits.perAddress = clientAuthFailures * 10
-        configuration.connectionTimeouts = ConnectionTimeouts(
-            idle: .milliseconds(Int(idleTimeout.seconds * 1000)),
-            body: .milliseconds(Int(bodyTimeout.seconds * 1000))
-        )
+        let store = try await settings.database.openStore(logger: logger)
+        let configuration = settings.configuration
+        let (host, port) = (settings.host.value, settings.port.value)
 
         for warning in configuration.developmentWarnings { logger.warning("Development setting: \(warning)") }
 
-        let registersDemoApp = !noDemoApp
-        let settings = configuration
+        let registersDemoApp = !settings.noDemoApp.value
+        let databaseName = settings.database.displayName
         let application = try await buildApplication(configuration: configuration, store: store, logger: logger) { port in
-            logger.info("Keyfob listening on \(host):\(port) (database \(database.displayName))")
+            logger.info("Keyfob listening on \(host):\(port) (database \(databaseName))")
             // Only once the port is bound: a start that cannot listen registers nothing and prints
             // no secret for a server that is not there.
-            var bound = settings
+            var bound = configuration
             bound.port = port
             do {
                 if registersDemoApp, try await store.applications().isEmpty {
@@ -127,7 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         do {
-            if let metricsPort {
+            if let metricsPort = settings.metricsPort.value {
+                let metricsHost = settings.metricsHost.value
                 let metrics = buildMetricsApplication(host: metricsHost, port: metricsPort, logger: logger)
                 logger.info("Metrics on http://\(metricsHost):\(metricsPort)/metrics")
                 try await ServiceGroup(

@@ -122,10 +122,11 @@ struct TryCommand: AsyncParsableCommand {
 
     /// The app to use: `--app`/`--secret`, or the Keyfob Try app (registered, or reused with a new secret).
     private func application() async throws -> (String, String, String) {
-        let store = try await database.openStore(logger: Logger(label: "keyfob.try"))
+        let settings = try await database.resolved()
+        let store = try await settings.openStore(logger: Logger(label: "keyfob.try"))
         if let app, let secret {
             guard let id = UUID(text: app), let found = try await store.application(id: id), let redirect = found.redirectURIs.first else {
-                throw CommandFailure("No application with id \(app) in \(database.displayName).")
+                throw CommandFailure("No application with id \(app) in \(settings.displayName).")
             }
             return (app, secret, redirect)
         }

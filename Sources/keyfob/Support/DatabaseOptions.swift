@@ -1,14 +1,19 @@
 import ArgumentParser
 import Foundation
-import GRDB
-import KeyfobCore
-import KeyfobPostgres
-import KeyfobSQLite
 import KeyfobServer
+import KeyfobSQLite
 import Logging
 
-/// `--database` and its tuning options, shared by every command that opens the store.
+/// `--config`, `--database` and the store's tuning options, shared by every command that opens the
+/// store. Each is optional here: an unset flag falls back to `KEYFOB_*`, then to the config file,
+/// then to its default (`DatabaseSettings`).
 struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("A settings file (.yaml, .yml or .json); flags and KEYFOB_* variables win over it. Env: KEYFOB_CONFIG.", valueName: "file")
+    )
+    var configFile: String?
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -16,28 +21,28 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "url"
         )
     )
-    var database: String = ProcessInfo.processInfo.environment["KEYFOB_DATABASE"] ?? "sqlite:keyfob.sqlite"
+    var database: String?
 
     @Option(
         name: .customLong("sqlite-synchronous"),
         help: "full (default: a commit survives a power cut) or normal (faster; the last commits may be lost on power loss)."
     )
-    var sqliteSynchronous: SQLiteStore.Durability = .full
+    var sqliteSynchronous: SQLiteStore.Durability?
 
-    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens.")
-    var poolSize: Int = 20
+    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL: the most connections this process opens (default 20).")
+    var poolSize: Int?
 
     @Option(
         name: .customLong("db-timeout"),
-        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503."
+        help: "The longest one store call may take (PostgreSQL: waiting for a connection included) before the request gets 503 (default 5s)."
     )
-    var timeout: TimeSpan = TimeSpan(argument: "5s")!
+    var timeout: TimeSpan?
 
     @Option(
         name: .customLong("max-pending-writes"),
-        help: "SQLite: the most writes that may wait for the writer; more are answered 503 with Retry-After at once."
+        help: "SQLite: the most writes that may wait for the writer; more are answered 503 with Retry-After at once (default 1024)."
     )
-    var maxPendingWrites = 1024
+    var maxPendingWrites: Int?
 
     @Flag(
         name: .customLong("sqlite-create-missing"),
@@ -45,57 +50,24 @@ struct DatabaseOptions: ParsableArguments {
     )
     var sqliteCreateMissing = false
 
-    func validate() throws {
-        guard (1...1000).contains(poolSize) else { throw ValidationError("--db-pool-size must be between 1 and 1000") }
-        guard (1...1_000_000).contains(maxPendingWrites) else { throw ValidationError("--max-pending-writes must be from 1 to 1000000") }
-        guard timeout.seconds >= 0.1, timeout.seconds <= 600 else { throw ValidationError("--db-timeout must be between 100ms (0.1s) and 10m") }
+    /// The environment and the config file.
+    func sources() async throws -> SettingSources {
+        try await SettingSources.load(configFile: configFile, known: SettingCatalogue.names)
     }
 
-    /// The database for messages and logs, its password masked.
-    var displayName: String {
-        (try? PostgresURL(database)).map(\.description) ?? database
+    /// The effective database settings.
+    func resolved(from sources: SettingSources) throws -> DatabaseSettings {
+        try DatabaseSettings(options: self, sources: sources)
     }
 
-    /// Opens the store named by `--database`, running migrations.
+    /// The effective settings, from flags, the environment and the config file.
+    func resolved() async throws -> DatabaseSettings {
+        try resolved(from: try await sources())
+    }
+
+    /// Opens the store the settings name, running migrations.
     func openStore(logger: Logger) async throws -> any Store {
-        let url = database
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let parsed: PostgresURL
-            do { parsed = try PostgresURL(url) } catch { throw ValidationError(error.description) }
-            let options = PostgresOptions(poolSize: poolSize, operationTimeout: .milliseconds(Int(timeout.seconds * 1000)))
-            do {
-                return try await PostgresStore(url: parsed, options: options, logger: logger)
-            } catch let error as StoreUnavailableError {
-                throw CommandFailure(error.description)
-            } catch let error as PostgresRefusedError {
-                throw CommandFailure(error.description)
-            }
-        }
-        let path: String
-        if url.hasPrefix("sqlite://") {
-            path = String(url.dropFirst("sqlite://".count))
-        } else if url.hasPrefix("sqlite:") {
-            path = String(url.dropFirst("sqlite:".count))
-        } else {
-            throw ValidationError("--database must look like sqlite:PATH or postgres://USER@HOST/DB, got \(url)")
-        }
-        guard !path.isEmpty else { throw ValidationError("--database sqlite: needs a file path") }
-        do {
-            return try await SQLiteStore(
-                path: path,
-                durability: sqliteSynchronous,
-                callTimeout: .milliseconds(Int(timeout.seconds * 1000)),
-                createMissing: sqliteCreateMissing,
-                maxPendingWrites: maxPendingWrites,
-                logger: logger
-            )
-        } catch let error as DatabaseMissingError {
-            throw CommandFailure(error.description)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
-            throw CommandFailure(
-                "Cannot open the SQLite database \(path): its folder does not exist or is not writable (\(error.message ?? "unable to open"))."
-            )
-        }
+        try await resolved().openStore(logger: logger)
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// A span written as `90s`, `30m`, `1h`, `2d` or plain seconds.
-struct TimeSpan: ExpressibleByArgument {
+struct TimeSpan: ExpressibleByArgument, Sendable {
     let seconds: TimeInterval
     /// As written, for `--help`'s "(default: 5s)".
     let text: String

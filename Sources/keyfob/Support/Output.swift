@@ -25,7 +25,7 @@ enum Output {
     }
 
     /// `--log-format`.
-    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
