@@ -17,6 +17,12 @@ extension PostgresStore {
     /// SERIALIZABLE, and CockroachDB always, may report for any statement that raced another) runs
     /// `work` again from the start, so `work` must be one statement or one whole transaction.
     func withConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await PostgresPoolMetrics.timing {
+            try await withLeasedConnection(work)
+        }
+    }
+
+    private func withLeasedConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withDeadline { leased in
             var attempt = 1
             while true {
@@ -24,7 +30,7 @@ extension PostgresStore {
                     return try await self.client.withConnection { connection in
                         leased.hold(connection)
                         defer { leased.hold(nil) }
-                        return try await work(connection)
+                        return try await PostgresPoolMetrics.holding { try await work(connection) }
                     }
                 } catch let error as PSQLError where error.isSerializationFailure && attempt < self.options.serializationAttempts {
                     // Jittered backoff, so the racers do not meet again at once.
@@ -80,7 +86,10 @@ extension PostgresStore {
                     let deadline = Task {
                         try? await Task.sleep(for: timeout)
                         guard !Task.isCancelled else { return }
-                        if race.settle(.failure(StoreUnavailableError("PostgreSQL did not answer within \(timeout)"))) { leased.close() }
+                        if race.settle(.failure(StoreUnavailableError("PostgreSQL did not answer within \(timeout)"))) {
+                            PostgresPoolMetrics.deadlineExpired()
+                            leased.close()
+                        }
                     }
                     race.cancelOnEnd([worker, deadline])
                 }

@@ -31,6 +31,7 @@ public final class PostgresStore: Sendable {
         self.logger = logger
         let client = PostgresClient(configuration: Self.configuration(url, options), backgroundLogger: logger)
         self.client = client
+        PostgresPoolMetrics.opened(poolSize: options.poolSize)
         // The pool works only while `run()` runs. The store owns that task rather than asking every
         // caller (the server, each CLI command) to put the client in a service group.
         self.runner = Task { await client.run() }

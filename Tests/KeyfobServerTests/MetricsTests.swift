@@ -37,6 +37,23 @@ struct MetricsTests {
         }
     }
 
+    /// On PostgreSQL the pool's use against its size, and the store calls' latency.
+    @Test func onPostgreSQLAScrapeShowsThePoolInUseAndStoreCalls() async throws {
+        try await TestServer.with(backend: .postgresReadCommitted) { server in
+            let app = try await server.fixtures.app()
+            _ = try await server.freshPair(app)
+            let text = try await TestHTTP.send(.GET, server.baseURL + "/metrics").text
+            for series in [
+                "keyfob_postgres_pool_in_use ", "keyfob_postgres_pool_size ",
+                #"keyfob_store_call_duration_seconds_count{store="postgres"}"#,
+            ] {
+                #expect(text.contains(series), "missing \(series)")
+            }
+            let size = text.split(separator: "\n").first { $0.hasPrefix("keyfob_postgres_pool_size ") }
+            #expect(size.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(size ?? "")")
+        }
+    }
+
     @Test func withMetricsOffNothingIsServedAtTheirPath() async throws {
         let off: @Sendable (inout KeyfobConfiguration) -> Void = { $0.metricsOnMainListener = false }
         try await TestServer.with(configure: off) { server in
