@@ -25,6 +25,8 @@ struct LoadClient: Sendable {
         let status: UInt
         let accessToken: String?
         let refreshToken: String?
+        /// A refusal's `Retry-After`, in seconds.
+        var retryAfter: Int? = nil
     }
 
     func exchange(code: String) async throws -> Answer {
@@ -58,7 +60,10 @@ struct LoadClient: Sendable {
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await http.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 16)
-        guard response.status == .ok else { return Answer(status: response.status.code, accessToken: nil, refreshToken: nil) }
+        guard response.status == .ok else {
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
+            return Answer(status: response.status.code, accessToken: nil, refreshToken: nil, retryAfter: retryAfter)
+        }
         let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
         return Answer(status: 200, accessToken: json?["access_token"] as? String, refreshToken: json?["refresh_token"] as? String)
     }

@@ -29,6 +29,9 @@ struct LoadRun {
     let supply: CodeSupply
     let connections: Int
     let duration: Double
+    /// Whether a shed connection waits the `Retry-After` it was given, as a well-behaved client
+    /// does, instead of asking again at once.
+    var honorRetryAfter = false
 
     struct Result {
         var ok = 0
@@ -37,6 +40,8 @@ struct LoadRun {
         var exhausted = false
         var elapsed: Double = 0
         var latencyMicros = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        /// The 200s alone: under overload, what the accepted requests waited (the shed ones are fast).
+        var acceptedLatencyMicros = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var issuedAccessTokens: [String] = []
         /// The exchange workload's refresh tokens, none of them used yet.
         var issuedRefreshTokens: [String] = []
@@ -48,6 +53,7 @@ struct LoadRun {
             transportErrors += other.transportErrors
             exhausted = exhausted || other.exhausted
             latencyMicros.add(other.latencyMicros)
+            acceptedLatencyMicros.add(other.acceptedLatencyMicros)
             issuedAccessTokens += other.issuedAccessTokens
             issuedRefreshTokens += other.issuedRefreshTokens
             statuses.merge(other.statuses, uniquingKeysWith: +)
@@ -104,18 +110,22 @@ struct LoadRun {
                 continue
             }
             let elapsed = ContinuousClock.now - sent
-            _ = result.latencyMicros.record(
-                UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
-            )
+            let micros = UInt64(max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+            _ = result.latencyMicros.record(micros)
             result.statuses[answer.status, default: 0] += 1
             if answer.status == 200, let access = answer.accessToken {
+                _ = result.acceptedLatencyMicros.record(micros)
                 result.ok += 1
                 result.issuedAccessTokens.append(access)
                 if workload == .refresh { refreshToken = answer.refreshToken }
                 if workload == .exchange, let refresh = answer.refreshToken { result.issuedRefreshTokens.append(refresh) }
             } else {
                 result.non200 += 1
-                if workload == .refresh { return result }  // the chain is broken; stop this connection
+                if honorRetryAfter, answer.status == 503, let seconds = answer.retryAfter {
+                    try? await Task.sleep(for: .seconds(seconds))
+                }
+                // A shed refresh (503) spent nothing: the chain goes on with the same token.
+                if workload == .refresh && answer.status != 503 { return result }  // the chain is broken
             }
         }
         return result

@@ -11,6 +11,9 @@ struct Report {
     var requestsPerSecond: Double { result.elapsed > 0 ? Double(result.ok + result.non200) / result.elapsed : 0 }
     var okPerSecond: Double { result.elapsed > 0 ? Double(result.ok) / result.elapsed : 0 }
     func percentileMillis(_ p: Double) -> Double { Double(result.latencyMicros.valueAtPercentile(p)) / 1000 }
+    func acceptedPercentileMillis(_ p: Double) -> Double { Double(result.acceptedLatencyMicros.valueAtPercentile(p)) / 1000 }
+    /// 503s: requests refused at once by load shedding.
+    var shed: Int { result.statuses[503] ?? 0 }
 
     var text: String {
         var lines = [
@@ -33,6 +36,14 @@ struct Report {
             ),
         ]
         if result.non200 > 0 {
+            lines.append(
+                String(
+                    format: "accepted_latency_ms p50=%.2f p99=%.2f shed=%d",
+                    acceptedPercentileMillis(50),
+                    acceptedPercentileMillis(99),
+                    shed
+                )
+            )
             lines.append("statuses=\(result.statuses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))")
         }
         if let serverPeakRSSMiB { lines.append(String(format: "server_peak_rss_mib=%.1f", serverPeakRSSMiB)) }
@@ -46,6 +57,7 @@ struct Report {
             "ok_per_s": okPerSecond, "ok": result.ok, "non200": result.non200, "transport_errors": result.transportErrors,
             "exhausted": result.exhausted, "p50_ms": percentileMillis(50), "p90_ms": percentileMillis(90),
             "p99_ms": percentileMillis(99), "max_ms": Double(result.latencyMicros.max) / 1000,
+            "accepted_p50_ms": acceptedPercentileMillis(50), "accepted_p99_ms": acceptedPercentileMillis(99), "shed": shed,
         ]
         if let serverPeakRSSMiB { object["server_peak_rss_mib"] = serverPeakRSSMiB }
         if let verified {

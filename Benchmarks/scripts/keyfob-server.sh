@@ -2,6 +2,7 @@
 # start_keyfob DIR COUNT — needs KEYFOB_BIN, PORT, REDIRECT; creates an application, writes COUNT
 # codes to DIR/codes.txt, starts `keyfob serve` on 127.0.0.1:PORT and waits until it answers.
 # Sets CID, SEC (the application's credentials) and PID (the server). stop_keyfob ends it.
+# SERVE_FLAGS, if set, are added to `keyfob serve` (e.g. "--max-write-wait 0").
 PID=""
 
 start_keyfob() {
@@ -11,7 +12,7 @@ start_keyfob() {
   CID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$app")
   SEC=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$app")
   "$KEYFOB_BIN" dev mint-codes --app "$CID" --count "$count" --redirect-uri "$REDIRECT" --database "$db" > "$dir/codes.txt"
-  "$KEYFOB_BIN" serve --host 127.0.0.1 --port "$PORT" --database "$db" --no-demo-app --log-level warning > "$dir/serve.log" 2>&1 &
+  "$KEYFOB_BIN" serve --host 127.0.0.1 --port "$PORT" --database "$db" --no-demo-app --log-level warning ${SERVE_FLAGS:-} > "$dir/serve.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/.well-known/oauth-authorization-server" && return 0; sleep 0.1; done
   echo "keyfob did not start; see $dir/serve.log" >&2; return 1

@@ -39,6 +39,8 @@ final class GroupCommitWriter: Sendable {
 
     private struct Queue {
         var pending: [Job] = []
+        /// When the oldest pending job arrived: the batch is taken whole, so the first arrival.
+        var pendingSince: ContinuousClock.Instant?
         var draining = false
     }
 
@@ -50,6 +52,10 @@ final class GroupCommitWriter: Sendable {
     /// The most writes that may wait for the writer; one more is refused at once (load
     /// shedding: past this the wait would only grow, docs/contract.md §9).
     let maxPending: Int
+    /// The longest the oldest pending write may have waited for the writer before new writes are
+    /// refused at once: a bound on time rather than count, so the wait an accepted write sees
+    /// stays near this however fast the disk is and however many clients press (nil: no bound).
+    let maxWait: Duration?
     private static let shed = Counter(label: "keyfob_store_shed_total", dimensions: [("store", "sqlite")])
 
     /// Takes over the writer connection's checkpoints (`BackgroundCheckpointer`).
@@ -58,9 +64,11 @@ final class GroupCommitWriter: Sendable {
         checkpointer: BackgroundCheckpointer,
         deadlines: CallDeadlines,
         file: DatabaseFileWatch,
-        maxPending: Int = 1024
+        maxPending: Int = 1024,
+        maxWait: Duration? = nil
     ) async throws {
         self.maxPending = maxPending
+        self.maxWait = maxWait
         self.pool = pool
         self.checkpointer = checkpointer
         self.deadlines = deadlines
@@ -107,8 +115,11 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func enqueue(_ job: Job) {
+        let now = maxWait == nil ? nil : ContinuousClock.now
         let (accepted, startDraining) = queue.withLock { queue in
             guard queue.pending.count < maxPending else { return (false, false) }
+            if let maxWait, let now, let since = queue.pendingSince, now - since > maxWait { return (false, false) }
+            if queue.pending.isEmpty { queue.pendingSince = now }
             queue.pending.append(job)
             guard !queue.draining else { return (true, false) }
             queue.draining = true
@@ -117,7 +128,7 @@ final class GroupCommitWriter: Sendable {
         guard accepted else {
             deadlines.finished(job.deadline)
             Self.shed.increment()
-            job.answer.answer(.failure(StoreUnavailableError("\(maxPending) writes are already waiting for the SQLite writer")))
+            job.answer.answer(.failure(StoreUnavailableError("the SQLite writer is behind: too many writes are waiting")))
             return
         }
         if startDraining { commitNextBatch() }
@@ -131,6 +142,7 @@ final class GroupCommitWriter: Sendable {
         let batch = queue.withLock { queue in
             let batch = queue.pending
             queue.pending.removeAll(keepingCapacity: true)
+            queue.pendingSince = nil
             if batch.isEmpty { queue.draining = false }
             return batch
         }

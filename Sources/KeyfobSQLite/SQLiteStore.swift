@@ -36,6 +36,8 @@ public final class SQLiteStore: Sendable {
     ///     is still there); without it such a start is refused, since the tokens are gone.
     ///   - maxPendingWrites: the most writes that may wait for the writer; one more is refused at
     ///     once as unavailable (503 with `Retry-After`) rather than queued behind the others.
+    ///   - maxWriteWait: the longest the oldest waiting write may have waited for the writer
+    ///     before new writes are refused the same way (nil: only the count bounds the queue).
     public init(
         path: String,
         durability: Durability = .full,
@@ -43,6 +45,7 @@ public final class SQLiteStore: Sendable {
         callTimeout: Duration = .seconds(5),
         createMissing: Bool = false,
         maxPendingWrites: Int = 1024,
+        maxWriteWait: Duration? = nil,
         logger: Logger = Logger(label: "keyfob.sqlite")
     ) async throws {
         let marker = DatabaseMarker(databasePath: path)
@@ -75,7 +78,8 @@ public final class SQLiteStore: Sendable {
             checkpointer: BackgroundCheckpointer(path: path, busyTimeout: busyTimeout),
             deadlines: deadlines,
             file: file,
-            maxPending: maxPendingWrites
+            maxPending: maxPendingWrites,
+            maxWait: maxWriteWait
         )
         self.logger = logger
     }

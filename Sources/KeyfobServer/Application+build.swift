@@ -45,7 +45,8 @@ public func buildApplication(
             perAddress: .init(failures: limits.perAddress, window: limits.window)
         ),
         addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
-        maxBodySize: configuration.maxTokenBodySize
+        maxBodySize: configuration.maxTokenBodySize,
+        admission: TokenAdmission(limit: configuration.maxConcurrentTokenRequests)
     ).addRoutes(to: router)
     TokenManagementController(
         management: TokenManagement(

@@ -31,6 +31,9 @@ public struct KeyfobConfiguration: Sendable {
     /// The most live-login password checks (bcrypt) that may run or wait at once; one more is
     /// answered 503 at once.
     public var maxPendingLogins = 32
+    /// The most token requests worked on at once; one more is answered 503 with `Retry-After` at
+    /// once (`nil`: no bound). BENCHMARKS.md shows how it was chosen.
+    public var maxConcurrentTokenRequests: Int? = 128
     /// Whether Keyfob reports swift-metrics into its own Prometheus registry and serves it at
     /// `GET /metrics` (docs/contract.md §9). Off when the embedding process bootstraps
     /// swift-metrics itself (it can be bootstrapped once per process).

@@ -8,9 +8,11 @@ import Testing
 struct SettingsTests {
     /// Every key docs/operations.md lists, in `--print-config`'s order.
     static let documentedKeys = [
-        "database", "sqlite-synchronous", "db-pool-size", "db-timeout", "max-pending-writes", "sqlite-create-missing",
+        "database", "sqlite-synchronous", "db-pool-size", "db-timeout", "max-pending-writes", "max-write-wait",
+        "sqlite-create-missing",
         "host", "port", "base-url", "no-demo-app", "log-level", "log-format", "idle-timeout", "body-timeout", "vehicle-api",
-        "connect-modes", "trusted-proxy", "api-calls-per-token", "client-auth-failures", "max-pending-logins", "metrics-port",
+        "connect-modes", "trusted-proxy", "api-calls-per-token", "client-auth-failures", "max-pending-logins", "max-token-requests",
+        "metrics-port",
         "metrics-host",
     ]
 
@@ -141,25 +143,33 @@ struct SettingsTests {
     }
 
     /// Each bad key or value stops start-up with one line that names it, before anything listens.
-    @Test(arguments: [
-        ("keyfob.yaml", "prot: 9000\n", [:], "Unknown key \"prot\"", "Did you mean port?"),
-        ("keyfob.json", #"{"port": "http"}"#, [:], "Bad setting port in", "whole number"),
-        ("keyfob.yaml", "port: abc\n", [:], "Bad setting port in", "whole number"),
-        ("keyfob.yaml", "port: 70000\n", [:], "port in", "from 0 to 65535"),
-        ("keyfob.yaml", "port:\n  http: 80\n", [:], "Bad setting port in", "not a map"),
-        ("keyfob.yaml", "port:\n", [:], "Bad setting port in", "no value"),
-        ("keyfob.yaml", "log-format: xml\n", [:], "Bad setting log-format in", "one of text, json"),
-        ("keyfob.yaml", "connect-modes: [live, party]\n", [:], "Bad setting connect-modes in", "live, test, simulated"),
-        ("keyfob.yaml", "port: [1, 2\n", [:], "is not valid YAML", ""),
-        ("keyfob.json", "{\"port\": 9000", [:], "is not valid JSON", ""),
-        ("keyfob.json", "[1, 2]", [:], "must hold a map", ""),
-        ("keyfob.toml", "port = 1\n", [:], "must end in .json, .yaml or .yml", ""),
-        ("keyfob.yaml", "port: 9000\n", ["KEYFOB_PORT": "abc"], "Bad setting KEYFOB_PORT", "whole number"),
-        ("keyfob.yaml", "port: 9000\n", ["KEYFOB_DB_POOL_SIZE": "0"], "KEYFOB_DB_POOL_SIZE must be", "1 and 1000"),
-        ("keyfob.yaml", "port: 9000\n", ["KEYFOB_IDLE_TIMEOUT": "soon"], "Bad setting KEYFOB_IDLE_TIMEOUT", "duration"),
-        ("keyfob.yaml", "port: 9000\n", ["KEYFOB_NO_DEMO_APP": "maybe"], "Bad setting KEYFOB_NO_DEMO_APP", "true or false"),
-    ] as [(String, String, [String: String], String, String)])
-    func aBadKeyOrValueStopsStartUpNamingIt(name: String, text: String, environment: [String: String], names: String, says: String)
+    @Test(
+        arguments: [
+            ("keyfob.yaml", "prot: 9000\n", [:], "Unknown key \"prot\"", "Did you mean port?"),
+            ("keyfob.json", #"{"port": "http"}"#, [:], "Bad setting port in", "whole number"),
+            ("keyfob.yaml", "port: abc\n", [:], "Bad setting port in", "whole number"),
+            ("keyfob.yaml", "port: 70000\n", [:], "port in", "from 0 to 65535"),
+            ("keyfob.yaml", "port:\n  http: 80\n", [:], "Bad setting port in", "not a map"),
+            ("keyfob.yaml", "port:\n", [:], "Bad setting port in", "no value"),
+            ("keyfob.yaml", "log-format: xml\n", [:], "Bad setting log-format in", "one of text, json"),
+            ("keyfob.yaml", "connect-modes: [live, party]\n", [:], "Bad setting connect-modes in", "live, test, simulated"),
+            ("keyfob.yaml", "port: [1, 2\n", [:], "is not valid YAML", ""),
+            ("keyfob.json", "{\"port\": 9000", [:], "is not valid JSON", ""),
+            ("keyfob.json", "[1, 2]", [:], "must hold a map", ""),
+            ("keyfob.toml", "port = 1\n", [:], "must end in .json, .yaml or .yml", ""),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_PORT": "abc"], "Bad setting KEYFOB_PORT", "whole number"),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_DB_POOL_SIZE": "0"], "KEYFOB_DB_POOL_SIZE must be", "1 and 1000"),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_IDLE_TIMEOUT": "soon"], "Bad setting KEYFOB_IDLE_TIMEOUT", "duration"),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_NO_DEMO_APP": "maybe"], "Bad setting KEYFOB_NO_DEMO_APP", "true or false"),
+        ] as [(String, String, [String: String], String, String)]
+    )
+    func aBadKeyOrValueStopsStartUpNamingIt(
+        name: String,
+        text: String,
+        environment: [String: String],
+        names: String,
+        says: String
+    )
         async throws
     {
         let file = try ConfigFile(name: name, text)

@@ -18,7 +18,8 @@ public struct TemporaryDatabase: Sendable {
         durability: SQLiteStore.Durability = .full,
         busyTimeout: TimeInterval = 5,
         callTimeout: Duration = .seconds(5),
-        maxPendingWrites: Int = 1024
+        maxPendingWrites: Int = 1024,
+        maxWriteWait: Duration? = nil
     ) async throws -> SQLiteStore {
         // As `serve` does: swift-metrics is set up before a store makes its metrics.
         KeyfobMetrics.bootstrapIfNeeded()
@@ -27,7 +28,8 @@ public struct TemporaryDatabase: Sendable {
             durability: durability,
             busyTimeout: busyTimeout,
             callTimeout: callTimeout,
-            maxPendingWrites: maxPendingWrites
+            maxPendingWrites: maxPendingWrites,
+            maxWriteWait: maxWriteWait
         )
     }
 

@@ -14,6 +14,8 @@ struct TokenController {
     let metrics = TokenMetrics()
     /// Token requests are a few hundred bytes; anything near this bound is not a token request.
     let maxBodySize: Int
+    /// The bound on token requests in flight.
+    let admission: TokenAdmission
 
     static let noStoreHeaders: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
 
@@ -25,27 +27,32 @@ struct TokenController {
 
     func token(_ request: Request, _ context: KeyfobRequestContext) async -> Response {
         await OAuthAnswer.respond(context) {
+            // Read whole first: a refused request leaves the connection ready for the next.
             let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
-            let clientID = tokenRequest.client?.clientID ?? ""
-            // Resolved only when the throttle needs it: a correct client with nothing over a
-            // limit pays neither the address string nor a key.
-            let address = { addresses.of(request, context) }
-            if let wait = throttle.waiting(clientID: clientID, address: address) {
+            return try await admission.admit { try await answer(tokenRequest, request, context) }
+        }
+    }
+
+    private func answer(_ tokenRequest: TokenRequest, _ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
+        let clientID = tokenRequest.client?.clientID ?? ""
+        // Resolved only when the throttle needs it: a correct client with nothing over a
+        // limit pays neither the address string nor a key.
+        let address = { addresses.of(request, context) }
+        if let wait = throttle.waiting(clientID: clientID, address: address) {
+            metrics.clientAuthRateLimited()
+            throw ClientAuthThrottle.refusal(retryAfter: wait)
+        }
+        do {
+            let answer = try await endpoint.respond(to: tokenRequest).response()
+            metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
+            return answer
+        } catch let refusal as OAuthError {
+            if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
                 metrics.clientAuthRateLimited()
                 throw ClientAuthThrottle.refusal(retryAfter: wait)
             }
-            do {
-                let answer = try await endpoint.respond(to: tokenRequest).response()
-                metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
-                return answer
-            } catch let refusal as OAuthError {
-                if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
-                    metrics.clientAuthRateLimited()
-                    throw ClientAuthThrottle.refusal(retryAfter: wait)
-                }
-                metrics.refused(refusal.code)
-                throw refusal
-            }
+            metrics.refused(refusal.code)
+            throw refusal
         }
     }
 }

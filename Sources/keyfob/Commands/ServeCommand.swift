@@ -70,6 +70,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Connect logins that may wait for a password check; more are answered 503 with Retry-After at once (default 32)."
     )
     var maxPendingLogins: Int?
+    @Option(
+        name: .customLong("max-token-requests"),
+        help: "Token requests worked on at once; more are answered 503 with Retry-After at once (default 128; 0: no bound)."
+    )
+    var maxTokenRequests: Int?
     @Flag(
         name: .customLong("print-config"),
         help: "Print the effective settings (secrets masked) and where each came from, then exit without serving."

@@ -45,7 +45,9 @@ struct ConfigFile {
         for key in keys.keys.sorted() {
             guard known.contains(key) else {
                 let hint = Self.closest(to: key, in: known).map { " Did you mean \($0)?" } ?? ""
-                throw CommandFailure("Unknown key \"\(key)\" in the config file \(path).\(hint) Known keys: \(known.sorted().joined(separator: ", ")).")
+                throw CommandFailure(
+                    "Unknown key \"\(key)\" in the config file \(path).\(hint) Known keys: \(known.sorted().joined(separator: ", "))."
+                )
             }
             switch keys[key] {
             case is [String: Any]: throw CommandFailure("Bad setting \(key) in \(path): expected a value, not a map.")
@@ -61,7 +63,8 @@ struct ConfigFile {
     }
 
     private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var previous = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var current = [i] + Array(repeating: 0, count: b.count)

@@ -14,6 +14,7 @@ struct DatabaseSettings {
     let poolSize: Resolved<Int>
     let timeout: Resolved<TimeSpan>
     let maxPendingWrites: Resolved<Int>
+    let maxWriteWait: Resolved<TimeSpan>
     let sqliteCreateMissing: Resolved<Bool>
 
     init(options: DatabaseOptions, sources: SettingSources) throws {
@@ -22,15 +23,17 @@ struct DatabaseSettings {
         poolSize = try sources.resolve(SettingCatalogue.dbPoolSize, flag: options.poolSize)
         timeout = try sources.resolve(SettingCatalogue.dbTimeout, flag: options.timeout)
         maxPendingWrites = try sources.resolve(SettingCatalogue.maxPendingWrites, flag: options.maxPendingWrites)
+        maxWriteWait = try sources.resolve(SettingCatalogue.maxWriteWait, flag: options.maxWriteWait)
         sqliteCreateMissing = try sources.resolve(SettingCatalogue.sqliteCreateMissing, flag: options.sqliteCreateMissing ? true : nil)
         try poolSize.require("between 1 and 1000") { (1...1000).contains($0) }
         try maxPendingWrites.require("from 1 to 1000000") { (1...1_000_000).contains($0) }
+        try maxWriteWait.require("at most 10s (0 turns it off)") { $0.seconds <= 10 }
         try timeout.require("between 100ms (0.1s) and 10m") { (0.1...600).contains($0.seconds) }
     }
 
     /// For `--print-config`.
     var lines: [String] {
-        [database.line, sqliteSynchronous.line, poolSize.line, timeout.line, maxPendingWrites.line, sqliteCreateMissing.line]
+        [database.line, sqliteSynchronous.line, poolSize.line, timeout.line, maxPendingWrites.line, maxWriteWait.line, sqliteCreateMissing.line]
     }
 
     private var url: String { database.value }
@@ -69,6 +72,7 @@ struct DatabaseSettings {
                 callTimeout: callTimeout,
                 createMissing: sqliteCreateMissing.value,
                 maxPendingWrites: maxPendingWrites.value,
+                maxWriteWait: maxWriteWait.value.seconds > 0 ? .microseconds(Int(maxWriteWait.value.seconds * 1_000_000)) : nil,
                 logger: logger
             )
         } catch let error as DatabaseMissingError {

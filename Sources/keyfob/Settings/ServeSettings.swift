@@ -21,6 +21,7 @@ struct ServeSettings {
     let apiCallsPerToken: Resolved<Int>
     let clientAuthFailures: Resolved<Int>
     let maxPendingLogins: Resolved<Int>
+    let maxTokenRequests: Resolved<Int>
     let metricsPort: Resolved<Int?>
     let metricsHost: Resolved<String>
 
@@ -41,6 +42,7 @@ struct ServeSettings {
         apiCallsPerToken = try sources.resolve(S.apiCallsPerToken, flag: flags.apiCallsPerToken)
         clientAuthFailures = try sources.resolve(S.clientAuthFailures, flag: flags.clientAuthFailures)
         maxPendingLogins = try sources.resolve(S.maxPendingLogins, flag: flags.maxPendingLogins)
+        maxTokenRequests = try sources.resolve(S.maxTokenRequests, flag: flags.maxTokenRequests)
         metricsPort = try sources.resolve(S.metricsPort, flag: flags.metricsPort)
         metricsHost = try sources.resolve(S.metricsHost, flag: flags.metricsHost)
         try check()
@@ -53,6 +55,7 @@ struct ServeSettings {
         try apiCallsPerToken.require("from 1 to 1000000") { (1...1_000_000).contains($0) }
         try clientAuthFailures.require("from 1 to 100000") { (1...100_000).contains($0) }
         try maxPendingLogins.require("from 1 to 10000") { (1...10_000).contains($0) }
+        try maxTokenRequests.require("from 0 (no bound) to 100000") { (0...100_000).contains($0) }
         for span in [idleTimeout, bodyTimeout] {
             try span.require("between 100ms (0.1s) and 1h") { (0.1...3600).contains($0.seconds) }
         }
@@ -67,7 +70,7 @@ struct ServeSettings {
         database.lines + [
             host.line, port.line, baseURL.line, noDemoApp.line, logLevel.line, logFormat.line, idleTimeout.line, bodyTimeout.line,
             vehicleAPI.line, connectModes.line, trustedProxies.line, apiCallsPerToken.line, clientAuthFailures.line,
-            maxPendingLogins.line, metricsPort.line, metricsHost.line,
+            maxPendingLogins.line, maxTokenRequests.line, metricsPort.line, metricsHost.line,
         ]
     }
 
@@ -85,6 +88,7 @@ struct ServeSettings {
         configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures.value
         configuration.clientAuthLimits.perAddress = clientAuthFailures.value * 10
         configuration.maxPendingLogins = maxPendingLogins.value
+        configuration.maxConcurrentTokenRequests = maxTokenRequests.value == 0 ? nil : maxTokenRequests.value
         configuration.connectionTimeouts = ConnectionTimeouts(
             idle: .milliseconds(Int(idleTimeout.value.seconds * 1000)),
             body: .milliseconds(Int(bodyTimeout.value.seconds * 1000))

@@ -11,6 +11,7 @@ enum SettingCatalogue {
     static let dbPoolSize = Setting<Int>("db-pool-size", default: 20)
     static let dbTimeout = Setting<TimeSpan>("db-timeout", default: TimeSpan(argument: "5s")!)
     static let maxPendingWrites = Setting<Int>("max-pending-writes", default: 1024)
+    static let maxWriteWait = Setting<TimeSpan>("max-write-wait", default: TimeSpan(argument: "50ms")!)
     static let sqliteCreateMissing = Setting<Bool>("sqlite-create-missing", default: false)
 
     // The server.
@@ -28,15 +29,17 @@ enum SettingCatalogue {
     static let apiCallsPerToken = Setting<Int>("api-calls-per-token", default: 300)
     static let clientAuthFailures = Setting<Int>("client-auth-failures", default: 20)
     static let maxPendingLogins = Setting<Int>("max-pending-logins", default: 32)
+    static let maxTokenRequests = Setting<Int>("max-token-requests", default: 128)
     static let metricsPort = Setting<Int?>("metrics-port", default: nil)
     static let metricsHost = Setting<String>("metrics-host", default: "127.0.0.1")
 
     /// The keys a config file may hold. `SettingsTests` checks `--print-config` shows exactly these.
     static let names: [String] = [
-        database.name, sqliteSynchronous.name, dbPoolSize.name, dbTimeout.name, maxPendingWrites.name, sqliteCreateMissing.name,
+        database.name, sqliteSynchronous.name, dbPoolSize.name, dbTimeout.name, maxPendingWrites.name, maxWriteWait.name,
+        sqliteCreateMissing.name,
         host.name, port.name, baseURL.name, noDemoApp.name, logLevel.name, logFormat.name, idleTimeout.name, bodyTimeout.name,
         vehicleAPI.name, connectModes.name, trustedProxies.name, apiCallsPerToken.name, clientAuthFailures.name,
-        maxPendingLogins.name, metricsPort.name, metricsHost.name,
+        maxPendingLogins.name, maxTokenRequests.name, metricsPort.name, metricsHost.name,
     ]
 }
 

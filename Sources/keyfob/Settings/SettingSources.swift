@@ -83,7 +83,10 @@ struct Resolved<Value: SettingValue>: Sendable {
 }
 
 enum SettingSource: Sendable, CustomStringConvertible {
-    case flag, environment(String), file(String), defaultValue
+    case flag
+    case environment(String)
+    case file(String)
+    case defaultValue
 
     var description: String {
         switch self {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import KeyfobServer
 import KeyfobSQLite
+import KeyfobServer
 import Logging
 
 /// `--config`, `--database` and the store's tuning options, shared by every command that opens the
@@ -43,6 +43,13 @@ struct DatabaseOptions: ParsableArguments {
         help: "SQLite: the most writes that may wait for the writer; more are answered 503 with Retry-After at once (default 1024)."
     )
     var maxPendingWrites: Int?
+
+    @Option(
+        name: .customLong("max-write-wait"),
+        help:
+            "SQLite: once the oldest waiting write has waited this long, new writes are answered 503 with Retry-After at once (default 50ms; 0 turns it off)."
+    )
+    var maxWriteWait: TimeSpan?
 
     @Flag(
         name: .customLong("sqlite-create-missing"),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// A span written as `90s`, `30m`, `1h`, `2d` or plain seconds.
+/// A span written as `250ms`, `90s`, `30m`, `1h`, `2d` or plain seconds.
 struct TimeSpan: ExpressibleByArgument, Sendable {
     let seconds: TimeInterval
     /// As written, for `--help`'s "(default: 5s)".
@@ -13,7 +13,10 @@ struct TimeSpan: ExpressibleByArgument, Sendable {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
         var text = argument.lowercased()
         var unit: TimeInterval = 1
-        if let last = text.last, let multiplier = units[last] {
+        if text.hasSuffix("ms") {
+            unit = 0.001
+            text.removeLast(2)
+        } else if let last = text.last, let multiplier = units[last] {
             unit = multiplier
             text.removeLast()
         }
