@@ -11,7 +11,7 @@ enum SettingCatalogue {
     static let dbPoolSize = Setting<Int>("db-pool-size", default: 20)
     static let dbTimeout = Setting<TimeSpan>("db-timeout", default: TimeSpan(argument: "5s")!)
     static let maxPendingWrites = Setting<Int>("max-pending-writes", default: 1024)
-    static let maxWriteWait = Setting<TimeSpan>("max-write-wait", default: TimeSpan(argument: "50ms")!)
+    static let maxWriteWait = Setting<TimeSpan>("max-write-wait", default: TimeSpan(argument: "0")!)
     static let sqliteCreateMissing = Setting<Bool>("sqlite-create-missing", default: false)
 
     // The server.

@@ -47,7 +47,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("max-write-wait"),
         help:
-            "SQLite: once the oldest waiting write has waited this long, new writes are answered 503 with Retry-After at once (default 50ms; 0 turns it off)."
+            "SQLite: once the oldest waiting write has waited this long, new writes are answered 503 with Retry-After at once (default 0: off; see BENCHMARKS.md before setting it)."
     )
     var maxWriteWait: TimeSpan?
 
