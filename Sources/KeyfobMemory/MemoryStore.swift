@@ -54,6 +54,8 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     var families: [Int64: StoredFamily] = [:]
     var vehicleStates: [UUID: StoredVehicleState] = [:]
     var nextFamily: Int64 = 0
+    /// Management token digests and their applications.
+    var managementTokens: [SecretDigest: UUID] = [:]
     let key: Data
 
     /// An empty store with a fresh rotation key.

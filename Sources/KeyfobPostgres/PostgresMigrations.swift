@@ -79,6 +79,16 @@ enum PostgresMigrations {
             name: "v5-vehicle-states",
             statements: ["CREATE TABLE vehicle_states (vehicle_id uuid PRIMARY KEY, state text NOT NULL, version bigint NOT NULL)"]
         ),
+        // The application management token's digest (docs/contract.md §8); the families by
+        // consent, so a disconnect revokes them by index.
+        Migration(
+            name: "v6-management",
+            statements: [
+                "ALTER TABLE applications ADD COLUMN management_token_digest bytea",
+                "CREATE UNIQUE INDEX applications_by_management_token ON applications (management_token_digest) WHERE management_token_digest IS NOT NULL",
+                "CREATE INDEX token_families_by_grant ON token_families (grant_id)",
+            ]
+        ),
     ]
 
     /// Token families get an identity of their own, so a token issued by something other than a

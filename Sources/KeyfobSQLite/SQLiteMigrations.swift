@@ -57,6 +57,18 @@ enum SQLiteMigrations {
                 sql: "CREATE TABLE vehicle_states (vehicle_id TEXT PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID"
             )
         }
+        migrator.registerMigration("v8-management") { db in
+            // The application management token's digest (docs/contract.md §8), looked up by the
+            // Management API; and the families by consent, so a disconnect revokes them by index.
+            try db.execute(
+                sql: """
+                    ALTER TABLE applications ADD COLUMN management_token_digest BLOB;
+                    CREATE UNIQUE INDEX applications_by_management_token ON applications (management_token_digest)
+                        WHERE management_token_digest IS NOT NULL;
+                    CREATE INDEX token_families_by_grant ON token_families (grant_id);
+                    """
+            )
+        }
         return migrator
     }
 

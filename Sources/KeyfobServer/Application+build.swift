@@ -66,6 +66,9 @@ public func buildApplication(
         limiter: APIRateLimiter(limit: configuration.apiCallsPerToken, window: 60, clock: configuration.clock)
     )
     VehicleAPIController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
+    ManagementController(
+        management: ConnectionManagement(store: store, cursors: ConnectionCursor(keyBytes: try await store.rotationKey()))
+    ).addRoutes(to: router)
     if configuration.vehicleAPI {
         VehicleDataController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
         CompatibilityController(authenticator: ClientAuthenticator(applications: store, clock: configuration.clock)).addRoutes(to: router)

@@ -109,7 +109,7 @@ struct TokenAdmissionTests {
             let (refused, all) = try await firstAnswerWhileNothingCommits(databasePath: try #require(server.sqliteFile).path) {
                 try await server.token([("grant_type", "client_credentials")], headers: [app.basic])
             }
-            #expect(refused.status == 503 && refused.header("Retry-After") == "1", "\(refused.status) \(refused.text)")
+            #expect(refused.status == 503 && ["1", "2", "3"].contains(refused.header("Retry-After")), "\(refused.status) \(refused.text)")
             #expect(refused.json["error"] as? String == "temporarily_unavailable")
             // Exactly the two let in landed; every other was refused.
             #expect(all.filter { $0.status == 200 }.count == 2, "\(all.map(\.status))")

@@ -6,7 +6,7 @@ import Synchronization
 /// `temporarily_unavailable` with `Retry-After` before it costs a client check or a write
 /// (docs/contract.md §9). Past the concurrency at which the rate stops growing, more requests in
 /// flight only lengthen everyone's wait: refusing the excess at once keeps the accepted ones'
-/// latency where it was, and a client told to retry in a second stops adding to the queue.
+/// latency where it was, and a client told to retry later stops adding to the queue.
 final class TokenAdmission: Sendable {
     private let limit: Int?
     private let inFlight = Atomic<Int>(0)
@@ -21,7 +21,11 @@ final class TokenAdmission: Sendable {
         guard inFlight.add(1, ordering: .relaxed).newValue <= limit else {
             inFlight.subtract(1, ordering: .relaxed)
             Self.shed.increment()
-            throw OAuthError.storeUnavailable(detail: "\(limit) token requests are already in flight")
+            var refusal = OAuthError.storeUnavailable(detail: "\(limit) token requests are already in flight")
+            // Spread over 1–3 s: refused together, clients that obey would otherwise all come back
+            // in the same instant and be refused together again.
+            refusal.retryAfter = Int.random(in: 1...3)
+            throw refusal
         }
         defer { inFlight.subtract(1, ordering: .relaxed) }
         return try await work()

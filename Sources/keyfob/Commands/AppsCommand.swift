@@ -8,7 +8,7 @@ struct AppsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apps",
         abstract: "Register and manage applications (OAuth clients).",
-        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, Delete.self]
+        subcommands: [Create.self, List.self, Show.self, RotateSecret.self, RotateAMT.self, Delete.self]
     )
 
     /// What the CLI shows of an application; never a secret digest.
@@ -20,8 +20,10 @@ struct AppsCommand: AsyncParsableCommand {
         let permissions: [String]
         let created_at: String
         var client_secret: String?
+        /// The application management token (docs/contract.md §8), shown once at creation.
+        var management_token: String?
 
-        init(_ application: ClientApplication, secret: String? = nil) {
+        init(_ application: ClientApplication, secret: String? = nil, managementToken: String? = nil) {
             client_id = application.id.lowercasedText
             name = application.name
             self.public = application.isPublic
@@ -29,6 +31,7 @@ struct AppsCommand: AsyncParsableCommand {
             permissions = application.permissions
             created_at = ISO8601DateFormatter().string(from: application.createdAt)
             client_secret = secret
+            management_token = managementToken
         }
 
         var text: String {
@@ -39,6 +42,9 @@ struct AppsCommand: AsyncParsableCommand {
                 "Created:        \(created_at)",
             ]
             if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
+            if let management_token {
+                lines.insert("Management token (AMT): \(management_token)   (shown once: for the Management API)", at: client_secret == nil ? 1 : 2)
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -67,7 +73,8 @@ struct AppsCommand: AsyncParsableCommand {
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw CommandFailure(error.description)
             }
-            let summary = Summary(registered.application, secret: registered.secret)
+            let managementToken = try await ManagementToken.issue(for: registered.application.id, in: store, random: SystemRandomSource())
+            let summary = Summary(registered.application, secret: registered.secret, managementToken: managementToken)
             if json { try Output.json(summary) } else { Output.line(summary.text) }
         }
     }
@@ -133,6 +140,30 @@ struct AppsCommand: AsyncParsableCommand {
             Output.line(
                 overlap.seconds > 0 ? "The previous secret keeps working for \(Int(overlap.seconds)) s." : "The previous secret no longer works."
             )
+        }
+    }
+
+    struct RotateAMT: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-amt",
+            abstract: "Give an application a new management token (AMT) for the Management API; the old one stops at once. Printed once."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The client id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Rotated: Encodable {
+            let client_id: String
+            let management_token: String
+        }
+
+        func run() async throws {
+            Output.bootstrapLogging(level: .info)
+            let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            guard let uuid = UUID(text: id), let token = try await ManagementToken.issue(for: uuid, in: store, random: SystemRandomSource())
+            else { throw CommandFailure("No application with id \(id).") }
+            if json { return try Output.json(Rotated(client_id: uuid.lowercasedText, management_token: token)) }
+            Output.line("New management token (AMT): \(token)   (shown once: store it now; the previous one no longer works)")
         }
     }
 
