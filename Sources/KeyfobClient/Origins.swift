@@ -10,33 +10,38 @@ public struct Origins: Sendable, Equatable {
     public var connect: String
     /// Where `/v2.0/...` lives.
     public var api: String
+    /// Where the Management API (`/v2.0/management/...`) lives.
+    public var management: String
 
     /// Smartcar's production origins.
     public static let smartcar = Origins(
         auth: "https://auth.smartcar.com",
         connect: "https://connect.smartcar.com",
-        api: "https://api.smartcar.com"
+        api: "https://api.smartcar.com",
+        management: "https://management.smartcar.com"
     )
 
     /// Origins for one Keyfob server that serves all three, e.g. `http://127.0.0.1:8080`.
     public static func keyfob(_ base: String) -> Origins {
-        Origins(auth: base, connect: base, api: base)
+        Origins(auth: base, connect: base, api: base, management: base)
     }
 
     /// Makes a set of origins.
-    public init(auth: String, connect: String, api: String) {
+    public init(auth: String, connect: String, api: String, management: String = "https://management.smartcar.com") {
         self.auth = auth
         self.connect = connect
         self.api = api
+        self.management = management
     }
 
-    /// `SMARTCAR_AUTH_ORIGIN`, `SMARTCAR_CONNECT_ORIGIN` and `SMARTCAR_API_ORIGIN`, each falling back
-    /// to Smartcar's.
+    /// `SMARTCAR_AUTH_ORIGIN`, `SMARTCAR_CONNECT_ORIGIN`, `SMARTCAR_API_ORIGIN` and
+    /// `SMARTCAR_MANAGEMENT_API_ORIGIN`, each falling back to Smartcar's.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Origins {
         Origins(
             auth: environment["SMARTCAR_AUTH_ORIGIN"] ?? smartcar.auth,
             connect: environment["SMARTCAR_CONNECT_ORIGIN"] ?? smartcar.connect,
-            api: environment["SMARTCAR_API_ORIGIN"] ?? smartcar.api
+            api: environment["SMARTCAR_API_ORIGIN"] ?? smartcar.api,
+            management: environment["SMARTCAR_MANAGEMENT_API_ORIGIN"] ?? smartcar.management
         )
     }
 

@@ -22,6 +22,7 @@ def smartcar_at_keyfob(keyfob_server, monkeypatch):
     monkeypatch.setenv("SMARTCAR_AUTH_ORIGIN", base + "/oauth/token")
     monkeypatch.setenv("SMARTCAR_CONNECT_ORIGIN", base)
     monkeypatch.setenv("SMARTCAR_API_ORIGIN", base)
+    monkeypatch.setenv("SMARTCAR_MANAGEMENT_API_ORIGIN", base)
     # The SDK reads its origins when imported.
     for name in [m for m in sys.modules if m == "smartcar" or m.startswith("smartcar.")]:
         del sys.modules[name]

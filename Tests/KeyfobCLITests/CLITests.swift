@@ -73,6 +73,43 @@ struct CLITests {
         #expect(!refused.stderr.contains("Fatal error"))
     }
 
+    /// docs/contract.md §8: `apps create` prints the management token once; `apps rotate-amt`
+    /// replaces it (the old one stops); only digests are stored.
+    @Test func theManagementTokenIsShownOnceStoredAsADigestAndRotated() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let created = try await KeyfobProcess.run(
+            ["apps", "create", "--name", "AMT App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
+        )
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.json["client_id"] as? String)
+        let first = try #require(created.json["management_token"] as? String)
+        #expect(first.count == 43)
+        let shown = try await KeyfobProcess.run(["apps", "show", id, "--database", database.url, "--json"])
+        #expect(shown.status == 0 && !shown.stdout.contains(first) && shown.json["management_token"] == nil)
+        let rotated = try await KeyfobProcess.run(["apps", "rotate-amt", id, "--database", database.url, "--json"])
+        let second = try #require(rotated.json["management_token"] as? String)
+        #expect(second != first)
+        let raw =
+            try Data(contentsOf: URL(fileURLWithPath: database.path))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data())
+        #expect(raw.range(of: Data(first.utf8)) == nil && raw.range(of: Data(second.utf8)) == nil)
+        let server = try KeyfobProcess.Server(database: database.url)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        for (token, status) in [(first, 401), (second, 200)] {
+            let basic = Data("default:\(token)".utf8).base64EncodedString()
+            let reply = try await TestHTTP.send(
+                .GET,
+                server.baseURL + "/v2.0/management/connections/",
+                headers: [("Authorization", "Basic \(basic)")]
+            )
+            #expect(reply.status == status, "\(reply.text)")
+        }
+        let unknown = try await KeyfobProcess.run(["apps", "rotate-amt", UUID().uuidString, "--database", database.url])
+        #expect(unknown.status == 1 && unknown.stderr.contains("No application"))
+    }
+
     @Test func resourceServersCreateShowsTheSecretOnceAndStoresOnlyItsDigest() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
