@@ -120,8 +120,10 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // /openapi.json, converted from the YAML document at start-up.
+                .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Templates")],
+            resources: [.copy("Templates"), .copy("OpenAPI")],
             swiftSettings: strict
         ),
         .target(

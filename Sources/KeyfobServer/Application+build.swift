@@ -19,6 +19,41 @@ public func buildApplication(
     logger: Logger = Logger(label: "keyfob"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    let (router, origin) = try await buildRouter(configuration: configuration, store: store)
+    var services: [any Service] = []
+    if let interval = configuration.cleanupInterval {
+        services.append(ExpiredRowsCleaner(store: store, clock: configuration.clock, interval: interval, logger: logger))
+    }
+    return Application(
+        responder: RequestIDResponder(inner: router.buildResponder()),
+        server: HTTPServerBuilder { responder in
+            KeyfobHTTP1Channel(responder: responder, timeouts: configuration.connectionTimeouts)
+        },
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: services,
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            origin.listening(host: configuration.host, port: port)
+            await onServerRunning(port)
+        },
+        logger: logger
+    )
+}
+
+/// Every route the router registers, as `METHOD /path` with `{name}` for a capture: the test that
+/// holds docs/openapi.yaml to the routes served compares the two.
+package func registeredRoutes(configuration: KeyfobConfiguration, store: any Store) async throws -> [String] {
+    try await buildRouter(configuration: configuration, store: store).router.routes.map { route in
+        // A capture prints as `{name}`, as OpenAPI spells it.
+        "\(route.method) /" + route.path.components.map(\.description).joined(separator: "/")
+    }
+}
+
+/// Every route Keyfob serves, with its middleware, for `buildApplication`.
+func buildRouter(
+    configuration: KeyfobConfiguration,
+    store: any Store
+) async throws -> (router: Router<KeyfobRequestContext>, origin: ServerOrigin) {
     if configuration.metrics { KeyfobMetrics.bootstrapIfNeeded() }
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
     let tokenEndpoint = try TokenEndpoint(
@@ -92,23 +127,7 @@ public func buildApplication(
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
     HealthController(store: store).addRoutes(to: router)
+    try OpenAPIController.load().addRoutes(to: router)
 
-    var services: [any Service] = []
-    if let interval = configuration.cleanupInterval {
-        services.append(ExpiredRowsCleaner(store: store, clock: configuration.clock, interval: interval, logger: logger))
-    }
-    return Application(
-        responder: RequestIDResponder(inner: router.buildResponder()),
-        server: HTTPServerBuilder { responder in
-            KeyfobHTTP1Channel(responder: responder, timeouts: configuration.connectionTimeouts)
-        },
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: services,
-        onServerRunning: { channel in
-            let port = channel.localAddress?.port ?? configuration.port
-            origin.listening(host: configuration.host, port: port)
-            await onServerRunning(port)
-        },
-        logger: logger
-    )
+    return (router, origin)
 }
