@@ -16,6 +16,18 @@ struct HTTPExchange {
         let body: Data
 
         var retryAfter: Int? { headers.first(name: "retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+        /// A `/v2.0` answer's body as `T`, or its v2 error thrown as `KeyfobClientError.api`.
+        func decodedAPIBody<T: Decodable>(as type: T.Type) throws -> T {
+            guard status == 200 else {
+                throw KeyfobClientError.api(status: status, body: body, requestID: headers.first(name: "sc-request-id"), retryAfter: retryAfter)
+            }
+            do {
+                return try JSONDecoder().decode(T.self, from: body)
+            } catch {
+                throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: body.prefix(512), as: UTF8.self))
+            }
+        }
     }
 
     func send(

@@ -71,19 +71,6 @@ public struct ManagementClient: Sendable {
 
     private func call<T: Decodable>(_ method: HTTPMethod, _ query: [(String, String)], as type: T.Type) async throws -> T {
         let url = base + (query.isEmpty ? "" : "?" + FormEncoding.encode(query))
-        let answer = try await http.send(method, url, headers: [("Authorization", authorization)])
-        guard answer.status == 200 else {
-            throw KeyfobClientError.api(
-                status: answer.status,
-                body: answer.body,
-                requestID: answer.headers.first(name: "sc-request-id"),
-                retryAfter: answer.retryAfter
-            )
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: answer.body)
-        } catch {
-            throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: answer.body.prefix(512), as: UTF8.self))
-        }
+        return try await http.send(method, url, headers: [("Authorization", authorization)]).decodedAPIBody(as: T.self)
     }
 }

@@ -90,18 +90,6 @@ public struct VehicleAPIClient: Sendable {
         as type: T.Type
     ) async throws -> (value: T, headers: HTTPHeaders) {
         let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")] + headers, json: json)
-        guard answer.status == 200 else {
-            throw KeyfobClientError.api(
-                status: answer.status,
-                body: answer.body,
-                requestID: answer.headers.first(name: "sc-request-id"),
-                retryAfter: answer.retryAfter
-            )
-        }
-        do {
-            return (try JSONDecoder().decode(T.self, from: answer.body), answer.headers)
-        } catch {
-            throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: answer.body.prefix(512), as: UTF8.self))
-        }
+        return (try answer.decodedAPIBody(as: T.self), answer.headers)
     }
 }
