@@ -28,7 +28,7 @@ public struct AuthClient: Sendable {
     let http: HTTPExchange
 
     /// The SDK's version, sent in the User-Agent.
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 
     /// Makes a client. `httpClient` defaults to AsyncHTTPClient's shared one; requests time out
     /// after `timeout`.
