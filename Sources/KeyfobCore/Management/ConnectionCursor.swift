@@ -47,14 +47,15 @@ public struct ConnectionCursor: Sendable {
             fields[2] == (query.userID?.uuidString ?? ""), fields[3] == (query.vehicleID?.uuidString ?? ""),
             let bits = UInt64(fields[4]), let vehicle = UUID(uuidString: fields[5]), let user = UUID(uuidString: fields[6])
         else { return nil }
-        return Connection(vehicleID: vehicle, userID: user, connectedAt: Date(timeIntervalSince1970: Double(bitPattern: bits)))
+        return Connection(vehicleID: vehicle, userID: user, connectedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)))
     }
 
     private static func payload(after last: Connection, for query: Query) -> String {
         [
             "v1", query.applicationID.uuidString, query.userID?.uuidString ?? "", query.vehicleID?.uuidString ?? "",
-            // The exact double, so the next page starts exactly after it.
-            String(last.connectedAt.timeIntervalSince1970.bitPattern), last.vehicleID.uuidString, last.userID.uuidString,
+            // The exact double `Date` holds (since 2001: converting to 1970 and back can move it
+            // by a bit), so the next page starts exactly after it.
+            String(last.connectedAt.timeIntervalSinceReferenceDate.bitPattern), last.vehicleID.uuidString, last.userID.uuidString,
         ].joined(separator: "|")
     }
 
