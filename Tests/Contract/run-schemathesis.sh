@@ -17,7 +17,11 @@ json() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]]
 
 app=$("$KEYFOB_BIN" apps create --name Schemathesis --redirect-uri "$REDIRECT" --database "$DB" --json)
 export KEYFOB_CLIENT_ID=$(json "$app" client_id) KEYFOB_CLIENT_SECRET=$(json "$app" client_secret)
-export KEYFOB_MANAGEMENT_TOKEN=$(json "$app" management_token)
+# The management calls use a second app's token: what schemathesis deletes there (it feeds ids it
+# saw back into the calls) cannot end the first app's access token the vehicle calls use.
+managed=$("$KEYFOB_BIN" apps create --name "Schemathesis managed" --redirect-uri "$REDIRECT" --database "$DB" --json)
+export KEYFOB_MANAGEMENT_TOKEN=$(json "$managed" management_token)
+managed_code=$("$KEYFOB_BIN" dev mint-codes --app "$(json "$managed" client_id)" --count 1 --redirect-uri "$REDIRECT" --database "$DB")
 rs=$("$KEYFOB_BIN" resource-servers create --name Schemathesis --database "$DB" --json)
 export KEYFOB_RESOURCE_SERVER_ID=$(json "$rs" id) KEYFOB_RESOURCE_SERVER_SECRET=$(json "$rs" secret)
 code=$("$KEYFOB_BIN" dev mint-codes --app "$KEYFOB_CLIENT_ID" --count 1 --redirect-uri "$REDIRECT" --database "$DB")
@@ -32,6 +36,9 @@ for _ in $(seq 1 100); do curl -s -o /dev/null "$BASE/health/alive" && break; sl
 pair=$(curl -s -u "$KEYFOB_CLIENT_ID:$KEYFOB_CLIENT_SECRET" -d grant_type=authorization_code -d "code=$code" \
   --data-urlencode "redirect_uri=$REDIRECT" "$BASE/oauth/token")
 export KEYFOB_ACCESS_TOKEN=$(json "$pair" access_token)
+# A connection for the managed app to list.
+curl -s -o /dev/null -u "$(json "$managed" client_id):$(json "$managed" client_secret)" -d grant_type=authorization_code \
+  -d "code=$managed_code" --data-urlencode "redirect_uri=$REDIRECT" "$BASE/oauth/token"
 export KEYFOB_VEHICLE_ID=$(curl -s -H "Authorization: Bearer $KEYFOB_ACCESS_TOKEN" "$BASE/v2.0/vehicles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["vehicles"][0])')
 
 cd "$HERE"
