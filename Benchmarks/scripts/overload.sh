@@ -26,8 +26,6 @@ run_point() { # NAME CONNECTIONS → prints the bench's JSON
   cat "$D/bench.json"
 }
 
-field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
-
 base=$(run_point base "$CONNS")
 over=$(run_point over $((CONNS * FACTOR)))
 python3 - "$base" "$over" "$CONNS" "$FACTOR" <<'PY'

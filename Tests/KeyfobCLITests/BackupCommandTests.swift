@@ -11,10 +11,7 @@ struct BackupCommandTests {
     @Test func aBackupTakenWhileServingRestoresWithItsTokens() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "Backed up", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
-        )
-        let (id, secret) = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
+        let (id, secret, _) = try await KeyfobProcess.createApp("Backed up", database: database.url, redirectURI: Self.redirect)
         let code = try #require(
             try await KeyfobProcess.run([
                 "dev", "mint-codes", "--app", id, "--count", "1", "--redirect-uri", Self.redirect, "--database", database.url,

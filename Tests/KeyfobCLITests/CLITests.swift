@@ -8,11 +8,8 @@ struct CLITests {
     static let redirect = "https://client.example.com/cb"
 
     func createApp(_ database: TemporaryDatabase, extra: [String] = []) async throws -> (id: String, secret: String) {
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "CLI App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"] + extra
-        )
-        #expect(created.status == 0, "\(created.stderr)")
-        return (try #require(created.json["client_id"] as? String), created.json["client_secret"] as? String ?? "")
+        let created = try await KeyfobProcess.createApp("CLI App", database: database.url, redirectURI: Self.redirect, extra: extra)
+        return (created.id, created.secret)
     }
 
     @Test func appsCreateWithJSONPrintsOnlyJSONOnStdout() async throws {
@@ -78,12 +75,9 @@ struct CLITests {
     @Test func theManagementTokenIsShownOnceStoredAsADigestAndRotated() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "AMT App", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
-        )
-        #expect(created.status == 0, "\(created.stderr)")
-        let id = try #require(created.json["client_id"] as? String)
-        let first = try #require(created.json["management_token"] as? String)
+        let created = try await KeyfobProcess.createApp("AMT App", database: database.url)
+        let id = created.id
+        let first = try #require(created.printed["management_token"] as? String)
         #expect(first.count == 43)
         let shown = try await KeyfobProcess.run(["apps", "show", id, "--database", database.url, "--json"])
         #expect(shown.status == 0 && !shown.stdout.contains(first) && shown.json["management_token"] == nil)

@@ -14,10 +14,7 @@ struct GracefulShutdownTests {
     func aSignalMidLoadAnswersWhatWasTakenAndExitsZero(signal: Int32) async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "Shutdown", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
-        )
-        let (id, secret) = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
+        let (id, secret, _) = try await KeyfobProcess.createApp("Shutdown", database: database.url, redirectURI: Self.redirect)
         let codes = try await KeyfobProcess.run(
             ["dev", "mint-codes", "--app", id, "--count", "64", "--redirect-uri", Self.redirect, "--database", database.url]
         ).stdout.split(separator: "\n").map(String.init)

@@ -31,6 +31,19 @@ enum KeyfobProcess {
         return Finished(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
+    /// `keyfob apps create --name NAME --redirect-uri … --json` on `database`: the app's id and
+    /// secret, and everything it printed (the management token, say).
+    static func createApp(
+        _ name: String,
+        database: String,
+        redirectURI: String = "https://client.example.com/cb",
+        extra: [String] = []
+    ) async throws -> (id: String, secret: String, printed: [String: Any]) {
+        let created = try await run(["apps", "create", "--name", name, "--redirect-uri", redirectURI, "--database", database, "--json"] + extra)
+        #expect(created.status == 0, "\(created.stderr)")
+        return (try #require(created.json["client_id"] as? String), created.json["client_secret"] as? String ?? "", created.json)
+    }
+
     /// A `keyfob serve` process on a free loopback port.
     final class Server: @unchecked Sendable {
         let process: ChildProcess

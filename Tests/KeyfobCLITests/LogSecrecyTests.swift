@@ -11,10 +11,7 @@ struct LogSecrecyTests {
     @Test func aWholeFlowAtTraceLogsNoSecretAndEveryLineIsJSON() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let created = try await KeyfobProcess.run(
-            ["apps", "create", "--name", "Logged", "--redirect-uri", Self.redirect, "--database", database.url, "--json"]
-        )
-        let (id, secret) = (try #require(created.json["client_id"] as? String), try #require(created.json["client_secret"] as? String))
+        let (id, secret, _) = try await KeyfobProcess.createApp("Logged", database: database.url, redirectURI: Self.redirect)
         let password = "staple grapes river"
         _ = try await KeyfobProcess.run(
             ["owners", "add", "--email", "log@example.com", "--password", password, "--vehicle", "Tesla Model 3 2021", "--database", database.url]

@@ -161,6 +161,10 @@ struct SettingsTests {
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_DB_POOL_SIZE": "0"], "KEYFOB_DB_POOL_SIZE must be", "1 and 1000"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_IDLE_TIMEOUT": "soon"], "Bad setting KEYFOB_IDLE_TIMEOUT", "duration"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_NO_DEMO_APP": "maybe"], "Bad setting KEYFOB_NO_DEMO_APP", "true or false"),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_MAX_TOKEN_REQUESTS": "-1"], "KEYFOB_MAX_TOKEN_REQUESTS must be", "0 (no bound)"),
+            ("keyfob.yaml", "port: 9000\n", ["KEYFOB_MAX_WRITE_WAIT": "11s"], "KEYFOB_MAX_WRITE_WAIT must be", "at most 10s"),
+            ("keyfob.yaml", "port: 9000\nmetrics-port: 9000\n", [:], "metrics-port in", "not the main port"),
+            ("keyfob.yaml", "prot: 9000\n", [:], "Known keys:", "max-token-requests"),
         ] as [(String, String, [String: String], String, String)]
     )
     func aBadKeyOrValueStopsStartUpNamingIt(

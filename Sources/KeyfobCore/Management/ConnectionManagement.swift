@@ -17,10 +17,13 @@ public struct ConnectionManagement: Sendable {
         public var cursor: String?
     }
 
+    /// The 401 for a missing, malformed or wrong management token.
+    public static let refusal = APIError(.authentication, "Send the application management token as HTTP Basic credentials default:<token>.")
+
     /// The application whose AMT `Authorization: Basic base64("default:" + AMT)` carries, or 401
-    /// `AUTHENTICATION`. `credentials` are the header's decoded user and password.
+    /// `AUTHENTICATION`; `user` and `token` are the header's decoded user and password.
     public func authenticate(user: String, token: String) async throws -> UUID {
-        let refusal = APIError(.authentication, "Send the application management token as HTTP Basic credentials default:<token>.")
+        let refusal = Self.refusal
         guard user == "default", !token.isEmpty, token.utf8.count <= 256 else { throw refusal }
         // A 256-bit token: looked up by its digest, as tokens are, so no comparison leaks anything.
         guard let application = try await store.application(managementTokenDigest: .of(token)) else { throw refusal }

@@ -37,7 +37,7 @@ struct ManagementController {
     /// `Authorization: Basic base64("default:" + AMT)`; anything else is 401 `AUTHENTICATION`.
     private func authenticate(_ request: Request) async throws -> UUID {
         guard let (user, token) = try? BasicCredentials.parse(request.headers[.authorization]) else {
-            return try await management.authenticate(user: "", token: "")
+            throw ConnectionManagement.refusal
         }
         return try await management.authenticate(user: user, token: token)
     }

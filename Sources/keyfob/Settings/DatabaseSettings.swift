@@ -37,7 +37,7 @@ struct DatabaseSettings {
     }
 
     private var url: String { database.value }
-    private var callTimeout: Duration { .milliseconds(Int(timeout.value.seconds * 1000)) }
+    private var callTimeout: Duration { timeout.value.duration }
 
     /// The database for messages and logs, its password masked.
     var displayName: String { SettingMask.mask(url) }
@@ -72,7 +72,7 @@ struct DatabaseSettings {
                 callTimeout: callTimeout,
                 createMissing: sqliteCreateMissing.value,
                 maxPendingWrites: maxPendingWrites.value,
-                maxWriteWait: maxWriteWait.value.seconds > 0 ? .microseconds(Int(maxWriteWait.value.seconds * 1_000_000)) : nil,
+                maxWriteWait: maxWriteWait.value.seconds > 0 ? maxWriteWait.value.duration : nil,
                 logger: logger
             )
         } catch let error as DatabaseMissingError {

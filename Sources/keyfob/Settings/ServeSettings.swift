@@ -90,8 +90,8 @@ struct ServeSettings {
         configuration.maxPendingLogins = maxPendingLogins.value
         configuration.maxConcurrentTokenRequests = maxTokenRequests.value == 0 ? nil : maxTokenRequests.value
         configuration.connectionTimeouts = ConnectionTimeouts(
-            idle: .milliseconds(Int(idleTimeout.value.seconds * 1000)),
-            body: .milliseconds(Int(bodyTimeout.value.seconds * 1000))
+            idle: idleTimeout.value.duration,
+            body: bodyTimeout.value.duration
         )
         return configuration
     }

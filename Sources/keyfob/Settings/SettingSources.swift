@@ -32,9 +32,6 @@ struct SettingSources: Sendable {
         return SettingSources(environment: environment, file: (path, provider))
     }
 
-    /// Sources with nothing in them: defaults and flags only.
-    static let none = SettingSources(environment: EnvironmentVariablesProvider(environmentVariables: [:]), file: nil)
-
     /// The setting's value from the first source that has it: the flag, the environment, the file,
     /// else its default. A value of the wrong shape stops start-up with one line naming where it
     /// came from (never the value: it may be a password).

@@ -9,6 +9,9 @@ struct TimeSpan: ExpressibleByArgument, Sendable {
 
     var defaultValueDescription: String { text }
 
+    /// As a `Duration`, to the microsecond.
+    var duration: Duration { .microseconds(Int((seconds * 1_000_000).rounded())) }
+
     init?(argument: String) {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
         var text = argument.lowercased()
