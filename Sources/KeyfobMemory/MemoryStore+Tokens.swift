@@ -100,31 +100,38 @@ extension MemoryStore {
     }
 
     public func deleteExpired(before cutoff: Date) -> Int {
-        let before = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count
+        let before =
+            deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count
+            + consentRecords.count
         let familiesBefore = families.count
         sessions = sessions.filter { $0.value.expiresAt >= cutoff }
         loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
         codes = codes.filter { $0.value.code.expiresAt >= cutoff }
         accessTokens = accessTokens.filter { $0.value.token.expiresAt >= cutoff }
         refreshTokens = refreshTokens.filter { $0.value.expiresAt >= cutoff }
+        deviceAuthorizations = deviceAuthorizations.filter { $0.value.record.expiresAt >= cutoff }
+        userCodesByDeviceCode = userCodesByDeviceCode.filter { deviceAuthorizations[$0.value] != nil }
         // Grants nothing refers to any more, as the SQL stores find them; none can gain a code or
         // token later.
         let referenced = Set(codes.values.map(\.code.consentID)).union(refreshTokens.values.map(\.consentID))
+            .union(deviceAuthorizations.values.compactMap(\.record.status.consentID))
             .union(accessTokens.values.compactMap(\.token.consentID))
         consentRecords = consentRecords.filter { referenced.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
         // Families whose tokens are all gone; only a rotation adds to one, and it needs one of its
         // refresh tokens.
         let living = Set(refreshTokens.values.map(\.family)).union(accessTokens.values.compactMap(\.family))
         families = families.filter { living.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
-        let after = sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count + consentRecords.count
+        let after =
+            deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count
+            + consentRecords.count
         return before - after + (familiesBefore - families.count)
     }
 
-    private func isCurrent(_ client: ClientVersion) -> Bool {
+    func isCurrent(_ client: ClientVersion) -> Bool {
         applicationRecords[client.id]?.version == client.version
     }
 
-    private func insert(_ pair: PairToIssue, family: Int64, consentID: UUID, applicationID: UUID) {
+    func insert(_ pair: PairToIssue, family: Int64, consentID: UUID, applicationID: UUID) {
         accessTokens[pair.accessDigest] = StoredAccessToken(
             token: AccessToken(
                 digest: pair.accessDigest,

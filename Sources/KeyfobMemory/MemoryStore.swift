@@ -30,6 +30,11 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
         let family: Int64?
     }
 
+    struct StoredDeviceAuthorization {
+        var record: DeviceAuthorization
+        var wrongGuesses = 0
+    }
+
     struct StoredRefreshToken {
         let applicationID: UUID
         let consentID: UUID
@@ -56,6 +61,9 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     var nextFamily: Int64 = 0
     /// Management token digests and their applications.
     var managementTokens: [SecretDigest: UUID] = [:]
+    /// Device authorizations by user code digest, and the user code digest of each device code.
+    var deviceAuthorizations: [SecretDigest: StoredDeviceAuthorization] = [:]
+    var userCodesByDeviceCode: [SecretDigest: SecretDigest] = [:]
     let key: Data
 
     /// An empty store with a fresh rotation key.

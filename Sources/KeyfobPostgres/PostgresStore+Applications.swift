@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore: ApplicationStore {
     static let applicationColumns = """
         id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris, permissions,
-        created_at, version
+        created_at, version, grant_types
         """
 
     public func insertApplication(_ application: ClientApplication) async throws {
@@ -13,10 +13,10 @@ extension PostgresStore: ApplicationStore {
             _ = try await connection.query(
                 """
                 INSERT INTO applications (id, name, secret_digest, previous_secret_digest, previous_secret_expires_at,
-                    is_public, redirect_uris, permissions, created_at)
+                    is_public, redirect_uris, permissions, created_at, grant_types)
                 VALUES (\(application.id), \(application.name), \(application.secretDigest?.bytes),
                     \(application.previousSecretDigest?.bytes), \(application.previousSecretExpiresAt), \(application.isPublic),
-                    \(application.redirectURIs), \(application.permissions), \(application.createdAt))
+                    \(application.redirectURIs), \(application.permissions), \(application.createdAt), \(application.grantTypes))
                 """,
                 logger: self.logger
             )
@@ -66,8 +66,8 @@ extension PostgresStore: ApplicationStore {
     }
 
     static func application(from row: PostgresRow) throws -> ClientApplication {
-        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version) =
-            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64).self)
+        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes) =
+            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?).self)
         return ClientApplication(
             id: id,
             name: name,
@@ -77,6 +77,7 @@ extension PostgresStore: ApplicationStore {
             isPublic: isPublic,
             redirectURIs: redirectURIs,
             permissions: permissions,
+            grantTypes: grantTypes,
             createdAt: createdAt,
             version: version
         )

@@ -10,6 +10,7 @@ extension PostgresStore {
         let tables = [
             ("connect_sessions", "digest", "expires_at"), ("login_failures", "email_key", "window_ends_at"),
             ("authorization_codes", "id", "expires_at"), ("access_tokens", "id", "expires_at"), ("refresh_tokens", "id", "expires_at"),
+            ("device_authorizations", "id", "expires_at"),
         ]
         for (table, key, expiry) in tables {
             while true {

@@ -69,8 +69,35 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("v9-device-authorizations") { db in
+            try db.execute(sql: v9DeviceAuthorizations)
+        }
         return migrator
     }
+
+    /// The grant types each application may use (NULL: the defaults, as before the column), and
+    /// device authorizations (RFC 8628): digests of both codes, the user code's first four
+    /// letters' digest for counting wrong entries against it, and the state `DeviceCodeRule` judges.
+    static let v9DeviceAuthorizations = """
+        ALTER TABLE applications ADD COLUMN grant_types TEXT;
+        CREATE TABLE device_authorizations (
+            id INTEGER PRIMARY KEY,
+            device_code_digest BLOB NOT NULL UNIQUE,
+            user_code_digest BLOB NOT NULL UNIQUE,
+            user_code_group_digest BLOB NOT NULL,
+            application_id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL,
+            grant_id TEXT,
+            poll_interval INTEGER NOT NULL,
+            last_polled_at REAL,
+            wrong_guesses INTEGER NOT NULL DEFAULT 0,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX device_authorizations_by_group ON device_authorizations (user_code_group_digest);
+        CREATE INDEX device_authorizations_by_expiry ON device_authorizations (expires_at);
+        """
 
     /// Token families get an identity of their own, so a token issued by something other than a
     /// code (the device grant) can belong to one. Before, a family was the id of the code it came

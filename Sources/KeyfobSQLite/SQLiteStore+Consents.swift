@@ -5,13 +5,7 @@ import KeyfobCore
 extension SQLiteStore: ConsentStore {
     public func insertConsent(_ grant: Consent, codes: [AuthorizationCode]) async throws {
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO grants (id, application_id, owner_id, permissions, vehicle_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    Column.id(grant.id), Column.id(grant.applicationID), Column.id(grant.ownerID),
-                    Column.list(grant.permissions), Column.uuids(grant.vehicleIDs), Column.time(grant.createdAt),
-                ]
-            )
+            try Self.insertGrant(grant, in: db)
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO authorization_codes (digest, grant_id, application_id, redirect_uri, redirect_uri_sent,
@@ -26,6 +20,17 @@ extension SQLiteStore: ConsentStore {
                 ])
             }
         }
+    }
+
+    /// Writes a consent's row (the table is `grants`, Smartcar's word).
+    static func insertGrant(_ grant: Consent, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO grants (id, application_id, owner_id, permissions, vehicle_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                Column.id(grant.id), Column.id(grant.applicationID), Column.id(grant.ownerID),
+                Column.list(grant.permissions), Column.uuids(grant.vehicleIDs), Column.time(grant.createdAt),
+            ]
+        )
     }
 
     public func consent(id: UUID) async throws -> Consent? {

@@ -12,7 +12,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM login_failures WHERE window_ends_at < ?", arguments: [Column.time(cutoff)])
             return sessions + db.changesCount
         }
-        for table in ["authorization_codes", "access_tokens", "refresh_tokens"] {
+        for table in ["authorization_codes", "access_tokens", "refresh_tokens", "device_authorizations"] {
             while true {
                 let count = try await write { db in
                     try db.execute(

@@ -148,7 +148,7 @@ extension SQLiteStore: TokenStore {
 
     /// Whether the client's record is still the version the request authenticated against: the
     /// check that makes the in-memory application cache safe across processes.
-    private static func isCurrent(_ client: ClientVersion, in db: Database) throws -> Bool {
+    static func isCurrent(_ client: ClientVersion, in db: Database) throws -> Bool {
         let select = try DirectStatement("SELECT version FROM applications WHERE id = ?", in: db)
         select.bind(1, Column.id(client.id))
         return try select.step() && select.int64(0) == client.version
@@ -284,7 +284,7 @@ extension SQLiteStore: TokenStore {
     }
 
     /// The new pair's rows; `grant` and `application` are id columns' text as stored.
-    private static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
+    static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
         // Both statements take the same parameters in the same order; the access token also
         // takes its scope ('' is the grant's).
         let rows = [
@@ -310,7 +310,7 @@ extension SQLiteStore: TokenStore {
     }
 
     /// Removes a pair written by a redemption or rotation that is being undone.
-    private static func delete(_ pair: PairToIssue, in db: Database) throws {
+    static func delete(_ pair: PairToIssue, in db: Database) throws {
         try db.execute(sql: "DELETE FROM access_tokens WHERE digest = ?", arguments: [pair.accessDigest.bytes])
         try db.execute(sql: "DELETE FROM refresh_tokens WHERE digest = ?", arguments: [pair.refreshDigest.bytes])
     }
@@ -318,19 +318,26 @@ extension SQLiteStore: TokenStore {
     /// A new token family: the identity every pair issued from one authorization shares, so a
     /// replay or a reuse can revoke them all (RFC 9700 §4.14.2). `origin` names the grant that
     /// started it.
-    private static func startFamily(grant: String, application: String, at now: Date, in db: Database) throws -> Int64 {
+    static func startFamily(
+        grant: String,
+        application: String,
+        at now: Date,
+        origin: String = GrantType.authorizationCode,
+        in db: Database
+    ) throws -> Int64 {
         let insert = try DirectStatement(
-            "INSERT INTO token_families (grant_id, application_id, origin, created_at) VALUES (?, ?, 'authorization_code', ?)",
+            "INSERT INTO token_families (grant_id, application_id, origin, created_at) VALUES (?, ?, ?, ?)",
             in: db
         )
         insert.bind(1, grant)
         insert.bind(2, application)
-        insert.bind(3, Column.time(now))
+        insert.bind(3, origin)
+        insert.bind(4, Column.time(now))
         try insert.execute()
         return db.lastInsertedRowID
     }
 
-    private static func deleteFamily(_ familyID: Int64, in db: Database) throws {
+    static func deleteFamily(_ familyID: Int64, in db: Database) throws {
         try db.execute(sql: "DELETE FROM token_families WHERE id = ?", arguments: [familyID])
     }
 

@@ -71,14 +71,16 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     if configuration.metrics && configuration.metricsOnMainListener { MetricsController().addRoutes(to: router) }
     let limits = configuration.clientAuthLimits
+    let clientAuthThrottle = ClientAuthThrottle(
+        store: store,
+        clock: configuration.clock,
+        perClientAndAddress: .init(failures: limits.perClientAndAddress, window: limits.window),
+        perAddress: .init(failures: limits.perAddress, window: limits.window)
+    )
+    let origin = ServerOrigin(configuration: configuration)
     TokenController(
         endpoint: tokenEndpoint,
-        throttle: ClientAuthThrottle(
-            store: store,
-            clock: configuration.clock,
-            perClientAndAddress: .init(failures: limits.perClientAndAddress, window: limits.window),
-            perAddress: .init(failures: limits.perAddress, window: limits.window)
-        ),
+        throttle: clientAuthThrottle,
         addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
         maxBodySize: configuration.maxTokenBodySize,
         admission: TokenAdmission(limit: configuration.maxConcurrentTokenRequests)
@@ -108,7 +110,21 @@ func buildRouter(
         VehicleDataController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
         CompatibilityController(authenticator: ClientAuthenticator(applications: store, clock: configuration.clock)).addRoutes(to: router)
     }
-    let origin = ServerOrigin(configuration: configuration)
+    if tokenEndpoint.grantTypes.contains(GrantType.deviceCode) {
+        DeviceAuthorizationController(
+            endpoint: DeviceAuthorizationEndpoint(
+                store: store,
+                clock: configuration.clock,
+                random: configuration.random,
+                modes: configuration.connectModes
+            ),
+            tokens: tokenEndpoint,
+            throttle: clientAuthThrottle,
+            addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
+            origin: origin,
+            maxBodySize: configuration.maxTokenBodySize
+        ).addRoutes(to: router)
+    }
     let flow = ConnectFlow(
         store: store,
         clock: configuration.clock,

@@ -64,6 +64,11 @@ extension TestHTTP.Reply {
         return checkboxes + radios
     }
 
+    /// The grant screen's permission boxes ticked as the page comes, as a browser would send them.
+    public var checkedPermissions: [(String, String)] {
+        text.matches(of: /type="checkbox" name="(permission_[a-z_]+)" checked/).map { (String($0.output.1), "on") }
+    }
+
     /// The query parameters of the Location header.
     public var redirectParameters: [String: String] {
         guard let location = header("Location"), let components = URLComponents(string: location) else { return [:] }

@@ -29,13 +29,15 @@ public struct Fixtures: Sendable {
         name: String = "Test App",
         redirectURIs: [String] = [redirectURI],
         permissions: [String]? = nil,
-        isPublic: Bool = false
+        isPublic: Bool = false,
+        grantTypes: [String]? = nil
     ) async throws -> App {
         let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
             name: name,
             redirectURIs: redirectURIs,
             permissions: permissions,
-            isPublic: isPublic
+            isPublic: isPublic,
+            grantTypes: grantTypes
         )
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }

@@ -34,6 +34,9 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
     public var singleSelectVIN: String?
     /// RFC 7636 S256 challenge.
     public var codeChallenge: String?
+    /// Set when the flow approves a device (RFC 8628) instead of redirecting: the digest of the
+    /// user code the owner entered. The flow then ends on a page, never at a redirect URI.
+    public var deviceUserCodeDigest: Data?
 }
 
 /// Why an authorize request cannot go on.
@@ -95,26 +98,13 @@ extension AuthorizationRequest {
             .failure(.redirect(ConnectRedirect(uri: redirectURI, state: state, error: error, description: description)))
         }
 
-        var permissions = [RequestedPermission]()
-        if let scope = query["scope"] {
-            for word in Permission.parseScope(scope) {
-                let required = word.hasPrefix("required:")
-                let name = required ? String(word.dropFirst("required:".count)) : word
-                guard Permission.isKnown(name) else {
-                    return refuse("invalid_scope", OAuthError.quoting("Unknown permission", name))
-                }
-                guard application.permissions.contains(name) else {
-                    return refuse("invalid_scope", OAuthError.quoting("Permission not allowed for this application", name))
-                }
-                if let index = permissions.firstIndex(where: { $0.name == name }) {
-                    permissions[index].required = permissions[index].required || required
-                } else {
-                    permissions.append(RequestedPermission(name: name, required: required))
-                }
-            }
-            guard !permissions.isEmpty else { return refuse("invalid_scope", "The scope names no permission.") }
-        } else {
-            permissions = application.permissions.map { RequestedPermission(name: $0, required: false) }
+        guard application.allows(GrantType.authorizationCode) else {
+            return refuse("unauthorized_client", "This application is not registered for the authorization code grant.")
+        }
+        let permissions: [RequestedPermission]
+        switch requestedPermissions(scope: query["scope"], of: application) {
+        case .success(let requested): permissions = requested
+        case .failure(let refusal): return refuse("invalid_scope", refusal.description)
         }
 
         let forceApproval: Bool
@@ -167,8 +157,38 @@ extension AuthorizationRequest {
             make: query["make"].flatMap { $0.isEmpty ? nil : $0 },
             singleSelect: singleSelect,
             singleSelectVIN: singleSelectVIN,
-            codeChallenge: challenge
+            codeChallenge: challenge,
+            deviceUserCodeDigest: nil
         )
         return .success((request, application))
+    }
+
+    /// Why a scope cannot be asked for (`invalid_scope`).
+    public struct ScopeRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The permissions a Connect scope asks of `application`, in the order given, `required:`
+    /// read off each; all the application's permissions, none required, when there is no scope.
+    public static func requestedPermissions(scope: String?, of application: ClientApplication) -> Result<[RequestedPermission], ScopeRefusal> {
+        guard let scope else { return .success(application.permissions.map { RequestedPermission(name: $0, required: false) }) }
+        var permissions = [RequestedPermission]()
+        for word in Permission.parseScope(scope) {
+            let required = word.hasPrefix("required:")
+            let name = required ? String(word.dropFirst("required:".count)) : word
+            guard Permission.isKnown(name) else {
+                return .failure(ScopeRefusal(description: OAuthError.quoting("Unknown permission", name)))
+            }
+            guard application.permissions.contains(name) else {
+                return .failure(ScopeRefusal(description: OAuthError.quoting("Permission not allowed for this application", name)))
+            }
+            if let index = permissions.firstIndex(where: { $0.name == name }) {
+                permissions[index].required = permissions[index].required || required
+            } else {
+                permissions.append(RequestedPermission(name: name, required: required))
+            }
+        }
+        guard !permissions.isEmpty else { return .failure(ScopeRefusal(description: "The scope names no permission.")) }
+        return .success(permissions)
     }
 }

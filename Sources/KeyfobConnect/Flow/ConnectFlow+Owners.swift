@@ -3,27 +3,23 @@ import KeyfobCore
 
 /// The owner side of a Connect flow: who logged in, and which of their vehicles are offered.
 extension ConnectFlow {
-    func specialTestLogin(_ email: String, request: AuthorizationRequest, session: ConnectSession) -> Step? {
+    func specialTestLogin(_ email: String, request: AuthorizationRequest, session: ConnectSession) -> ConnectRedirect? {
         switch email.lowercased() {
         case TestOwners.incompatibleEmail:
             let vehicle = TestOwners.mockVehicle(ownerID: TestOwners.owner(email: email, mode: request.mode).id, index: 0)
-            return .redirect(
-                .init(
-                    uri: request.redirectURI,
-                    state: request.state,
-                    error: "vehicle_incompatible",
-                    description: "The vehicle is not compatible with this application.",
-                    extra: [("vin", vehicle.vin), ("make", vehicle.make), ("model", vehicle.model), ("year", String(vehicle.year))]
-                )
+            return .init(
+                uri: request.redirectURI,
+                state: request.state,
+                error: "vehicle_incompatible",
+                description: "The vehicle is not compatible with this application.",
+                extra: [("vin", vehicle.vin), ("make", vehicle.make), ("model", vehicle.model), ("year", String(vehicle.year))]
             )
         case TestOwners.invalidSubscriptionEmail:
-            return .redirect(
-                .init(
-                    uri: request.redirectURI,
-                    state: request.state,
-                    error: "invalid_subscription",
-                    description: "The vehicle's connected services subscription is not active."
-                )
+            return .init(
+                uri: request.redirectURI,
+                state: request.state,
+                error: "invalid_subscription",
+                description: "The vehicle's connected services subscription is not active."
             )
         default:
             return nil

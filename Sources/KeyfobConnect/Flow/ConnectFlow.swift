@@ -6,7 +6,7 @@ import KeyfobCore
 public struct ConnectFlow: Sendable {
     /// What the flow reads and writes: Connect's records, the applications it shows, and the
     /// consents it records.
-    public typealias Records = ConnectStore & ApplicationStore & ConsentStore
+    public typealias Records = ConnectStore & ApplicationStore & ConsentStore & DeviceAuthorizationStore
 
     let store: any Records
     let clock: any WallClock
@@ -14,6 +14,8 @@ public struct ConnectFlow: Sendable {
     let policy: TokenPolicy
     let passwords: any PasswordVerifier
     let throttle: LoginThrottle
+    /// Slows user-code guessing on the device verification page.
+    let deviceThrottle: DeviceEntryThrottle
     /// The modes this server serves.
     let modes: Set<ConnectMode>
 
@@ -36,6 +38,7 @@ public struct ConnectFlow: Sendable {
         self.policy = policy
         self.passwords = passwords
         self.throttle = LoginThrottle(store: store, clock: clock)
+        self.deviceThrottle = DeviceEntryThrottle(store: store, clock: clock)
     }
 
     /// What to show or where to go next.
@@ -43,6 +46,10 @@ public struct ConnectFlow: Sendable {
         case login(LoginScreen)
         case grant(GrantScreen)
         case redirect(ConnectRedirect)
+        /// The device verification page's code entry (RFC 8628 §3.3).
+        case deviceEntry(DeviceEntryScreen)
+        /// A device flow's end: the owner goes back to the car.
+        case deviceFinished(DeviceFinishedScreen)
         /// An error page that does not redirect: bad client or redirect URI (400), lost session
         /// (400), forged form (403).
         case page(status: Int, message: String)
@@ -99,18 +106,23 @@ public struct ConnectFlow: Sendable {
         case .failure(.redirect(let redirect)):
             return (.redirect(redirect), nil)
         case .success(let (request, application)):
-            let token = TokenText.random(using: random) + TokenText.random(using: random)
-            let session = ConnectSession(
-                digest: .of(token),
-                request: request,
-                csrfToken: ClientSecret.generate(using: random),
-                ownerID: nil,
-                expiresAt: clock.now + Self.sessionLifetime
-            )
-            try await store.insertSession(session)
-            let screen = LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: "", message: nil)
-            return (.login(screen), token)
+            return try await beginSession(request, application)
         }
+    }
+
+    /// Stores a new session for a validated request and shows its login screen.
+    func beginSession(_ request: AuthorizationRequest, _ application: ClientApplication) async throws -> (step: Step, sessionToken: String?) {
+        let token = TokenText.random(using: random) + TokenText.random(using: random)
+        let session = ConnectSession(
+            digest: .of(token),
+            request: request,
+            csrfToken: ClientSecret.generate(using: random),
+            ownerID: nil,
+            expiresAt: clock.now + Self.sessionLifetime
+        )
+        try await store.insertSession(session)
+        let screen = LoginScreen(applicationName: application.name, mode: request.mode, csrfToken: session.csrfToken, email: "", message: nil)
+        return (.login(screen), token)
     }
 
     /// `POST /oauth/login`. Returns the renewed session token for the cookie after a successful
@@ -159,8 +171,7 @@ public struct ConnectFlow: Sendable {
             owner = found
         } else {
             if let special = specialTestLogin(email, request: request, session: session) {
-                _ = try await store.deleteSession(digest: session.digest)
-                return (special, nil)
+                return (try await finish(session, special), nil)
             }
             owner = try await testOwner(email: email, mode: request.mode)
         }
@@ -297,7 +308,8 @@ public struct ConnectFlow: Sendable {
     }
 
     private func outOfOrder(_ session: ConnectSession, _ reason: String) -> Step {
-        .redirect(
+        if session.request.deviceUserCodeDigest != nil { return .page(status: 400, message: reason) }
+        return .redirect(
             .init(
                 uri: session.request.redirectURI,
                 state: session.request.state,
@@ -337,6 +349,9 @@ public struct ConnectFlow: Sendable {
             vehicleIDs: vehicleIDs,
             createdAt: clock.now
         )
+        if let device = request.deviceUserCodeDigest {
+            return try await finishDevice(userCode: SecretDigest(bytes: device), .approve(grant), reason: nil)
+        }
         let code = try await CodeIssuer(store: store, clock: clock, random: random, policy: policy).issue(
             grant,
             binding: .init(redirectURI: request.redirectURI, redirectURIWasSent: request.redirectURIWasSent, codeChallenge: request.codeChallenge)
@@ -344,8 +359,16 @@ public struct ConnectFlow: Sendable {
         return .redirect(ConnectRedirect(uri: request.redirectURI, state: request.state, code: code[0]))
     }
 
-    private func finish(_ session: ConnectSession, _ redirect: ConnectRedirect) async throws -> Step {
-        _ = try await store.deleteSession(digest: session.digest)
+    /// Ends a flow that did not grant: back to the application with the error, or, for a device,
+    /// the request denied and a page that says why.
+    func finish(_ session: ConnectSession, _ redirect: ConnectRedirect) async throws -> Step {
+        guard try await store.deleteSession(digest: session.digest) else {
+            return .page(status: 400, message: "This sign-in was already finished. Go back to the application.")
+        }
+        if let device = session.request.deviceUserCodeDigest {
+            let reason = redirect.parameters.first { $0.0 == "error_description" }?.1
+            return try await finishDevice(userCode: SecretDigest(bytes: device), .deny, reason: reason)
+        }
         return .redirect(redirect)
     }
 }

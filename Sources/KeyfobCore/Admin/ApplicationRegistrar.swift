@@ -27,8 +27,15 @@ public struct ApplicationRegistrar: Sendable {
         public var secret: String?
     }
 
-    /// Validates and registers an application. `permissions` nil allows every permission.
-    public func register(name: String, redirectURIs: [String], permissions: [String]?, isPublic: Bool) async throws -> Registered {
+    /// Validates and registers an application. `permissions` nil allows every permission;
+    /// `grantTypes` nil allows `GrantType.defaults` (names as `GrantType.named` reads them).
+    public func register(
+        name: String,
+        redirectURIs: [String],
+        permissions: [String]?,
+        isPublic: Bool,
+        grantTypes: [String]? = nil
+    ) async throws -> Registered {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw InvalidRegistration(description: "the name must be 1 to 200 characters") }
         guard !redirectURIs.isEmpty else { throw InvalidRegistration(description: "at least one redirect URI is required") }
@@ -41,6 +48,7 @@ public struct ApplicationRegistrar: Sendable {
         if let unknown = permissions.first(where: { !Permission.isKnown($0) }) {
             throw InvalidRegistration(description: "unknown permission \(unknown.prefix(64))")
         }
+        let grantTypes = try grantTypes.map(Self.validGrantTypes)
         let secret = isPublic ? nil : ClientSecret.generate(using: random)
         let application = ClientApplication(
             id: UUID(),
@@ -49,10 +57,26 @@ public struct ApplicationRegistrar: Sendable {
             isPublic: isPublic,
             redirectURIs: redirectURIs,
             permissions: Permission.parseScope(Permission.scopeString(permissions)),
+            grantTypes: grantTypes,
             createdAt: clock.now
         )
         try await store.insertApplication(application)
         return Registered(application: application, secret: secret)
+    }
+
+    /// The grant types a registration names, each once, in `GrantType.all`'s order.
+    static func validGrantTypes(_ names: [String]) throws -> [String] {
+        var chosen = Set<String>()
+        for name in names {
+            guard let grantType = GrantType.named(name) else {
+                throw InvalidRegistration(
+                    description: "unknown grant type \(name.prefix(64)) (use authorization_code, refresh_token, client_credentials, device_code)"
+                )
+            }
+            chosen.insert(grantType)
+        }
+        guard !chosen.isEmpty else { throw InvalidRegistration(description: "at least one grant type is required") }
+        return GrantType.all.filter(chosen.contains)
     }
 
     /// Gives an application a new secret; the old one keeps working for `overlap` seconds.

@@ -18,6 +18,9 @@ public struct ClientApplication: Sendable, Equatable {
     public var redirectURIs: [String]
     /// The permissions this application may ask for.
     public var permissions: [String]
+    /// The grant types it may use; nil for `GrantType.defaults`, which is what every application
+    /// registered before the setting existed has.
+    public var grantTypes: [String]?
     /// When it was registered.
     public var createdAt: Date
     /// Bumped by the store on every change, so a cached copy can be confirmed current inside the
@@ -34,6 +37,7 @@ public struct ClientApplication: Sendable, Equatable {
         isPublic: Bool,
         redirectURIs: [String],
         permissions: [String],
+        grantTypes: [String]? = nil,
         createdAt: Date,
         version: Int64 = 1
     ) {
@@ -45,6 +49,7 @@ public struct ClientApplication: Sendable, Equatable {
         self.isPublic = isPublic
         self.redirectURIs = redirectURIs
         self.permissions = permissions
+        self.grantTypes = grantTypes
         self.createdAt = createdAt
         self.version = version
     }

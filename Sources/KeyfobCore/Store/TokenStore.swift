@@ -117,4 +117,5 @@ public protocol KeyStore: Sendable {
 /// The OAuth records: applications, consents, codes, tokens, resource servers and the rotation
 /// key. Connect's records (owners, sessions, login failures) are `KeyfobConnect.ConnectStore`;
 /// a backend implements both, and `KeyfobServer.Store` names the whole.
-public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & KeyStore & ResourceServerStore & ManagementStore & ReadinessProbe
+public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & DeviceAuthorizationStore & KeyStore & ResourceServerStore
+    & ManagementStore & ReadinessProbe

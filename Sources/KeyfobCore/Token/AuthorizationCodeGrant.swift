@@ -18,14 +18,7 @@ public struct AuthorizationCodeGrant: TokenGrant {
         let clientIsPublic = client.isPublic
 
         let now = context.clock.now
-        let accessToken = TokenText.random(using: context.random)
-        let refreshToken = TokenText.random(using: context.random)
-        let pair = PairToIssue(
-            accessDigest: .of(accessToken),
-            accessExpiresAt: now + context.policy.accessTokenLifetime,
-            refreshDigest: .of(refreshToken),
-            refreshExpiresAt: now + context.policy.refreshTokenLifetime
-        )
+        let issued = IssuedPair(at: now, in: context)
 
         let outcome = try await tokens.redeem(
             code: .of(code),
@@ -34,17 +27,12 @@ public struct AuthorizationCodeGrant: TokenGrant {
             check: { (record: AuthorizationCode) throws(OAuthError) in
                 try Self.checkBinding(of: record, redirectURI: redirectURI, verifier: verifier, clientIsPublic: clientIsPublic)
             },
-            issuing: pair
+            issuing: issued.pair
         )
 
         switch outcome {
         case .redeemed(_, let scope):
-            return TokenResponse(
-                accessToken: accessToken,
-                expiresIn: Int(context.policy.accessTokenLifetime),
-                refreshToken: refreshToken,
-                scope: scope
-            )
+            return issued.response(scope: scope, in: context)
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid code", code))
         case .expired:

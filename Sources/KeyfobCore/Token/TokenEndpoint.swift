@@ -8,8 +8,17 @@ public struct TokenEndpoint: Sendable {
     let grants: [String: any TokenGrant]
 
     /// The grants of docs/contract.md §2, over one token store.
-    public static func standardGrants(tokens: any TokenStore) -> [any TokenGrant] {
-        [AuthorizationCodeGrant(tokens: tokens), RefreshTokenGrant(tokens: tokens), ClientCredentialsGrant(tokens: tokens)]
+    public static func standardGrants(tokens: any TokenStore & DeviceAuthorizationStore) -> [any TokenGrant] {
+        [
+            AuthorizationCodeGrant(tokens: tokens), RefreshTokenGrant(tokens: tokens), ClientCredentialsGrant(tokens: tokens),
+            DeviceCodeGrant(store: tokens),
+        ]
+    }
+
+    /// The client a request's credentials prove, read from the store (RFC 6749 §2.3), for the
+    /// endpoints beside this one that authenticate clients the same way (RFC 8628 §3.1).
+    public func authenticate(_ request: TokenRequest) async throws -> ClientApplication {
+        try await authenticator.authenticate(request.client, fresh: true)
     }
 
     /// Makes the endpoint. Two grants answering the same `grant_type` are a configuration error,
@@ -53,6 +62,9 @@ public struct TokenEndpoint: Sendable {
         let grantType = try request.required("grant_type")
         guard let grant = grants[grantType] else {
             throw OAuthError(.unsupportedGrantType, OAuthError.quoting("Unsupported grant_type", grantType))
+        }
+        guard client.allows(grantType) else {
+            throw OAuthError(.unauthorizedClient, OAuthError.quoting("This application is not registered for grant_type", grantType))
         }
         do {
             return try await grant.respond(to: request, for: client, in: context)

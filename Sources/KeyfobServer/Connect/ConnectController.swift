@@ -29,6 +29,7 @@ struct ConnectController {
         }
         router.get("/oauth/grant") { request, context in await self.answer(context) { try await self.grantPage(request) } }
         router.post("/oauth/grant") { request, context in await self.answer(context) { try await self.decide(request) } }
+        addDeviceRoutes(to: router)
     }
 
     private func authorize(_ request: Request) async throws -> Response {
@@ -63,16 +64,22 @@ struct ConnectController {
 
     private func decide(_ request: Request) async throws -> Response {
         guard let form = await form(request) else { return pages.error(status: 400, message: "The form could not be read.") }
-        var response = render(
-            try await flow.decide(sessionToken: sessionToken(request), decision: GrantDecision(fields: form)),
-            redirectStatus: .seeOther
-        )
-        if response.status == .seeOther { response.headers[.setCookie] = cookie("", maxAge: 0) }
+        let step = try await flow.decide(sessionToken: sessionToken(request), decision: GrantDecision(fields: form))
+        var response = render(step, redirectStatus: .seeOther)
+        switch step {
+        case .redirect, .deviceFinished:
+            // The flow is over (back to the application, or a device's last page): the cookie goes.
+            response.headers[.setCookie] = cookie("", maxAge: 0)
+        default:
+            break
+        }
         return response
     }
 
-    private func render(_ step: ConnectFlow.Step, redirectStatus: HTTPResponse.Status) -> Response {
+    func render(_ step: ConnectFlow.Step, redirectStatus: HTTPResponse.Status, entryToken: String = "") -> Response {
         switch step {
+        case .deviceEntry(let screen): pages.deviceEntry(screen, csrf: entryToken)
+        case .deviceFinished(let screen): pages.deviceFinished(screen)
         case .login(let screen): pages.login(screen)
         case .grant(let screen): pages.grant(screen)
         case .redirect(let redirect): ConnectPages.redirect(to: redirect.url, status: redirectStatus)
@@ -81,28 +88,31 @@ struct ConnectController {
     }
 
     /// A strict form body, or nil when it is not one.
-    private func form(_ request: Request) async -> [String: String]? {
+    func form(_ request: Request) async -> [String: String]? {
         guard TokenRequestReader.isFormContentType(request.headers[.contentType]) else { return nil }
         var request = request
         guard let body = try? await request.collectBody(upTo: Self.maxFormSize) else { return nil }
         return try? FormDecoder.decode(body.readableBytesView)
     }
 
-    private func sessionToken(_ request: Request) -> String? {
+    func sessionToken(_ request: Request) -> String? { Self.cookie(named: Self.cookieName, in: request) }
+
+    /// The value of a cookie the request carries, if it carries it with a value.
+    static func cookie(named name: String, in request: Request) -> String? {
         guard let header = request.headers[.cookie] else { return nil }
         for pair in header.split(separator: ";") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0] == Self.cookieName, !parts[1].isEmpty { return parts[1] }
+            if parts.count == 2, parts[0] == name, !parts[1].isEmpty { return parts[1] }
         }
         return nil
     }
 
-    private func cookie(_ value: String, maxAge: Int) -> String {
+    func cookie(_ value: String, maxAge: Int) -> String {
         "\(Self.cookieName)=\(value); Path=/oauth; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secureCookies ? "; Secure" : "")"
     }
 
     /// Store failures become a plain error page, never a stack trace or a redirect.
-    private func answer(_ context: KeyfobRequestContext, _ body: () async throws -> Response) async -> Response {
+    func answer(_ context: KeyfobRequestContext, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
         } catch {

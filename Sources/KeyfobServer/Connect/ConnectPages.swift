@@ -63,6 +63,20 @@ struct ConnectPages: Sendable {
         )
     }
 
+    func deviceEntry(_ screen: ConnectFlow.DeviceEntryScreen, csrf: String) -> Response {
+        page(
+            .init(code: screen.status),
+            "device-entry",
+            ["title": "Connect a device", "csrf": csrf, "userCode": screen.userCode].merging(Self.message(screen.message)) { $1 }
+        )
+    }
+
+    func deviceFinished(_ screen: ConnectFlow.DeviceFinishedScreen) -> Response {
+        var values: [String: Any] = ["title": screen.approved ? "Return to your car" : "Nothing shared", "approved": screen.approved]
+        if let reason = screen.reason { values["reason"] = reason }
+        return page(.ok, "device-done", values)
+    }
+
     /// A message key only when there is a message: Mustache would print an absent optional as "nil".
     private static func message(_ text: String?) -> [String: Any] {
         text.map { ["message": $0] } ?? [:]

@@ -15,6 +15,8 @@ struct MetadataController {
         let revocation_endpoint_auth_methods_supported: [String]
         let introspection_endpoint: String
         let introspection_endpoint_auth_methods_supported: [String]
+        /// RFC 8628 §4, when the device grant is served.
+        let device_authorization_endpoint: String?
         let grant_types_supported: [String]
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
@@ -39,6 +41,8 @@ struct MetadataController {
                     revocation_endpoint_auth_methods_supported: Self.authMethods,
                     introspection_endpoint: issuer + "/oauth/introspect",
                     introspection_endpoint_auth_methods_supported: Self.introspectionAuthMethods,
+                    device_authorization_endpoint: grantTypes.contains(GrantType.deviceCode)
+                        ? issuer + "/oauth/device_authorization" : nil,
                     grant_types_supported: grantTypes,
                     response_types_supported: ["code"],
                     code_challenge_methods_supported: [PKCE.s256],

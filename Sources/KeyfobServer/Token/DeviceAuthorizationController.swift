@@ -1,0 +1,59 @@
+import Hummingbird
+import KeyfobConnect
+import KeyfobCore
+
+/// `POST /oauth/device_authorization` (RFC 8628 §3.1–3.2): the device asks for a device code and
+/// a user code. Framing and client authentication are the token endpoint's, failed attempts
+/// counted by the same throttle.
+struct DeviceAuthorizationController {
+    let endpoint: DeviceAuthorizationEndpoint
+    let tokens: TokenEndpoint
+    let throttle: ClientAuthThrottle
+    let addresses: ClientAddress
+    let origin: ServerOrigin
+    let maxBodySize: Int
+
+    struct Answer: Encodable {
+        let device_code: String
+        let user_code: String
+        let verification_uri: String
+        let verification_uri_complete: String
+        let expires_in: Int
+        let interval: Int
+    }
+
+    func addRoutes(to router: Router<KeyfobRequestContext>) {
+        OAuthAnswer.addPostRoute("/oauth/device_authorization", to: router) { request, context in
+            await OAuthAnswer.respond(context) { try await self.answer(request, context) }
+        }
+    }
+
+    private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
+        let deviceRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
+        let clientID = deviceRequest.client?.clientID ?? ""
+        let address = { addresses.of(request, context) }
+        if let wait = throttle.waiting(clientID: clientID, address: address) { throw ClientAuthThrottle.refusal(retryAfter: wait) }
+        let client: ClientApplication
+        do {
+            client = try await tokens.authenticate(deviceRequest)
+        } catch let refusal as OAuthError where refusal.code == .invalidClient {
+            if let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
+                throw ClientAuthThrottle.refusal(retryAfter: wait)
+            }
+            throw refusal
+        }
+        let issued = try await endpoint.respond(to: deviceRequest, for: client)
+        let page = origin.url + "/oauth/device"
+        let body = JSONBody.encode(
+            Answer(
+                device_code: issued.deviceCode,
+                user_code: issued.userCode.display,
+                verification_uri: page,
+                verification_uri_complete: page + "?user_code=" + issued.userCode.display,
+                expires_in: issued.expiresIn,
+                interval: issued.interval
+            )
+        )
+        return JSONBody.response(status: .ok, body: body, headers: TokenController.noStoreHeaders)
+    }
+}
