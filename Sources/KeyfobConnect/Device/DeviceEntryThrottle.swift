@@ -34,13 +34,15 @@ public struct DeviceEntryThrottle: Sendable {
             ("device-entry session " + session.bytes.base64EncodedString(), perSession),
             ("device-entry address " + address, perAddress),
         ]
+        // Both counts take every entry, so an entry refused by one still spends the other's allowance.
+        var wait: Int?
         for (key, limit) in keys {
             // The keys hold no '@', so they never meet an email's count.
             let counted = try await store.recordLoginFailure(emailKey: key, at: now, window: limit.window)
             if counted.count > limit.attempts {
-                return max(1, Int(counted.windowEndsAt.timeIntervalSince(now).rounded(.up)))
+                wait = max(wait ?? 0, 1, Int(counted.windowEndsAt.timeIntervalSince(now).rounded(.up)))
             }
         }
-        return nil
+        return wait
     }
 }
