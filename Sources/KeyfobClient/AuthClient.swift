@@ -114,9 +114,8 @@ public struct AuthClient: Sendable {
     /// The vehicle API at this client's API origin.
     public var api: VehicleAPIClient { VehicleAPIClient(origin: origins.api, http: http) }
 
-    private func token(_ form: [(String, String)]) async throws -> Access {
-        let basic = "Basic " + Data("\(FormEncoding.escape(clientID)):\(FormEncoding.escape(clientSecret))".utf8).base64EncodedString()
-        let answer = try await http.send(.POST, origins.tokenURL, headers: [("Authorization", basic)], form: form)
+    func token(_ form: [(String, String)]) async throws -> Access {
+        let answer = try await post(form, to: origins.tokenURL)
         guard answer.status == 200 else {
             throw KeyfobClientError.oauth(status: answer.status, body: answer.body, retryAfter: answer.retryAfter)
         }
@@ -125,5 +124,11 @@ public struct AuthClient: Sendable {
         } catch {
             throw KeyfobClientError.unexpectedResponse(status: 200, body: String(decoding: answer.body.prefix(512), as: UTF8.self))
         }
+    }
+
+    /// Posts a form with this client's credentials in HTTP Basic (an empty secret for a public client).
+    func post(_ form: [(String, String)], to url: String) async throws -> HTTPExchange.Answer {
+        let basic = "Basic " + Data("\(FormEncoding.escape(clientID)):\(FormEncoding.escape(clientSecret))".utf8).base64EncodedString()
+        return try await http.send(.POST, url, headers: [("Authorization", basic)], form: form)
     }
 }

@@ -52,6 +52,11 @@ public struct Origins: Sendable, Equatable {
     }
 
     var authorizeURL: String { connect.trimmingTrailingSlash + "/oauth/authorize" }
+
+    /// The device authorization endpoint (RFC 8628 §3.1), beside the token endpoint.
+    public var deviceAuthorizationURL: String {
+        String(tokenURL.dropLast("/oauth/token".count)) + "/oauth/device_authorization"
+    }
 }
 
 extension String {

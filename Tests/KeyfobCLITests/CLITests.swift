@@ -338,6 +338,27 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test func appsCreateTakesGrantTypesAndRefusesUnknownOnes() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let created = try await KeyfobProcess.run([
+            "apps", "create", "--name", "Car screen", "--redirect-uri", Self.redirect, "--grant-types", "device_code, refresh_token",
+            "--database", database.url, "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.json["grant_types"] as? [String] == ["refresh_token", "urn:ietf:params:oauth:grant-type:device_code"])
+        let plain = try await KeyfobProcess.run([
+            "apps", "create", "--name", "Web", "--redirect-uri", Self.redirect, "--database", database.url, "--json",
+        ])
+        #expect(plain.json["grant_types"] as? [String] == ["authorization_code", "refresh_token", "client_credentials"])
+        for bad in ["password", ""] {
+            let refused = try await KeyfobProcess.run([
+                "apps", "create", "--name", "X", "--redirect-uri", Self.redirect, "--grant-types", bad, "--database", database.url,
+            ])
+            #expect(refused.status != 0 && refused.stderr.contains("grant type"), "\(bad): \(refused.stderr)")
+        }
+    }
+
     @Test(arguments: [
         ["apps", "show"], ["apps", "delete"], ["apps", "rotate-secret"], ["try", "--secret", "s", "--app"],
         ["dev", "mint-codes", "--count", "1", "--redirect-uri", "https://a.example/cb", "--app"],

@@ -1,4 +1,5 @@
 import Foundation
+import KeyfobCore
 import KeyfobTestSupport
 import Testing
 
@@ -27,6 +28,25 @@ struct TryCommandTests {
         #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
         let apps = try await KeyfobProcess.run(["apps", "list", "--database", database.url, "--json"])
         #expect(apps.stdout.components(separatedBy: "Keyfob Try").count == 2, "one Keyfob Try app, reused")
+    }
+
+    @Test func walksTheDeviceFlowAsACarsScreenWould() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let server = try KeyfobProcess.Server(database: database.url)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let walked = try await KeyfobProcess.run(["try", "--device", "--base-url", server.baseURL, "--database", database.url])
+        #expect(walked.status == 0, "\(walked.stdout)\n\(walked.stderr)")
+        for step in [
+            "POST /oauth/device_authorization", "GET /oauth/device → 200", "POST /oauth/device → 200", "POST /oauth/grant → 200",
+            "grant_type=urn:ietf:params:oauth:grant-type:device_code", "(rotated)", "Done: the flow works end to end.",
+        ] {
+            #expect(walked.stdout.contains(step), "missing \(step)")
+        }
+        #expect(walked.stdout.firstMatch(of: /user_code [BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/) != nil)
+        let apps = try await KeyfobProcess.run(["apps", "list", "--database", database.url, "--json"])
+        #expect(apps.stdout.contains(GrantType.deviceCode))
     }
 
     @Test func unreachableServerFailsWithAMessage() async throws {

@@ -18,6 +18,7 @@ struct AppsCommand: AsyncParsableCommand {
         let `public`: Bool
         let redirect_uris: [String]
         let permissions: [String]
+        let grant_types: [String]
         let created_at: String
         var client_secret: String?
         /// The application management token (docs/contract.md §8), shown once at creation.
@@ -29,6 +30,7 @@ struct AppsCommand: AsyncParsableCommand {
             self.public = application.isPublic
             redirect_uris = application.redirectURIs
             permissions = application.permissions
+            grant_types = application.allowedGrantTypes
             created_at = ISO8601DateFormatter().string(from: application.createdAt)
             client_secret = secret
             management_token = managementToken
@@ -39,7 +41,7 @@ struct AppsCommand: AsyncParsableCommand {
                 "Client ID:      \(client_id)", "Name:           \(name)",
                 "Type:           \(self.public ? "public (PKCE, no secret)" : "confidential")",
                 "Redirect URIs:  \(redirect_uris.joined(separator: " "))", "Permissions:    \(permissions.joined(separator: " "))",
-                "Created:        \(created_at)",
+                "Grant types:    \(grant_types.joined(separator: " "))", "Created:        \(created_at)",
             ]
             if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
             if let management_token {
@@ -57,6 +59,14 @@ struct AppsCommand: AsyncParsableCommand {
         var redirectURIs: [String] = []
         @Option(help: "Space-separated permissions the app may ask for (default: all).") var permissions: String?
         @Flag(name: .customLong("public"), help: "A public client (mobile/SPA): no secret, PKCE required.") var isPublic = false
+        @Option(
+            name: .customLong("grant-types"),
+            help: """
+                Comma-separated grant types the app may use: authorization_code, refresh_token, client_credentials, \
+                device_code (default: the first three; the device grant is opt-in).
+                """
+        )
+        var grantTypes: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -68,7 +78,8 @@ struct AppsCommand: AsyncParsableCommand {
                     name: name,
                     redirectURIs: redirectURIs,
                     permissions: permissions.map(Permission.parseScope),
-                    isPublic: isPublic
+                    isPublic: isPublic,
+                    grantTypes: grantTypes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw CommandFailure(error.description)

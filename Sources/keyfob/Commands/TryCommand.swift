@@ -24,6 +24,7 @@ struct TryCommand: AsyncParsableCommand {
     @Option(help: "Use this app instead of the Keyfob Try app.") var app: String?
     @Option(help: "The secret of --app.") var secret: String?
     @Option(help: "The test-mode owner to log in as.") var email = "try@keyfob.dev"
+    @Flag(help: "Sign in as a car's screen would: the device grant (RFC 8628) instead of Connect's redirect.") var device = false
 
     static let tryAppName = "Keyfob Try"
     static let tryRedirectURI = "http://127.0.0.1/keyfob-try/callback"
@@ -59,6 +60,12 @@ struct TryCommand: AsyncParsableCommand {
             origins: .keyfob(base),
             httpClient: http
         )
+        let access = try await (device ? deviceAccess(sdk, base: base, http: http) : connectAccess(sdk, base: base, http: http))
+        try await use(access, sdk)
+    }
+
+    /// Steps 2–4 through Connect's redirect: the URL, the pages, the code exchange.
+    private func connectAccess(_ sdk: AuthClient, base: String, http: HTTPClient) async throws -> Access {
         let pkce = PKCEPair.generate()
         let state = UUID().uuidString.prefix(8).lowercased()
         let url = sdk.authorizationURL(
@@ -77,7 +84,32 @@ struct TryCommand: AsyncParsableCommand {
         Output.line(
             "  ← 200 access_token \(ConnectWalker.shorten(access.accessToken)) refresh_token \(ConnectWalker.shorten(access.refreshToken ?? "")) expires \(ISO8601DateFormatter().string(from: access.expiration))"
         )
+        return access
+    }
 
+    /// Steps 2–4 as a car's screen signs in: a code to show, the owner's approval, the polls.
+    private func deviceAccess(_ sdk: AuthClient, base: String, http: HTTPClient) async throws -> Access {
+        Output.line("2. POST /oauth/device_authorization (Basic auth)")
+        let code = try await report { try await sdk.requestDeviceCode(scope: Self.tryPermissions) }
+        Output.line("  ← 200 user_code \(code.userCode), open \(code.verificationURI), poll every \(code.interval) s")
+
+        Output.line("3. The owner opens \(code.verificationURIComplete ?? code.verificationURI) and approves as \(email)")
+        try await ConnectWalker(http: http, log: Output.line).approveDevice(
+            at: code.verificationURIComplete ?? code.verificationURI + "?user_code=" + code.userCode,
+            base: base,
+            email: email
+        )
+
+        Output.line("4. POST /oauth/token grant_type=urn:ietf:params:oauth:grant-type:device_code, every \(code.interval) s")
+        let access = try await report { try await sdk.pollDeviceToken(code) }
+        Output.line(
+            "  ← 200 access_token \(ConnectWalker.shorten(access.accessToken)) refresh_token \(ConnectWalker.shorten(access.refreshToken ?? ""))"
+        )
+        return access
+    }
+
+    /// Steps 5–9: what the token is for.
+    private func use(_ access: Access, _ sdk: AuthClient) async throws {
         Output.line("5. GET /v2.0/user")
         let user = try await report { try await sdk.api.user(accessToken: access.accessToken) }
         Output.line("  ← 200 {\"id\":\"\(user)\"}")
@@ -131,9 +163,10 @@ struct TryCommand: AsyncParsableCommand {
             return (app, secret, redirect)
         }
         let registrar = ApplicationRegistrar(store: store)
-        // An earlier version's Try app asked for fewer permissions; a new one is registered then.
+        // An earlier version's Try app asked for fewer permissions or grants; a new one is registered then.
         if let existing = try await store.applications().first(where: {
             $0.name == Self.tryAppName && $0.redirectURIs == [Self.tryRedirectURI] && Set(Self.tryPermissions).isSubset(of: $0.permissions)
+                && $0.allows(GrantType.deviceCode)
         }),
             let secret = try await registrar.rotateSecret(of: existing.id, overlap: 0)
         {
@@ -143,7 +176,8 @@ struct TryCommand: AsyncParsableCommand {
             name: Self.tryAppName,
             redirectURIs: [Self.tryRedirectURI],
             permissions: Self.tryPermissions,
-            isPublic: false
+            isPublic: false,
+            grantTypes: GrantType.all
         )
         return (registered.application.id.lowercasedText, registered.secret ?? "", Self.tryRedirectURI)
     }
