@@ -25,12 +25,14 @@ def keyfob_server():
     """Call with an app name, redirect URI and permissions; returns (base URL, app JSON)."""
     servers = []
 
-    def start(name, redirect_uri, permissions=None):
+    def start(name, redirect_uri, permissions=None, grant_types=None):
         workdir = tempfile.mkdtemp(prefix="keyfob-py-")
         database = "sqlite:" + os.path.join(workdir, "keyfob.sqlite")
         command = [KEYFOB, "apps", "create", "--name", name, "--redirect-uri", redirect_uri, "--database", database, "--json"]
         if permissions:
             command += ["--permissions", permissions]
+        if grant_types:
+            command += ["--grant-types", grant_types]
         app = json.loads(subprocess.check_output(command))
         port = free_port()
         servers.append(subprocess.Popen(

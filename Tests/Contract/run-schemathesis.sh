@@ -15,7 +15,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 BASE="http://127.0.0.1:$PORT"
 json() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
-app=$("$KEYFOB_BIN" apps create --name Schemathesis --redirect-uri "$REDIRECT" --database "$DB" --json)
+app=$("$KEYFOB_BIN" apps create --name Schemathesis --redirect-uri "$REDIRECT" --database "$DB" --json \
+  --grant-types authorization_code,refresh_token,client_credentials,device_code)
 export KEYFOB_CLIENT_ID=$(json "$app" client_id) KEYFOB_CLIENT_SECRET=$(json "$app" client_secret)
 # The management calls use a second app's token: what schemathesis deletes there (it feeds ids it
 # saw back into the calls) cannot end the first app's access token the vehicle calls use.

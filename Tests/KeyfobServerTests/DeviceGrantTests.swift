@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobCore
+import KeyfobServer
 import KeyfobTestSupport
 import Testing
 
@@ -141,7 +142,8 @@ struct DeviceGrantTests {
     }
 
     @Test func whatADeviceMayAskForIsChecked() async throws {
-        try await TestServer.with(configure: { $0.connectModes = [.live, .test] }) { server in
+        let liveAndTest: @Sendable (inout KeyfobConfiguration) -> Void = { $0.connectModes = [.live, .test] }
+        try await TestServer.with(configure: liveAndTest) { server in
             let app = try await server.deviceApp()
             expectOAuthError(try await server.deviceAuthorization(app, [("scope", "fly_car")]), status: 400, error: "invalid_scope")
             expectOAuthError(try await server.deviceAuthorization(app, [("mode", "sideways")]), status: 400, error: "invalid_request")

@@ -15,7 +15,11 @@ struct DiscoveryTests {
             #expect(reply["revocation_endpoint"] == server.baseURL + "/oauth/revoke")
             #expect(reply["introspection_endpoint"] == server.baseURL + "/oauth/introspect")
             #expect(reply.json["response_types_supported"] as? [String] == ["code"])
-            #expect(Set(reply.json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials"])
+            #expect(
+                Set(reply.json["grant_types_supported"] as? [String] ?? [])
+                    == ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"]
+            )
+            #expect(reply["device_authorization_endpoint"] == server.baseURL + "/oauth/device_authorization")
             #expect(reply.json["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(
                 Set(reply.json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"]
