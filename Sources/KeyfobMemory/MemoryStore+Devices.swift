@@ -55,13 +55,11 @@ extension MemoryStore {
             insert(pair, family: nextFamily, consentID: consentID, applicationID: client.id)
             let granted = consentRecords[consentID]?.permissions ?? []
             return .issued(consentID: consentID, scope: granted.joined(separator: " "))
-        case .pending:
-            deviceAuthorizations[userCode]?.record.lastPolledAt = now
-        case .slowDown(let interval):
-            deviceAuthorizations[userCode]?.record.lastPolledAt = now
-            deviceAuthorizations[userCode]?.record.interval = interval
-        case .denied, .expired, .spent, .unknown:
-            break
+        default:
+            if let interval = DeviceCodeRule.recordedInterval(after: verdict, current: record.interval) {
+                deviceAuthorizations[userCode]?.record.lastPolledAt = now
+                deviceAuthorizations[userCode]?.record.interval = interval
+            }
         }
         return .refused(verdict)
     }

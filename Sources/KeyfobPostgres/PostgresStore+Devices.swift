@@ -131,15 +131,15 @@ extension PostgresStore: DeviceAuthorizationStore {
                     logger: self.logger
                 )
                 return .commit(.issued(consentID: consentID, scope: granted.joined(separator: " ")))
-            case .pending, .slowDown:
-                let interval = if case .slowDown(let interval) = verdict { interval } else { found.record.interval }
+            default:
+                guard let interval = DeviceCodeRule.recordedInterval(after: verdict, current: found.record.interval) else {
+                    return .rollback(.refused(verdict))
+                }
                 try await connection.query(
                     "UPDATE device_authorizations SET last_polled_at = \(now), poll_interval = \(interval) WHERE id = \(found.id)",
                     logger: self.logger
                 )
                 return .commit(.refused(verdict))
-            case .denied, .expired, .spent, .unknown:
-                return .rollback(.refused(verdict))
             }
         }
         guard let poll else { throw StaleClientError(client: client) }

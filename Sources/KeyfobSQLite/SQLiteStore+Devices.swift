@@ -106,14 +106,13 @@ extension SQLiteStore: DeviceAuthorizationStore {
                     try db.execute(sql: "UPDATE device_authorizations SET status = 'issued' WHERE id = ?", arguments: [found.id])
                     let scope = try String.fetchOne(db, sql: "SELECT permissions FROM grants WHERE id = ?", arguments: [grant]) ?? ""
                     return .issued(consentID: consentID, scope: scope)
-                case .pending, .slowDown:
-                    let interval = if case .slowDown(let interval) = verdict { interval } else { found.record.interval }
-                    try db.execute(
-                        sql: "UPDATE device_authorizations SET last_polled_at = ?, poll_interval = ? WHERE id = ?",
-                        arguments: [Column.time(now), interval, found.id]
-                    )
-                    return .refused(verdict)
-                case .denied, .expired, .spent, .unknown:
+                default:
+                    if let interval = DeviceCodeRule.recordedInterval(after: verdict, current: found.record.interval) {
+                        try db.execute(
+                            sql: "UPDATE device_authorizations SET last_polled_at = ?, poll_interval = ? WHERE id = ?",
+                            arguments: [Column.time(now), interval, found.id]
+                        )
+                    }
                     return .refused(verdict)
                 }
             },

@@ -192,33 +192,23 @@ struct DeviceGrantTests {
 
     /// Two instances on one PostgreSQL, sixteen polls at the same moment across both: one pair.
     @Test func sixteenPollsOnTwoInstancesGetOnePair() async throws {
-        let database = try await PostgresTestDatabase()
-        let first = try await database.open(isolation: .readCommitted)
-        let second = try await database.open(isolation: .readCommitted)
-        defer {
-            first.shutdown()
-            second.shutdown()
-            Task { await database.remove() }
-        }
-        try await TestServer.serving(first) { one in
-            try await TestServer.serving(second, clock: one.clock) { other in
-                let app = try await one.deviceApp()
-                for _ in 0..<3 {
-                    let asked = try await one.deviceAuthorization(app)
-                    _ = try await other.approveDevice(userCode: try #require(asked["user_code"]))
-                    let deviceCode = try #require(asked["device_code"])
-                    let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
-                        for index in 0..<16 {
-                            group.addTask { try await (index.isMultiple(of: 2) ? one : other).pollDevice(deviceCode, app: app) }
-                        }
-                        return try await group.reduce(into: []) { $0.append($1) }
+        try await TestServer.twoInstancesOnOnePostgres { one, other in
+            let app = try await one.deviceApp()
+            for _ in 0..<3 {
+                let asked = try await one.deviceAuthorization(app)
+                _ = try await other.approveDevice(userCode: try #require(asked["user_code"]))
+                let deviceCode = try #require(asked["device_code"])
+                let replies = try await withThrowingTaskGroup(of: TestHTTP.Reply.self) { group in
+                    for index in 0..<16 {
+                        group.addTask { try await (index.isMultiple(of: 2) ? one : other).pollDevice(deviceCode, app: app) }
                     }
-                    let issued = replies.filter { $0.status == 200 }
-                    #expect(issued.count == 1, "\(replies.map(\.text))")
-                    #expect(replies.filter { $0.status != 200 }.allSatisfy { $0["error"] == "invalid_grant" })
-                    let access = try #require(issued.first?["access_token"])
-                    #expect(try await other.api("/vehicles", token: access).status == 200)
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
+                let issued = replies.filter { $0.status == 200 }
+                #expect(issued.count == 1, "\(replies.map(\.text))")
+                #expect(replies.filter { $0.status != 200 }.allSatisfy { $0["error"] == "invalid_grant" })
+                let access = try #require(issued.first?["access_token"])
+                #expect(try await other.api("/vehicles", token: access).status == 200)
             }
         }
     }

@@ -129,24 +129,14 @@ struct ManagementAPITests {
 
     /// Two instances on one PostgreSQL: a delete through one ends the tokens on the other at once.
     @Test func aDeleteOnOneInstanceEndsTheTokensOnAnother() async throws {
-        let database = try await PostgresTestDatabase()
-        let first = try await database.open(isolation: .readCommitted)
-        let second = try await database.open(isolation: .readCommitted)
-        defer {
-            first.shutdown()
-            second.shutdown()
-            Task { await database.remove() }
-        }
-        try await TestServer.serving(first) { one in
-            try await TestServer.serving(second, clock: one.clock) { other in
-                let scene = try await Scene.make(one)
-                let user = try await scene.connectUser()
-                #expect(try await other.api("/vehicles", token: user.access).status == 200)
-                let deleted = try await Scene(server: other, app: scene.app, amt: scene.amt).call(.DELETE, "user_id=\(user.user.lowercasedText)")
-                #expect(Self.connections(deleted).count == 2, "\(deleted.text)")
-                #expect(try await one.api("/vehicles", token: user.access).status == 401)
-                #expect(try await other.api("/vehicles", token: user.access).status == 401)
-            }
+        try await TestServer.twoInstancesOnOnePostgres { one, other in
+            let scene = try await Scene.make(one)
+            let user = try await scene.connectUser()
+            #expect(try await other.api("/vehicles", token: user.access).status == 200)
+            let deleted = try await Scene(server: other, app: scene.app, amt: scene.amt).call(.DELETE, "user_id=\(user.user.lowercasedText)")
+            #expect(Self.connections(deleted).count == 2, "\(deleted.text)")
+            #expect(try await one.api("/vehicles", token: user.access).status == 401)
+            #expect(try await other.api("/vehicles", token: user.access).status == 401)
         }
     }
 

@@ -103,3 +103,21 @@ public struct TestServer: Sendable {
         }
     }
 }
+
+extension TestServer {
+    /// Two Keyfob instances on one fresh PostgreSQL database, sharing one clock: what several
+    /// instances behind a load balancer are.
+    public static func twoInstancesOnOnePostgres<T: Sendable>(_ body: @Sendable (TestServer, TestServer) async throws -> T) async throws -> T {
+        let database = try await PostgresTestDatabase()
+        let first = try await database.open(isolation: .readCommitted)
+        let second = try await database.open(isolation: .readCommitted)
+        defer {
+            first.shutdown()
+            second.shutdown()
+            Task { await database.remove() }
+        }
+        return try await serving(first) { one in
+            try await serving(second, clock: one.clock) { other in try await body(one, other) }
+        }
+    }
+}

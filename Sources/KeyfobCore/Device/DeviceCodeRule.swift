@@ -56,6 +56,16 @@ public enum DeviceCodeRule {
         }
     }
 
+    /// The interval a store records with a poll it judged `verdict`: the grown one after a
+    /// `slow_down`, the current one after `authorization_pending`; nil when no poll is recorded.
+    public static func recordedInterval(after verdict: PollVerdict, current: Int) -> Int? {
+        switch verdict {
+        case .slowDown(let interval): interval
+        case .pending: current
+        case .issue, .denied, .expired, .spent, .unknown: nil
+        }
+    }
+
     /// What the verification page may do with a code the owner typed.
     public enum EntryVerdict: Sendable, Equatable {
         /// Pending and live: the owner may log in and decide.
