@@ -17,7 +17,7 @@ extension MemoryStore {
         for (key, stored) in deviceAuthorizations
         where stored.record.userCodeGroupDigest == digest && stored.record.status == .pending && stored.record.expiresAt > now {
             deviceAuthorizations[key]?.wrongGuesses += 1
-            if stored.wrongGuesses + 1 >= burnAfter { deviceAuthorizations[key]?.record.expiresAt = now }
+            if stored.wrongGuesses + 1 >= burnAfter { deviceAuthorizations[key]?.record.expiresAt = DeviceCodeRule.burnt(at: now) }
         }
     }
 

@@ -43,7 +43,7 @@ extension PostgresStore: DeviceAuthorizationStore {
             try await connection.query(
                 """
                 UPDATE device_authorizations SET wrong_guesses = wrong_guesses + 1,
-                    expires_at = CASE WHEN wrong_guesses + 1 >= \(burnAfter) THEN \(now) ELSE expires_at END
+                    expires_at = CASE WHEN wrong_guesses + 1 >= \(burnAfter) THEN \(DeviceCodeRule.burnt(at: now)) ELSE expires_at END
                 WHERE user_code_group_digest = \(digest.bytes) AND status = 'pending' AND expires_at > \(now)
                 """,
                 logger: self.logger

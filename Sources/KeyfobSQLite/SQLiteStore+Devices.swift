@@ -40,7 +40,7 @@ extension SQLiteStore: DeviceAuthorizationStore {
                         expires_at = CASE WHEN wrong_guesses + 1 >= ? THEN ? ELSE expires_at END
                     WHERE user_code_group_digest = ? AND status = 'pending' AND expires_at > ?
                     """,
-                arguments: [burnAfter, Column.time(now), digest.bytes, Column.time(now)]
+                arguments: [burnAfter, Column.time(DeviceCodeRule.burnt(at: now)), digest.bytes, Column.time(now)]
             )
         }
     }

@@ -5,7 +5,8 @@ import Testing
 
 /// The verification page's code entry over real HTTP: what it accepts, what it refuses, and how
 /// it makes guessing a user code expensive (docs/decisions.md).
-@Suite("device code entry")
+// One test at a time, as the device grant suite, for the same reason.
+@Suite("device code entry", .serialized)
 struct DeviceEntryTests {
     /// A live request's codes.
     static func ask(_ server: TestServer) async throws -> (app: Fixtures.App, deviceCode: String, userCode: String) {
@@ -21,7 +22,7 @@ struct DeviceEntryTests {
         return String(code.dropLast()) + String(other)
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.deviceSuite)
     func lowercaseWithoutTheDashIsTheSameCode(backend: StoreBackend) async throws {
         try await TestServer.with(backend: backend) { server in
             let (_, _, userCode) = try await Self.ask(server)
@@ -75,7 +76,7 @@ struct DeviceEntryTests {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.deviceSuite)
     func aCodeIsBurntAfterThreeWrongGuessesAgainstIt(backend: StoreBackend) async throws {
         try await TestServer.with(backend: backend) { server in
             let (app, deviceCode, userCode) = try await Self.ask(server)

@@ -6,9 +6,11 @@ import Testing
 
 /// The device authorization grant (RFC 8628) over real HTTP on every backend: the device asks,
 /// the owner approves on the verification pages, the device polls and gets its pair once.
-@Suite("device grant")
+// One test at a time: each PostgreSQL case opens its own database, and run beside the rest of
+// the suite all at once they pushed the machine's PostgreSQL tests past their deadlines.
+@Suite("device grant", .serialized)
 struct DeviceGrantTests {
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.deviceSuite)
     func theOwnerApprovesAndTheDeviceGetsItsPairOnce(backend: StoreBackend) async throws {
         try await TestServer.with(backend: backend) { server in
             let app = try await server.deviceApp()
@@ -60,7 +62,7 @@ struct DeviceGrantTests {
         }
     }
 
-    @Test(arguments: StoreBackend.allCases)
+    @Test(arguments: StoreBackend.deviceSuite)
     func aDenialAndAnExpiryAreTheirRFCAnswers(backend: StoreBackend) async throws {
         try await TestServer.with(backend: backend) { server in
             let app = try await server.deviceApp()

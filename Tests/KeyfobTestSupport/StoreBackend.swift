@@ -15,6 +15,11 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
+    /// The backends the device grant's rules are tried on: each store, PostgreSQL at its default
+    /// isolation (the device code's row lock decides the same under SERIALIZABLE; the storage
+    /// suite runs both levels).
+    public static let deviceSuite: [StoreBackend] = [.memory, .sqlite, .postgresReadCommitted]
+
     /// Runs `body` on a fresh store, then closes and deletes it.
     public func withFreshStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
         switch self {

@@ -56,6 +56,11 @@ public enum DeviceCodeRule {
         }
     }
 
+    /// The expiry a burnt code is given: a second before `now`, so that it reads as expired
+    /// however its store rounds a time (SQLite's seconds since 1970 can come back one bit later
+    /// than the `Date` written).
+    public static func burnt(at now: Date) -> Date { now - 1 }
+
     /// The interval a store records with a poll it judged `verdict`: the grown one after a
     /// `slow_down`, the current one after `authorization_pending`; nil when no poll is recorded.
     public static func recordedInterval(after verdict: PollVerdict, current: Int) -> Int? {

@@ -11,7 +11,8 @@ public protocol DeviceAuthorizationStore: Sendable {
     func deviceAuthorization(userCode digest: SecretDigest) async throws -> DeviceAuthorization?
 
     /// Counts a wrong entry against every live pending request whose user code starts with the
-    /// same four letters; one that reaches `burnAfter` wrong entries expires at `now`.
+    /// same four letters; one that reaches `burnAfter` wrong entries expires at
+    /// `DeviceCodeRule.burnt(at: now)`.
     func countWrongUserCode(group digest: SecretDigest, at now: Date, burnAfter: Int) async throws
 
     /// Records the owner's decision on the request with this user code — with the consent, for an
