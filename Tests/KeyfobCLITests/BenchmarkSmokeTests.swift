@@ -123,6 +123,9 @@ struct BenchmarkSmokeTests {
         let secret = try #require(app.json["client_secret"] as? String)
         let minted = try await KeyfobProcess.run([
             "dev", "mint-codes", "--app", id, "--count", "20000", "--redirect-uri", Self.redirect, "--database", database.url,
+            // One transaction of 20,000 codes: beside the whole suite on two cores it can take
+            // longer than the 5 s a request gets.
+            "--db-timeout", "60s",
         ])
         let codes = database.directory.appendingPathComponent("codes.txt")
         try minted.stdout.write(to: codes, atomically: true, encoding: .utf8)

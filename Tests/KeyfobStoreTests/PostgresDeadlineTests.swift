@@ -9,7 +9,7 @@ import Testing
 /// A PostgreSQL call is answered by its deadline even when its own side stalls: a CI run once hung
 /// for good on a migration whose client was starved of threads past the deadline, because a query
 /// sent on the connection the deadline had closed never returned, and the call waited for it.
-@Suite("PostgreSQL deadlines", .timeLimit(.minutes(1)))
+@Suite("PostgreSQL deadlines", .timeLimit(.minutes(2)))
 struct PostgresDeadlineTests {
     enum StalledStep: String, CaseIterable, Sendable {
         /// Stalls with a result set still to read, then reads it.

@@ -20,11 +20,12 @@ public struct PostgresTestDatabase: Sendable {
         try await Self.administer(admin, "CREATE DATABASE \(name)")
     }
 
-    /// Opens a store on it (running migrations).
+    /// Opens a store on it (running migrations). The deadline is generous: beside the whole suite
+    /// on two cores a call can wait seconds for a thread, and a test of deadlines passes its own.
     public func open(
         isolation: PostgresOptions.Isolation? = nil,
         poolSize: Int = 4,
-        operationTimeout: Duration = .seconds(10)
+        operationTimeout: Duration = .seconds(30)
     ) async throws -> PostgresStore {
         KeyfobMetrics.bootstrapIfNeeded()
         return try await PostgresStore(
