@@ -33,6 +33,25 @@ struct ClientAuthThrottleTests {
         }
     }
 
+    /// The device authorization endpoint authenticates clients through the same count: guesses
+    /// spread over both endpoints are limited as guesses at one.
+    @Test func deviceAuthorizationAndTokenEndpointShareOneCount() async throws {
+        try await TestServer.with(configure: Self.tight) { server in
+            let app = try await server.deviceApp()
+            let wrong = TestHTTP.basic(app.id, "wrong-secret")
+            var statuses = [Int]()
+            for index in 0..<7 {
+                let path = index.isMultiple(of: 2) ? "/oauth/device_authorization" : "/oauth/token"
+                statuses.append(try await server.token([("grant_type", "client_credentials")], headers: [wrong], path: path).status)
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429])
+            let blocked = try await server.deviceAuthorization(app)
+            expectOAuthError(blocked, status: 429, error: "temporarily_unavailable")
+            server.clock.advance(by: 301)
+            #expect(try await server.deviceAuthorization(app).status == 200)
+        }
+    }
+
     @Test func anotherAppFromTheSameAddressKeepsWorkingUntilTheAddressLimit() async throws {
         try await TestServer.with(configure: Self.tight) { server in
             let attacked = try await server.fixtures.app()

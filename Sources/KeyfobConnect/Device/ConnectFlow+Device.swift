@@ -7,7 +7,8 @@ import KeyfobCore
 extension ConnectFlow {
     /// The code entry screen.
     public struct DeviceEntryScreen: Sendable, Equatable {
-        /// 200, or 429 while entries from this session or address are over their limit.
+        /// 200 for the empty form, 400 with a message for a refused code, 429 while entries from
+        /// this session or address are over their limit.
         public var status: Int
         /// The code to show in the field: what was typed, or `verification_uri_complete`'s.
         public var userCode: String

@@ -52,6 +52,31 @@ final class ClientAuthThrottle: Sendable {
         }
     }
 
+    /// Runs `body`, which authenticates the client, under the limits: refused at once (429) while
+    /// this client id or address is over one, and an `invalid_client` it throws counted, becoming
+    /// the 429 when it takes the count over a limit. `limited` is told of every 429. The token and
+    /// device authorization endpoints both authenticate through this, so they share one count.
+    func guarding<T>(
+        clientID: String,
+        address: () -> String,
+        limited: () -> Void = {},
+        _ body: () async throws -> T
+    ) async throws -> T {
+        if let wait = waiting(clientID: clientID, address: address) {
+            limited()
+            throw Self.refusal(retryAfter: wait)
+        }
+        do {
+            return try await body()
+        } catch let refusal as OAuthError where refusal.code == .invalidClient {
+            if let wait = try await recordFailure(clientID: clientID, address: address()) {
+                limited()
+                throw Self.refusal(retryAfter: wait)
+            }
+            throw refusal
+        }
+    }
+
     /// Counts a failure; seconds to wait when it went over a limit, else nil.
     func recordFailure(clientID: String, address: String) async throws -> Int? {
         let now = clock.now

@@ -30,17 +30,9 @@ struct DeviceAuthorizationController {
 
     private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
         let deviceRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
-        let clientID = deviceRequest.client?.clientID ?? ""
         let address = { addresses.of(request, context) }
-        if let wait = throttle.waiting(clientID: clientID, address: address) { throw ClientAuthThrottle.refusal(retryAfter: wait) }
-        let client: ClientApplication
-        do {
-            client = try await tokens.authenticate(deviceRequest)
-        } catch let refusal as OAuthError where refusal.code == .invalidClient {
-            if let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
-                throw ClientAuthThrottle.refusal(retryAfter: wait)
-            }
-            throw refusal
+        let client = try await throttle.guarding(clientID: deviceRequest.client?.clientID ?? "", address: address) {
+            try await tokens.authenticate(deviceRequest)
         }
         let issued = try await endpoint.respond(to: deviceRequest, for: client)
         let page = origin.url + "/oauth/device"

@@ -38,20 +38,15 @@ struct TokenController {
         // Resolved only when the throttle needs it: a correct client with nothing over a
         // limit pays neither the address string nor a key.
         let address = { addresses.of(request, context) }
-        if let wait = throttle.waiting(clientID: clientID, address: address) {
-            metrics.clientAuthRateLimited()
-            throw ClientAuthThrottle.refusal(retryAfter: wait)
-        }
         do {
-            let answer = try await endpoint.respond(to: tokenRequest).response()
+            let answer = try await throttle.guarding(clientID: clientID, address: address, limited: metrics.clientAuthRateLimited) {
+                try await endpoint.respond(to: tokenRequest).response()
+            }
             metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
             return answer
         } catch let refusal as OAuthError {
-            if refusal.code == .invalidClient, let wait = try await throttle.recordFailure(clientID: clientID, address: address()) {
-                metrics.clientAuthRateLimited()
-                throw ClientAuthThrottle.refusal(retryAfter: wait)
-            }
-            metrics.refused(refusal.code)
+            // A 429 of the throttle was counted as rate-limited already.
+            if refusal.status != 429 { metrics.refused(refusal.code) }
             throw refusal
         }
     }
