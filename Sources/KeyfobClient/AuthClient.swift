@@ -69,8 +69,14 @@ public struct AuthClient: Sendable {
         )
     }
 
-    /// The Connect URL to send a vehicle owner to.
+    /// The Connect URL to send a vehicle owner to, its parameters in the URL. An application
+    /// registered with `--require-par` uses `pushedAuthorizationURL(scope:options:)` instead.
     public func authorizationURL(scope: [String], options: ConnectOptions = ConnectOptions()) -> URL {
+        URL(string: origins.authorizeURL + "?" + FormEncoding.encode(authorizeParameters(scope: scope, options: options)))!
+    }
+
+    /// The parameters of an authorize request, for the URL or for a push.
+    func authorizeParameters(scope: [String], options: ConnectOptions) -> [(String, String)] {
         var query: [(String, String)] = [
             ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI),
             ("approval_prompt", options.forcePrompt ? "force" : "auto"), ("mode", mode.rawValue),
@@ -88,7 +94,7 @@ public struct AuthClient: Sendable {
         }
         if let user = options.user { query.append(("user", user)) }
         if let challenge = options.codeChallenge { query += [("code_challenge", challenge), ("code_challenge_method", "S256")] }
-        return URL(string: origins.authorizeURL + "?" + FormEncoding.encode(query))!
+        return query
     }
 
     /// Exchanges an authorization code (and its PKCE verifier, if Connect got a challenge).

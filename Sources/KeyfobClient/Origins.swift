@@ -53,6 +53,11 @@ public struct Origins: Sendable, Equatable {
 
     var authorizeURL: String { connect.trimmingTrailingSlash + "/oauth/authorize" }
 
+    /// The pushed authorization request endpoint (RFC 9126 §2), beside the token endpoint.
+    public var pushedAuthorizationRequestURL: String {
+        String(tokenURL.dropLast("/oauth/token".count)) + "/oauth/par"
+    }
+
     /// The device authorization endpoint (RFC 8628 §3.1), beside the token endpoint.
     public var deviceAuthorizationURL: String {
         String(tokenURL.dropLast("/oauth/token".count)) + "/oauth/device_authorization"

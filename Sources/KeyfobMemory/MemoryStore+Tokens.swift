@@ -101,10 +101,12 @@ extension MemoryStore {
 
     public func deleteExpired(before cutoff: Date) -> Int {
         let before =
-            deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count
+            pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            + refreshTokens.count
             + consentRecords.count
         let familiesBefore = families.count
         sessions = sessions.filter { $0.value.expiresAt >= cutoff }
+        pushedRequests = pushedRequests.filter { $0.value.expiresAt >= cutoff }
         loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
         codes = codes.filter { $0.value.code.expiresAt >= cutoff }
         accessTokens = accessTokens.filter { $0.value.token.expiresAt >= cutoff }
@@ -122,7 +124,8 @@ extension MemoryStore {
         let living = Set(refreshTokens.values.map(\.family)).union(accessTokens.values.compactMap(\.family))
         families = families.filter { living.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
         let after =
-            deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count + refreshTokens.count
+            pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            + refreshTokens.count
             + consentRecords.count
         return before - after + (familiesBefore - families.count)
     }

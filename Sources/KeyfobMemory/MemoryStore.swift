@@ -64,6 +64,8 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     /// Device authorizations by user code digest, and the user code digest of each device code.
     var deviceAuthorizations: [SecretDigest: StoredDeviceAuthorization] = [:]
     var userCodesByDeviceCode: [SecretDigest: SecretDigest] = [:]
+    /// Pushed authorize requests (RFC 9126) by request_uri digest.
+    var pushedRequests: [SecretDigest: PushedAuthorizationRequest] = [:]
     let key: Data
 
     /// An empty store with a fresh rotation key.

@@ -90,6 +90,23 @@ enum PostgresMigrations {
             ]
         ),
         Migration(name: "v7-device-authorizations", statements: v7DeviceAuthorizations),
+        Migration(name: "v8-pushed-requests", statements: v8PushedRequests),
+    ]
+
+    /// Whether each application must push its authorize requests, and the pushed requests
+    /// (RFC 9126): the digest of each request_uri, the client it is bound to, and the validated
+    /// request as Connect keeps it in a session.
+    static let v8PushedRequests = [
+        "ALTER TABLE applications ADD COLUMN require_par boolean NOT NULL DEFAULT false",
+        """
+        CREATE TABLE pushed_requests (
+            digest bytea PRIMARY KEY,
+            application_id uuid NOT NULL,
+            request text NOT NULL,
+            expires_at timestamptz NOT NULL
+        )
+        """,
+        "CREATE INDEX pushed_requests_by_expiry ON pushed_requests (expires_at)",
     ]
 
     /// The grant types each application may use (NULL: the defaults, as before the column), and

@@ -72,8 +72,25 @@ enum SQLiteMigrations {
         migrator.registerMigration("v9-device-authorizations") { db in
             try db.execute(sql: v9DeviceAuthorizations)
         }
+        migrator.registerMigration("v10-pushed-requests") { db in
+            try db.execute(sql: v10PushedRequests)
+        }
         return migrator
     }
+
+    /// Whether each application must push its authorize requests, and the pushed requests
+    /// (RFC 9126): the digest of each request_uri, the client it is bound to, and the validated
+    /// request as Connect keeps it in a session.
+    static let v10PushedRequests = """
+        ALTER TABLE applications ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE pushed_requests (
+            digest BLOB PRIMARY KEY,
+            application_id TEXT NOT NULL,
+            request TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX pushed_requests_by_expiry ON pushed_requests (expires_at);
+        """
 
     /// The grant types each application may use (NULL: the defaults, as before the column), and
     /// device authorizations (RFC 8628): digests of both codes, the user code's first four

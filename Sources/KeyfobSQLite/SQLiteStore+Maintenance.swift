@@ -8,7 +8,9 @@ extension SQLiteStore {
         var removed = 0
         removed += try await write { db in
             try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
-            let sessions = db.changesCount
+            var sessions = db.changesCount
+            try db.execute(sql: "DELETE FROM pushed_requests WHERE expires_at < ?", arguments: [Column.time(cutoff)])
+            sessions += db.changesCount
             try db.execute(sql: "DELETE FROM login_failures WHERE window_ends_at < ?", arguments: [Column.time(cutoff)])
             return sessions + db.changesCount
         }

@@ -125,6 +125,18 @@ func buildRouter(
             maxBodySize: configuration.maxTokenBodySize
         ).addRoutes(to: router)
     }
+    PushedAuthorizationController(
+        endpoint: PushedAuthorizationEndpoint(
+            store: store,
+            clock: configuration.clock,
+            random: configuration.random,
+            modes: configuration.connectModes
+        ),
+        tokens: tokenEndpoint,
+        throttle: clientAuthThrottle,
+        addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
+        maxBodySize: configuration.maxTokenBodySize
+    ).addRoutes(to: router)
     let flow = ConnectFlow(
         store: store,
         clock: configuration.clock,

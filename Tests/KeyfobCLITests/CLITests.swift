@@ -338,7 +338,7 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func appsCreateTakesGrantTypesAndRefusesUnknownOnes() async throws {
+    @Test func appsCreateTakesGrantTypesAndRequirePARAndRefusesUnknownGrantTypes() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let created = try await KeyfobProcess.run([
@@ -351,6 +351,13 @@ struct CLITests {
             "apps", "create", "--name", "Web", "--redirect-uri", Self.redirect, "--database", database.url, "--json",
         ])
         #expect(plain.json["grant_types"] as? [String] == ["authorization_code", "refresh_token", "client_credentials"])
+        #expect(plain.json["require_pushed_authorization_requests"] as? Bool == false)
+        let pushing = try await KeyfobProcess.run([
+            "apps", "create", "--name", "Pushing", "--redirect-uri", Self.redirect, "--require-par", "--database", database.url, "--json",
+        ])
+        #expect(pushing.json["require_pushed_authorization_requests"] as? Bool == true, "\(pushing.stderr)")
+        let shown = try await KeyfobProcess.run(["apps", "show", try #require(pushing.json["client_id"] as? String), "--database", database.url])
+        #expect(shown.stdout.contains("Pushed (PAR):   required"), "\(shown.stdout)")
         for bad in ["password", ""] {
             let refused = try await KeyfobProcess.run([
                 "apps", "create", "--name", "X", "--redirect-uri", Self.redirect, "--grant-types", bad, "--database", database.url,

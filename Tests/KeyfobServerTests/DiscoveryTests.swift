@@ -20,6 +20,8 @@ struct DiscoveryTests {
                     == ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"]
             )
             #expect(reply["device_authorization_endpoint"] == server.baseURL + "/oauth/device_authorization")
+            #expect(reply["pushed_authorization_request_endpoint"] == server.baseURL + "/oauth/par")
+            #expect(reply.json["require_pushed_authorization_requests"] as? Bool == false)
             #expect(reply.json["code_challenge_methods_supported"] as? [String] == ["S256"])
             #expect(
                 Set(reply.json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"]

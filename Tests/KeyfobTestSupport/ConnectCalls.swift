@@ -9,14 +9,16 @@ extension TestServer {
     }
 
     /// Walks authorize → login in a fresh browser and returns the browser and the login answer.
+    /// The link is `startURL` when given (a pushed request's), else one built from `parameters`.
     public func logIn(
         _ app: Fixtures.App,
         email: String = "owner@example.com",
         password: String = "secret",
-        parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")]
+        parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")],
+        startURL: String? = nil
     ) async throws -> (ConnectBrowser, TestHTTP.Reply) {
         let browser = ConnectBrowser(baseURL: baseURL)
-        let login = try await browser.get(authorizeURL(app, parameters))
+        let login = try await browser.get(startURL ?? authorizeURL(app, parameters))
         let csrf = login.inputValue("csrf") ?? ""
         let answer = try await browser.post("/oauth/login", [("csrf", csrf), ("email", email), ("password", password)])
         return (browser, answer)
@@ -26,9 +28,10 @@ extension TestServer {
     public func connect(
         _ app: Fixtures.App,
         email: String = "owner@example.com",
-        parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")]
+        parameters: [(String, String)] = [("mode", "test"), ("state", "xyz")],
+        startURL: String? = nil
     ) async throws -> TestHTTP.Reply {
-        let (browser, login) = try await logIn(app, email: email, parameters: parameters)
+        let (browser, login) = try await logIn(app, email: email, parameters: parameters, startURL: startURL)
         guard login.status == 303, login.header("Location") == "/oauth/grant" else { return login }
         let grant = try await browser.get("/oauth/grant")
         let csrf = grant.inputValue("csrf") ?? ""

@@ -30,14 +30,16 @@ public struct Fixtures: Sendable {
         redirectURIs: [String] = [redirectURI],
         permissions: [String]? = nil,
         isPublic: Bool = false,
-        grantTypes: [String]? = nil
+        grantTypes: [String]? = nil,
+        requiresPAR: Bool = false
     ) async throws -> App {
         let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
             name: name,
             redirectURIs: redirectURIs,
             permissions: permissions,
             isPublic: isPublic,
-            grantTypes: grantTypes
+            grantTypes: grantTypes,
+            requiresPushedAuthorizationRequests: requiresPAR
         )
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }

@@ -56,10 +56,12 @@ extension AuthorizationRequest {
     /// Client, redirect URI and response type are checked first, and any fault in them is a page
     /// whatever else is wrong; only then may an error travel to the redirect URI.
     /// `modes` are the populations this server serves (`--connect-modes`); a request for another
-    /// is refused to the redirect URI.
+    /// is refused to the redirect URI. `pushed` says the parameters came to `POST /oauth/par`
+    /// (RFC 9126) rather than in a URL, which an application that requires PAR must do.
     public static func validate(
         _ rawQuery: [String: String],
         modes: Set<ConnectMode> = Set(ConnectMode.allCases),
+        pushed: Bool = false,
         lookUp: (UUID) async throws -> ClientApplication?
     ) async throws -> Result<(AuthorizationRequest, ClientApplication), AuthorizationRequestFailure> {
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
@@ -98,6 +100,10 @@ extension AuthorizationRequest {
             .failure(.redirect(ConnectRedirect(uri: redirectURI, state: state, error: error, description: description)))
         }
 
+        guard pushed || !application.requiresPushedAuthorizationRequests else {
+            // RFC 9126 §5: parameters in the URL can be read and changed on their way.
+            return refuse("invalid_request", "This application must push its authorization request to /oauth/par first.")
+        }
         guard application.allows(GrantType.authorizationCode) else {
             return refuse("unauthorized_client", "This application is not registered for the authorization code grant.")
         }

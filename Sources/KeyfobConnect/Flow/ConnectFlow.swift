@@ -99,6 +99,9 @@ public struct ConnectFlow: Sendable {
     /// `GET /oauth/authorize`: validates, starts a session, and shows the login screen. Returns
     /// the session token for the cookie when a session was started.
     public func start(query: [String: String]) async throws -> (step: Step, sessionToken: String?) {
+        if let requestURI = query["request_uri"], !requestURI.isEmpty {
+            return try await startPushed(requestURI: requestURI, clientID: query["client_id"])
+        }
         let validated = try await AuthorizationRequest.validate(query, modes: modes) { try await store.application(id: $0) }
         switch validated {
         case .failure(.page(let message)):

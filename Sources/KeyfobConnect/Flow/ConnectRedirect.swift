@@ -22,6 +22,9 @@ public struct ConnectRedirect: Sendable, Equatable {
             [("error", error), ("error_description", OAuthError.sanitized(description))] + extra + (state.map { [("state", $0)] } ?? [])
     }
 
+    /// The value of a parameter the redirect carries (`error`, `error_description`, …).
+    public func parameter(_ name: String) -> String? { parameters.first { $0.0 == name }?.1 }
+
     /// The full URL. Parameters are appended to any query the registered URI already has, each
     /// value percent-encoded except RFC 3986's unreserved characters.
     public var url: String {

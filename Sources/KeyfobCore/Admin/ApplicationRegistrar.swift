@@ -28,13 +28,15 @@ public struct ApplicationRegistrar: Sendable {
     }
 
     /// Validates and registers an application. `permissions` nil allows every permission;
-    /// `grantTypes` nil allows `GrantType.defaults` (names as `GrantType.named` reads them).
+    /// `grantTypes` nil allows `GrantType.defaults` (names as `GrantType.named` reads them);
+    /// `requiresPushedAuthorizationRequests` refuses its authorize links unless pushed (RFC 9126).
     public func register(
         name: String,
         redirectURIs: [String],
         permissions: [String]?,
         isPublic: Bool,
-        grantTypes: [String]? = nil
+        grantTypes: [String]? = nil,
+        requiresPushedAuthorizationRequests: Bool = false
     ) async throws -> Registered {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw InvalidRegistration(description: "the name must be 1 to 200 characters") }
@@ -58,6 +60,7 @@ public struct ApplicationRegistrar: Sendable {
             redirectURIs: redirectURIs,
             permissions: Permission.parseScope(Permission.scopeString(permissions)),
             grantTypes: grantTypes,
+            requiresPushedAuthorizationRequests: requiresPushedAuthorizationRequests,
             createdAt: clock.now
         )
         try await store.insertApplication(application)

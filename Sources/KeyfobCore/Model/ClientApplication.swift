@@ -21,6 +21,9 @@ public struct ClientApplication: Sendable, Equatable {
     /// The grant types it may use; nil for `GrantType.defaults`, which is what every application
     /// registered before the setting existed has.
     public var grantTypes: [String]?
+    /// Its authorize requests must be pushed first (RFC 9126 §6): a plain `GET /oauth/authorize`
+    /// carrying the parameters in the URL is refused.
+    public var requiresPushedAuthorizationRequests: Bool
     /// When it was registered.
     public var createdAt: Date
     /// Bumped by the store on every change, so a cached copy can be confirmed current inside the
@@ -38,6 +41,7 @@ public struct ClientApplication: Sendable, Equatable {
         redirectURIs: [String],
         permissions: [String],
         grantTypes: [String]? = nil,
+        requiresPushedAuthorizationRequests: Bool = false,
         createdAt: Date,
         version: Int64 = 1
     ) {
@@ -50,6 +54,7 @@ public struct ClientApplication: Sendable, Equatable {
         self.redirectURIs = redirectURIs
         self.permissions = permissions
         self.grantTypes = grantTypes
+        self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
         self.createdAt = createdAt
         self.version = version
     }

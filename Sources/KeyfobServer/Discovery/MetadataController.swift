@@ -17,6 +17,10 @@ struct MetadataController {
         let introspection_endpoint_auth_methods_supported: [String]
         /// RFC 8628 §4, when the device grant is served.
         let device_authorization_endpoint: String?
+        /// RFC 9126 §5.
+        let pushed_authorization_request_endpoint: String
+        /// False: PAR is required per application (`apps create --require-par`), not of all.
+        let require_pushed_authorization_requests: Bool
         let grant_types_supported: [String]
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
@@ -43,6 +47,8 @@ struct MetadataController {
                     introspection_endpoint_auth_methods_supported: Self.introspectionAuthMethods,
                     device_authorization_endpoint: grantTypes.contains(GrantType.deviceCode)
                         ? issuer + "/oauth/device_authorization" : nil,
+                    pushed_authorization_request_endpoint: issuer + "/oauth/par",
+                    require_pushed_authorization_requests: false,
                     grant_types_supported: grantTypes,
                     response_types_supported: ["code"],
                     code_challenge_methods_supported: [PKCE.s256],

@@ -19,6 +19,8 @@ struct AppsCommand: AsyncParsableCommand {
         let redirect_uris: [String]
         let permissions: [String]
         let grant_types: [String]
+        /// RFC 7591's name for the setting (RFC 9126 §6).
+        let require_pushed_authorization_requests: Bool
         let created_at: String
         var client_secret: String?
         /// The application management token (docs/contract.md §8), shown once at creation.
@@ -31,6 +33,7 @@ struct AppsCommand: AsyncParsableCommand {
             redirect_uris = application.redirectURIs
             permissions = application.permissions
             grant_types = application.allowedGrantTypes
+            require_pushed_authorization_requests = application.requiresPushedAuthorizationRequests
             created_at = ISO8601DateFormatter().string(from: application.createdAt)
             client_secret = secret
             management_token = managementToken
@@ -41,7 +44,9 @@ struct AppsCommand: AsyncParsableCommand {
                 "Client ID:      \(client_id)", "Name:           \(name)",
                 "Type:           \(self.public ? "public (PKCE, no secret)" : "confidential")",
                 "Redirect URIs:  \(redirect_uris.joined(separator: " "))", "Permissions:    \(permissions.joined(separator: " "))",
-                "Grant types:    \(grant_types.joined(separator: " "))", "Created:        \(created_at)",
+                "Grant types:    \(grant_types.joined(separator: " "))",
+                "Pushed (PAR):   \(require_pushed_authorization_requests ? "required (POST /oauth/par first)" : "optional")",
+                "Created:        \(created_at)",
             ]
             if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
             if let management_token {
@@ -67,6 +72,11 @@ struct AppsCommand: AsyncParsableCommand {
                 """
         )
         var grantTypes: String?
+        @Flag(
+            name: .customLong("require-par"),
+            help: "Refuse authorize links whose parameters were not pushed to /oauth/par first (RFC 9126)."
+        )
+        var requirePAR = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -79,7 +89,8 @@ struct AppsCommand: AsyncParsableCommand {
                     redirectURIs: redirectURIs,
                     permissions: permissions.map(Permission.parseScope),
                     isPublic: isPublic,
-                    grantTypes: grantTypes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                    grantTypes: grantTypes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+                    requiresPushedAuthorizationRequests: requirePAR
                 )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw CommandFailure(error.description)
