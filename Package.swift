@@ -25,7 +25,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // DPoP proofs (RFC 9449) and JWT access tokens (RFC 9068): JWS, JWK and JWKS.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -52,7 +54,8 @@ let package = Package(
         .target(
             name: "KeyfobCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
         ),
@@ -134,6 +137,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // SHA-256 for PKCE challenges; Foundation on Linux has none.
                 .product(name: "Crypto", package: "swift-crypto"),
+                // DPoP proofs the client signs, and the JWT access tokens a resource server checks.
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
         ),

@@ -42,9 +42,15 @@ extension MemoryStore {
         guard isCurrent(client) else { throw StaleClientError(client: client) }
         let found = refreshTokens[digest]
         let state = found.map {
-            RefreshRotationRule.Stored(applicationID: $0.applicationID, revoked: $0.revoked, usedAt: $0.usedAt, expiresAt: $0.expiresAt)
+            RefreshRotationRule.Stored(
+                applicationID: $0.applicationID,
+                revoked: $0.revoked,
+                usedAt: $0.usedAt,
+                expiresAt: $0.expiresAt,
+                boundKey: $0.keyThumbprint
+            )
         }
-        let verdict = RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace)
+        let verdict = RefreshRotationRule.verdict(for: state, presentedBy: client.id, presentedKey: pair.boundKey, at: now, grace: grace)
         let granted = found.flatMap { consentRecords[$0.consentID]?.permissions } ?? []
         guard verdict == .rotate, let stored = found else {
             if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
@@ -101,12 +107,13 @@ extension MemoryStore {
 
     public func deleteExpired(before cutoff: Date) -> Int {
         let before =
-            pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
             + refreshTokens.count
             + consentRecords.count
         let familiesBefore = families.count
         sessions = sessions.filter { $0.value.expiresAt >= cutoff }
         pushedRequests = pushedRequests.filter { $0.value.expiresAt >= cutoff }
+        dpopProofs = dpopProofs.filter { $0.value >= cutoff }
         loginFailures = loginFailures.filter { $0.value.windowEndsAt >= cutoff }
         codes = codes.filter { $0.value.code.expiresAt >= cutoff }
         accessTokens = accessTokens.filter { $0.value.token.expiresAt >= cutoff }
@@ -124,7 +131,7 @@ extension MemoryStore {
         let living = Set(refreshTokens.values.map(\.family)).union(accessTokens.values.compactMap(\.family))
         families = families.filter { living.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
         let after =
-            pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
             + refreshTokens.count
             + consentRecords.count
         return before - after + (familiesBefore - families.count)
@@ -141,7 +148,8 @@ extension MemoryStore {
                 consentID: consentID,
                 applicationID: applicationID,
                 scope: pair.accessScope ?? [],
-                expiresAt: pair.accessExpiresAt
+                expiresAt: pair.accessExpiresAt,
+                keyThumbprint: pair.boundKey
             ),
             family: family
         )
@@ -149,7 +157,8 @@ extension MemoryStore {
             applicationID: applicationID,
             consentID: consentID,
             family: family,
-            expiresAt: pair.refreshExpiresAt
+            expiresAt: pair.refreshExpiresAt,
+            keyThumbprint: pair.refreshKeyThumbprint
         )
     }
 

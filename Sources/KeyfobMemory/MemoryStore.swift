@@ -40,6 +40,8 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
         let consentID: UUID
         let family: Int64
         let expiresAt: Date
+        /// The DPoP key a public client's refresh token is bound to.
+        var keyThumbprint: String?
         var usedAt: Date?
         var revoked = false
     }
@@ -66,6 +68,8 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     var userCodesByDeviceCode: [SecretDigest: SecretDigest] = [:]
     /// Pushed authorize requests (RFC 9126) by request_uri digest.
     var pushedRequests: [SecretDigest: PushedAuthorizationRequest] = [:]
+    /// DPoP proofs accepted (RFC 9449), until they are too old to be accepted again.
+    var dpopProofs: [SecretDigest: Date] = [:]
     let key: Data
 
     /// An empty store with a fresh rotation key.

@@ -15,7 +15,7 @@ enum PostgresLookups {
     /// A refresh token that was not claimed, to tell why (`RefreshRotationRule`).
     static func refreshTokenByDigest(_ digest: SecretDigest) throws -> PostgresQuery {
         try """
-        SELECT application_id, family_id, grant_id, revoked, used_at, expires_at FROM refresh_tokens
+        SELECT application_id, family_id, grant_id, revoked, used_at, expires_at, jkt FROM refresh_tokens
         WHERE digest = \(digest.bytes)
         """
     }

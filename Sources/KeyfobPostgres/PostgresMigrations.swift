@@ -91,6 +91,18 @@ enum PostgresMigrations {
         ),
         Migration(name: "v7-device-authorizations", statements: v7DeviceAuthorizations),
         Migration(name: "v8-pushed-requests", statements: v8PushedRequests),
+        Migration(name: "v9-dpop", statements: v9DPoP),
+    ]
+
+    /// DPoP (RFC 9449): whether each application must bind its tokens, the key thumbprint each
+    /// access token (and a public client's refresh token) is bound to, and the proofs already
+    /// accepted, kept until they are too old to be accepted again.
+    static let v9DPoP = [
+        "ALTER TABLE applications ADD COLUMN require_dpop boolean NOT NULL DEFAULT false",
+        "ALTER TABLE access_tokens ADD COLUMN jkt text",
+        "ALTER TABLE refresh_tokens ADD COLUMN jkt text",
+        "CREATE TABLE dpop_proofs (digest bytea PRIMARY KEY, expires_at timestamptz NOT NULL)",
+        "CREATE INDEX dpop_proofs_by_expiry ON dpop_proofs (expires_at)",
     ]
 
     /// Whether each application must push its authorize requests, and the pushed requests

@@ -42,12 +42,14 @@ struct ClaimCode: PostgresPreparedStatement {
     }
 }
 
-/// Marks a live refresh token of this client used, under the same conditions as `ClaimCode`.
+/// Marks a live refresh token of this client used, under the same conditions as `ClaimCode`,
+/// and only when it is unbound or bound to the DPoP key the request proved (`$5`).
 struct ClaimRefreshToken: PostgresPreparedStatement {
     static let sql = """
         UPDATE refresh_tokens r SET used_at = $3
         FROM applications a
         WHERE r.digest = $1 AND r.application_id = $2 AND r.used_at IS NULL AND NOT r.revoked AND r.expires_at > $3
+            AND (r.jkt IS NULL OR r.jkt = $5)
             AND a.id = $2 AND a.version = $4
         RETURNING r.family_id, r.grant_id, coalesce((SELECT g.permissions FROM grants g WHERE g.id = r.grant_id), '{}')
         """
@@ -55,8 +57,13 @@ struct ClaimRefreshToken: PostgresPreparedStatement {
     let digest: SecretDigest
     let client: ClientVersion
     let now: Date
+    let presentedKey: String?
 
-    func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try claimBindings(digest, client, now)
+        bindings.append(presentedKey)
+        return bindings
+    }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode((Int64, UUID, [String]).self) }
 }
@@ -75,10 +82,10 @@ private func claimBindings(_ digest: SecretDigest, _ client: ClientVersion, _ no
 struct InsertPair: PostgresPreparedStatement {
     static let sql = """
         WITH access AS (
-            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at)
-            VALUES ($1, $3, $4, $5, $8, $2)
+            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at, jkt)
+            VALUES ($1, $3, $4, $5, $8, $2, $9)
         )
-        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES ($6, $3, $4, $5, $7)
+        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at, jkt) VALUES ($6, $3, $4, $5, $7, $10)
         """
     typealias Row = Void
     let pair: PairToIssue
@@ -87,7 +94,7 @@ struct InsertPair: PostgresPreparedStatement {
     let applicationID: UUID
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 8)
+        var bindings = PostgresBindings(capacity: 10)
         try bindings.append(pair.accessDigest.bytes)
         bindings.append(pair.accessExpiresAt)
         bindings.append(family)
@@ -97,6 +104,9 @@ struct InsertPair: PostgresPreparedStatement {
         bindings.append(pair.refreshExpiresAt)
         // '{}' is the grant's scope.
         bindings.append(pair.accessScope ?? [])
+        // The DPoP keys the tokens are bound to; NULL for none.
+        bindings.append(pair.boundKey)
+        bindings.append(pair.refreshKeyThumbprint)
         return bindings
     }
 
@@ -109,12 +119,12 @@ struct InsertFirstPair: PostgresPreparedStatement {
     static let sql = """
         WITH family AS (
             INSERT INTO token_families (id, grant_id, application_id, origin, created_at)
-            VALUES ($3, $4, $5, 'authorization_code', $9)
+            VALUES ($3, $4, $5, 'authorization_code', $11)
         ), access AS (
-            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at)
-            VALUES ($1, $3, $4, $5, $8, $2)
+            INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at, jkt)
+            VALUES ($1, $3, $4, $5, $8, $2, $9)
         )
-        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES ($6, $3, $4, $5, $7)
+        INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at, jkt) VALUES ($6, $3, $4, $5, $7, $10)
         """
     typealias Row = Void
     let pair: InsertPair
@@ -132,8 +142,8 @@ struct InsertFirstPair: PostgresPreparedStatement {
 /// Writes an application (client_credentials) token if the client is still at its version.
 struct InsertApplicationToken: PostgresPreparedStatement {
     static let sql = """
-        INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
-        SELECT $1::bytea, $2::uuid, $3::uuid, $4::text[], $5::timestamptz, $6::boolean
+        INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked, jkt)
+        SELECT $1::bytea, $2::uuid, $3::uuid, $4::text[], $5::timestamptz, $6::boolean, $8::text
         FROM applications WHERE id = $3 AND version = $7
         RETURNING id
         """
@@ -142,7 +152,7 @@ struct InsertApplicationToken: PostgresPreparedStatement {
     let client: ClientVersion
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 8)
         try bindings.append(token.digest.bytes)
         bindings.append(token.consentID)
         bindings.append(token.applicationID)
@@ -150,6 +160,7 @@ struct InsertApplicationToken: PostgresPreparedStatement {
         bindings.append(token.expiresAt)
         bindings.append(token.revoked)
         bindings.append(client.version)
+        bindings.append(token.keyThumbprint)
         return bindings
     }
 
@@ -159,7 +170,7 @@ struct InsertApplicationToken: PostgresPreparedStatement {
 /// An access token with its grant, for every call to the vehicle API.
 struct BearerLookup: PostgresPreparedStatement {
     static let sql = """
-        SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, \(PostgresStore.grantColumns)
+        SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, t.jkt, \(PostgresStore.grantColumns)
         FROM access_tokens t
         JOIN applications a ON a.id = t.application_id
         LEFT JOIN grants g ON g.id = t.grant_id
@@ -182,11 +193,12 @@ struct BearerLookup: PostgresPreparedStatement {
             applicationID: try cells[1].decode(UUID.self),
             scope: try cells[2].decode([String].self),
             expiresAt: try cells[3].decode(Date.self),
-            revoked: try cells[4].decode(Bool.self)
+            revoked: try cells[4].decode(Bool.self),
+            keyThumbprint: try cells[5].decode(String?.self)
         )
         guard token.consentID != nil else { return BearerAccess(token: token, grant: nil) }
         // A user token whose grant is gone opens nothing.
-        guard try cells[5].decode(UUID?.self) != nil else { return nil }
-        return BearerAccess(token: token, grant: try PostgresStore.grant(from: row, offset: 5))
+        guard try cells[6].decode(UUID?.self) != nil else { return nil }
+        return BearerAccess(token: token, grant: try PostgresStore.grant(from: row, offset: 6))
     }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore: ApplicationStore {
     static let applicationColumns = """
         id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris, permissions,
-        created_at, version, grant_types, require_par
+        created_at, version, grant_types, require_par, require_dpop
         """
 
     public func insertApplication(_ application: ClientApplication) async throws {
@@ -13,11 +13,11 @@ extension PostgresStore: ApplicationStore {
             _ = try await connection.query(
                 """
                 INSERT INTO applications (id, name, secret_digest, previous_secret_digest, previous_secret_expires_at,
-                    is_public, redirect_uris, permissions, created_at, grant_types, require_par)
+                    is_public, redirect_uris, permissions, created_at, grant_types, require_par, require_dpop)
                 VALUES (\(application.id), \(application.name), \(application.secretDigest?.bytes),
                     \(application.previousSecretDigest?.bytes), \(application.previousSecretExpiresAt), \(application.isPublic),
                     \(application.redirectURIs), \(application.permissions), \(application.createdAt), \(application.grantTypes),
-                    \(application.requiresPushedAuthorizationRequests))
+                    \(application.requiresPushedAuthorizationRequests), \(application.requiresDPoP))
                 """,
                 logger: self.logger
             )
@@ -67,8 +67,9 @@ extension PostgresStore: ApplicationStore {
     }
 
     static func application(from row: PostgresRow) throws -> ClientApplication {
-        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes, requiresPAR) =
-            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?, Bool).self)
+        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes, requiresPAR,
+            requiresDPoP) =
+            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?, Bool, Bool).self)
         return ClientApplication(
             id: id,
             name: name,
@@ -80,6 +81,7 @@ extension PostgresStore: ApplicationStore {
             permissions: permissions,
             grantTypes: grantTypes,
             requiresPushedAuthorizationRequests: requiresPAR,
+            requiresDPoP: requiresDPoP,
             createdAt: createdAt,
             version: version
         )

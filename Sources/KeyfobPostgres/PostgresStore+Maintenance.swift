@@ -8,7 +8,7 @@ extension PostgresStore {
         // tables while the token endpoint writes.
         var removed = 0
         let tables = [
-            ("connect_sessions", "digest", "expires_at"), ("pushed_requests", "digest", "expires_at"),
+            ("connect_sessions", "digest", "expires_at"), ("pushed_requests", "digest", "expires_at"), ("dpop_proofs", "digest", "expires_at"),
             ("login_failures", "email_key", "window_ends_at"),
             ("authorization_codes", "id", "expires_at"), ("access_tokens", "id", "expires_at"), ("refresh_tokens", "id", "expires_at"),
             ("device_authorizations", "id", "expires_at"),

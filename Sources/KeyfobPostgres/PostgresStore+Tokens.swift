@@ -62,7 +62,7 @@ extension PostgresStore: TokenStore {
         issuing pair: PairToIssue
     ) async throws -> RefreshRotation {
         let rotation: RefreshRotation? = try await transaction { connection in
-            let claim = ClaimRefreshToken(digest: digest, client: client, now: now)
+            let claim = ClaimRefreshToken(digest: digest, client: client, now: now, presentedKey: pair.boundKey)
             if let (family, consentID, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
                 if let outside = pair.scopeOutside(granted: grantedScope) { return .rollback(.scopeExceeded(permission: outside)) }
                 try await connection.run(
@@ -90,9 +90,11 @@ extension PostgresStore: TokenStore {
     ) async throws -> TransactionEnd<RefreshRotation?> {
         guard try await Self.isCurrent(client, on: connection, logger: logger) else { return .rollback(nil) }
         let rows = try await connection.query(try PostgresLookups.refreshTokenByDigest(digest), logger: logger)
-        let found = try await rows.decode((UUID, Int64, UUID, Bool, Date?, Date).self).firstAfterDraining()
-        let state = found.map { RefreshRotationRule.Stored(applicationID: $0.0, revoked: $0.3, usedAt: $0.4, expiresAt: $0.5) }
-        switch RefreshRotationRule.verdict(for: state, presentedBy: client.id, at: now, grace: grace) {
+        let found = try await rows.decode((UUID, Int64, UUID, Bool, Date?, Date, String?).self).firstAfterDraining()
+        let state = found.map {
+            RefreshRotationRule.Stored(applicationID: $0.0, revoked: $0.3, usedAt: $0.4, expiresAt: $0.5, boundKey: $0.6)
+        }
+        switch RefreshRotationRule.verdict(for: state, presentedBy: client.id, presentedKey: pair.boundKey, at: now, grace: grace) {
         case .reuse:
             try await revokeFamily(found!.1, on: connection)
             return .commit(.reused)

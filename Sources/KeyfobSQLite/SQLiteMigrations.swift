@@ -75,8 +75,25 @@ enum SQLiteMigrations {
         migrator.registerMigration("v10-pushed-requests") { db in
             try db.execute(sql: v10PushedRequests)
         }
+        migrator.registerMigration("v11-dpop") { db in
+            try db.execute(sql: v11DPoP)
+        }
         return migrator
     }
+
+    /// DPoP (RFC 9449): whether each application must bind its tokens, the key thumbprint each
+    /// access token (and a public client's refresh token) is bound to, and the proofs already
+    /// accepted, kept until they are too old to be accepted again.
+    static let v11DPoP = """
+        ALTER TABLE applications ADD COLUMN require_dpop INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE access_tokens ADD COLUMN jkt TEXT;
+        ALTER TABLE refresh_tokens ADD COLUMN jkt TEXT;
+        CREATE TABLE dpop_proofs (
+            digest BLOB PRIMARY KEY,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX dpop_proofs_by_expiry ON dpop_proofs (expires_at);
+        """
 
     /// Whether each application must push its authorize requests, and the pushed requests
     /// (RFC 9126): the digest of each request_uri, the client it is bound to, and the validated

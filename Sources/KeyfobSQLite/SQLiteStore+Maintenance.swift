@@ -9,8 +9,10 @@ extension SQLiteStore {
         removed += try await write { db in
             try db.execute(sql: "DELETE FROM connect_sessions WHERE expires_at < ?", arguments: [Column.time(cutoff)])
             var sessions = db.changesCount
-            try db.execute(sql: "DELETE FROM pushed_requests WHERE expires_at < ?", arguments: [Column.time(cutoff)])
-            sessions += db.changesCount
+            for table in ["pushed_requests", "dpop_proofs"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE expires_at < ?", arguments: [Column.time(cutoff)])
+                sessions += db.changesCount
+            }
             try db.execute(sql: "DELETE FROM login_failures WHERE window_ends_at < ?", arguments: [Column.time(cutoff)])
             return sessions + db.changesCount
         }

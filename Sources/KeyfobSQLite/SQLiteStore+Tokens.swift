@@ -65,7 +65,13 @@ extension SQLiteStore: TokenStore {
             { db in
                 guard try Self.isCurrent(client, in: db) else { return (nil, nil) }
                 let found = try Self.storedRefreshToken(digest, in: db)
-                let verdict = RefreshRotationRule.verdict(for: found?.ruleState, presentedBy: applicationID, at: now, grace: grace)
+                let verdict = RefreshRotationRule.verdict(
+                    for: found?.ruleState,
+                    presentedBy: applicationID,
+                    presentedKey: pair.boundKey,
+                    at: now,
+                    grace: grace
+                )
                 guard verdict == .rotate, let stored = found else {
                     if let found, case .repeatFirstUse(let firstUsedAt) = verdict {
                         return (
@@ -123,8 +129,8 @@ extension SQLiteStore: TokenStore {
                 guard try Self.isCurrent(client, in: db) else { return false }
                 let insert = try DirectStatement(
                     """
-                    INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked, jkt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                     in: db
                 )
@@ -135,6 +141,7 @@ extension SQLiteStore: TokenStore {
                 insert.bind(4, Column.list(token.scope))
                 insert.bind(5, Column.time(token.expiresAt))
                 insert.bind(6, Int64(token.revoked ? 1 : 0))
+                if let keyThumbprint = token.keyThumbprint { insert.bind(7, keyThumbprint) }
                 try insert.execute()
                 return true
             },
@@ -222,9 +229,16 @@ extension SQLiteStore: TokenStore {
         let expiresAt: Date
         /// The grant's permissions, space-separated as stored.
         let grantedScope: String
+        let keyThumbprint: String?
 
         var ruleState: RefreshRotationRule.Stored {
-            .init(applicationID: UUIDText.parse(applicationText)!, revoked: revoked, usedAt: usedAt, expiresAt: expiresAt)
+            .init(
+                applicationID: UUIDText.parse(applicationText)!,
+                revoked: revoked,
+                usedAt: usedAt,
+                expiresAt: expiresAt,
+                boundKey: keyThumbprint
+            )
         }
     }
 
@@ -232,7 +246,7 @@ extension SQLiteStore: TokenStore {
         let select = try DirectStatement(
             """
             SELECT r.id, r.family_id, r.grant_id, r.application_id, r.revoked, r.used_at, r.expires_at,
-                coalesce(g.permissions, '')
+                coalesce(g.permissions, ''), r.jkt
             FROM refresh_tokens r LEFT JOIN grants g ON g.id = r.grant_id WHERE r.digest = ?
             """,
             in: db
@@ -247,7 +261,8 @@ extension SQLiteStore: TokenStore {
             revoked: select.int64(4) != 0,
             usedAt: select.optionalDouble(5).map(Column.date),
             expiresAt: Column.date(select.double(6)),
-            grantedScope: select.text(7)
+            grantedScope: select.text(7),
+            keyThumbprint: select.optionalText(8)
         )
     }
 
@@ -274,7 +289,8 @@ extension SQLiteStore: TokenStore {
                 applicationID: row.uuid("application_id")!,
                 scope: Column.names(row["scope"]),
                 expiresAt: row.date("expires_at")!,
-                revoked: row["revoked"]
+                revoked: row["revoked"],
+                keyThumbprint: row["jkt"]
             )
             // A user token whose grant is gone opens nothing.
             if token.consentID != nil && row["g_id"] == nil { return nil }
@@ -285,16 +301,17 @@ extension SQLiteStore: TokenStore {
 
     /// The new pair's rows; `grant` and `application` are id columns' text as stored.
     static func insert(_ pair: PairToIssue, family: Int64, grant: String, application: String, in db: Database) throws {
-        // Both statements take the same parameters in the same order; the access token also
-        // takes its scope ('' is the grant's).
+        // Both statements take the same parameters in the same order: the key each token is
+        // bound to (NULL: none), and for the access token its scope ('' is the grant's).
         let rows = [
             (
-                sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)",
-                digest: pair.accessDigest, expiresAt: pair.accessExpiresAt, scope: Optional(Column.list(pair.accessScope ?? []))
+                sql: "INSERT INTO access_tokens (digest, family_id, grant_id, application_id, expires_at, jkt, scope) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                digest: pair.accessDigest, expiresAt: pair.accessExpiresAt, key: pair.boundKey,
+                scope: Optional(Column.list(pair.accessScope ?? []))
             ),
             (
-                sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at) VALUES (?, ?, ?, ?, ?)",
-                digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt, scope: nil
+                sql: "INSERT INTO refresh_tokens (digest, family_id, grant_id, application_id, expires_at, jkt) VALUES (?, ?, ?, ?, ?, ?)",
+                digest: pair.refreshDigest, expiresAt: pair.refreshExpiresAt, key: pair.refreshKeyThumbprint, scope: nil
             ),
         ]
         for row in rows {
@@ -304,7 +321,8 @@ extension SQLiteStore: TokenStore {
             insert.bind(3, grant)
             insert.bind(4, application)
             insert.bind(5, Column.time(row.expiresAt))
-            if let scope = row.scope { insert.bind(6, scope) }
+            if let key = row.key { insert.bind(6, key) }
+            if let scope = row.scope { insert.bind(7, scope) }
             try insert.execute()
         }
     }

@@ -110,7 +110,7 @@ struct PostgresStoreTests {
                 ("claim code", prepared(ClaimCode.sql, try ClaimCode(digest: digest, client: client, now: now).makeBindings())),
                 (
                     "claim refresh token",
-                    prepared(ClaimRefreshToken.sql, try ClaimRefreshToken(digest: digest, client: client, now: now).makeBindings())
+                    prepared(ClaimRefreshToken.sql, try ClaimRefreshToken(digest: digest, client: client, now: now, presentedKey: nil).makeBindings())
                 ),
                 ("bearer lookup", prepared(BearerLookup.sql, try BearerLookup(digest: digest).makeBindings())),
                 ("application by id", prepared(ApplicationByID.sql, try ApplicationByID(id: id).makeBindings())),

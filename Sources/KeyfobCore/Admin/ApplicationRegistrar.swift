@@ -29,14 +29,16 @@ public struct ApplicationRegistrar: Sendable {
 
     /// Validates and registers an application. `permissions` nil allows every permission;
     /// `grantTypes` nil allows `GrantType.defaults` (names as `GrantType.named` reads them);
-    /// `requiresPushedAuthorizationRequests` refuses its authorize links unless pushed (RFC 9126).
+    /// `requiresPushedAuthorizationRequests` refuses its authorize links unless pushed (RFC 9126);
+    /// `requiresDPoP` refuses its token requests without a DPoP proof (RFC 9449).
     public func register(
         name: String,
         redirectURIs: [String],
         permissions: [String]?,
         isPublic: Bool,
         grantTypes: [String]? = nil,
-        requiresPushedAuthorizationRequests: Bool = false
+        requiresPushedAuthorizationRequests: Bool = false,
+        requiresDPoP: Bool = false
     ) async throws -> Registered {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw InvalidRegistration(description: "the name must be 1 to 200 characters") }
@@ -61,6 +63,7 @@ public struct ApplicationRegistrar: Sendable {
             permissions: Permission.parseScope(Permission.scopeString(permissions)),
             grantTypes: grantTypes,
             requiresPushedAuthorizationRequests: requiresPushedAuthorizationRequests,
+            requiresDPoP: requiresDPoP,
             createdAt: clock.now
         )
         try await store.insertApplication(application)

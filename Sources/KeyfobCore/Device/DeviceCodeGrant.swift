@@ -17,7 +17,7 @@ public struct DeviceCodeGrant: TokenGrant {
             throw OAuthError.invalidRequest(OAuthError.quoting("Invalid device_code", deviceCode))
         }
         let now = context.clock.now
-        let issued = IssuedPair(at: now, in: context)
+        let issued = IssuedPair(at: now, in: context, boundTo: request.boundKey, bindingRefresh: client.isPublic)
         let poll = try await store.pollDeviceAuthorization(
             deviceCode: .of(deviceCode),
             by: client.clientVersion,
@@ -57,20 +57,29 @@ struct IssuedPair {
     let refreshToken: String
     let pair: PairToIssue
 
-    /// Draws a pair issued at `now` with the policy's lifetimes.
-    init(at now: Date, in context: GrantContext) {
+    /// Draws a pair issued at `now` with the policy's lifetimes, its access token bound to the
+    /// DPoP key `boundKey` if there is one, and its refresh token too when `bindingRefresh`.
+    init(at now: Date, in context: GrantContext, boundTo boundKey: String?, bindingRefresh: Bool) {
         accessToken = TokenText.random(using: context.random)
         refreshToken = TokenText.random(using: context.random)
         pair = PairToIssue(
             accessDigest: .of(accessToken),
             accessExpiresAt: now + context.policy.accessTokenLifetime,
             refreshDigest: .of(refreshToken),
-            refreshExpiresAt: now + context.policy.refreshTokenLifetime
+            refreshExpiresAt: now + context.policy.refreshTokenLifetime,
+            boundKey: boundKey,
+            bindsRefreshToken: bindingRefresh
         )
     }
 
     /// The answer carrying this pair.
     func response(scope: String, in context: GrantContext) -> TokenResponse {
-        TokenResponse(accessToken: accessToken, expiresIn: Int(context.policy.accessTokenLifetime), refreshToken: refreshToken, scope: scope)
+        TokenResponse(
+            accessToken: accessToken,
+            expiresIn: Int(context.policy.accessTokenLifetime),
+            refreshToken: refreshToken,
+            scope: scope,
+            bound: pair.boundKey != nil
+        )
     }
 }

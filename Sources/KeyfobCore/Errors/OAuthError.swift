@@ -38,6 +38,8 @@ public struct OAuthError: Error, Sendable, Equatable {
     public var challengesBasic: Bool
     /// Seconds after which a retry may succeed (`Retry-After`), for 503 answers.
     public var retryAfter: Int?
+    /// RFC 9449 §8: the nonce the client's next DPoP proof must carry (`DPoP-Nonce`).
+    public var dpopNonce: String?
 
     /// Makes an error; the status defaults to 400, the one RFC 6749 §5.2 gives most errors.
     public init(

@@ -8,8 +8,8 @@ import Foundation
 /// order, so connections made while an app pages (newer, so earlier in the order) neither shift
 /// nor repeat the pages after.
 public struct ConnectionCursor: Sendable {
-    /// Made once; never changed after `init`, only read (Crypto does not mark it `Sendable`).
-    nonisolated(unsafe) private let key: SymmetricKey
+    /// Made once; never changed after `init`, only read.
+    private let key: SymmetricKey
 
     /// `keyBytes`: the per-deployment key every instance shares, so any instance reads any cursor.
     public init(keyBytes: Data) { key = SymmetricKey(data: keyBytes) }

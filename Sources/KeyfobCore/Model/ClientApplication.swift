@@ -24,6 +24,9 @@ public struct ClientApplication: Sendable, Equatable {
     /// Its authorize requests must be pushed first (RFC 9126 §6): a plain `GET /oauth/authorize`
     /// carrying the parameters in the URL is refused.
     public var requiresPushedAuthorizationRequests: Bool
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`),
+    /// so none of its access tokens is a bearer token.
+    public var requiresDPoP: Bool
     /// When it was registered.
     public var createdAt: Date
     /// Bumped by the store on every change, so a cached copy can be confirmed current inside the
@@ -42,6 +45,7 @@ public struct ClientApplication: Sendable, Equatable {
         permissions: [String],
         grantTypes: [String]? = nil,
         requiresPushedAuthorizationRequests: Bool = false,
+        requiresDPoP: Bool = false,
         createdAt: Date,
         version: Int64 = 1
     ) {
@@ -55,6 +59,7 @@ public struct ClientApplication: Sendable, Equatable {
         self.permissions = permissions
         self.grantTypes = grantTypes
         self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
+        self.requiresDPoP = requiresDPoP
         self.createdAt = createdAt
         self.version = version
     }

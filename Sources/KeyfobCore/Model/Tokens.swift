@@ -14,6 +14,9 @@ public struct AccessToken: Sendable, Equatable {
     public var expiresAt: Date
     /// Set by a replay, a late reuse or a revocation.
     public var revoked: Bool
+    /// The RFC 7638 thumbprint of the DPoP key it is bound to (RFC 9449 `cnf.jkt`); nil for a
+    /// bearer token.
+    public var keyThumbprint: String?
 
     /// Makes an access token record.
     public init(
@@ -22,7 +25,8 @@ public struct AccessToken: Sendable, Equatable {
         applicationID: UUID,
         scope: [String] = [],
         expiresAt: Date,
-        revoked: Bool = false
+        revoked: Bool = false,
+        keyThumbprint: String? = nil
     ) {
         self.digest = digest
         self.consentID = consentID
@@ -30,6 +34,7 @@ public struct AccessToken: Sendable, Equatable {
         self.scope = scope
         self.expiresAt = expiresAt
         self.revoked = revoked
+        self.keyThumbprint = keyThumbprint
     }
 }
 
@@ -48,6 +53,12 @@ public struct PairToIssue: Sendable, Equatable {
     /// A narrower scope for the new access token (RFC 6749 §6); nil gives it the grant's. The new
     /// refresh token always keeps the grant's scope.
     public var accessScope: [String]?
+    /// The thumbprint of the DPoP key the request proved (RFC 9449): the new access token is
+    /// bound to it, and a DPoP-bound refresh token being spent must be bound to it too.
+    public var boundKey: String?
+    /// Whether the new refresh token is bound to `boundKey` as well: a public client's is, as it
+    /// has no other credential (RFC 9449 §5).
+    public var bindsRefreshToken: Bool
 
     /// Makes a pair description.
     public init(
@@ -55,14 +66,21 @@ public struct PairToIssue: Sendable, Equatable {
         accessExpiresAt: Date,
         refreshDigest: SecretDigest,
         refreshExpiresAt: Date,
-        accessScope: [String]? = nil
+        accessScope: [String]? = nil,
+        boundKey: String? = nil,
+        bindsRefreshToken: Bool = false
     ) {
         self.accessDigest = accessDigest
         self.accessExpiresAt = accessExpiresAt
         self.refreshDigest = refreshDigest
         self.refreshExpiresAt = refreshExpiresAt
         self.accessScope = accessScope
+        self.boundKey = boundKey
+        self.bindsRefreshToken = bindsRefreshToken && boundKey != nil
     }
+
+    /// The thumbprint the new refresh token is bound to, if any.
+    public var refreshKeyThumbprint: String? { bindsRefreshToken ? boundKey : nil }
 
     /// RFC 6749 §6: a refresh may narrow the scope, never widen it. The first asked permission the
     /// grant does not hold, or nil when the pair may be issued.

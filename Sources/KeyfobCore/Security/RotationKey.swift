@@ -8,9 +8,8 @@ import Foundation
 /// used refresh token lets any instance that shares the key compute that pair again.
 public struct RotationKey: Sendable {
     /// Made once: building a `SymmetricKey` copies the bytes into zeroed-on-release storage, and
-    /// every refresh derives a pair. Crypto does not mark the key `Sendable`; this one is never
-    /// changed after `init`, only read.
-    nonisolated(unsafe) private let key: SymmetricKey
+    /// every refresh derives a pair.
+    private let key: SymmetricKey
 
     /// Wraps the key bytes read from the store (32 random bytes made at the first migration).
     public init(bytes: Data) {

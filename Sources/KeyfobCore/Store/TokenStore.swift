@@ -33,6 +33,8 @@ public enum RefreshRotation: Sendable, Equatable {
     case revoked
     /// Used again after the grace window: the whole family is now revoked (RFC 9700 §4.14).
     case reused
+    /// Bound to a DPoP key the request did not prove (RFC 9449 §5); nothing changed.
+    case keyMismatch
 }
 
 /// Which kind of token a revocation found.
@@ -117,5 +119,5 @@ public protocol KeyStore: Sendable {
 /// The OAuth records: applications, consents, codes, tokens, resource servers and the rotation
 /// key. Connect's records (owners, sessions, login failures) are `KeyfobConnect.ConnectStore`;
 /// a backend implements both, and `KeyfobServer.Store` names the whole.
-public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & DeviceAuthorizationStore & KeyStore & ResourceServerStore
-    & ManagementStore & ReadinessProbe
+public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & DeviceAuthorizationStore & DPoPReplayStore & KeyStore
+    & ResourceServerStore & ManagementStore & ReadinessProbe

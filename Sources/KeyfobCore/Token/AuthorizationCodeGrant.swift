@@ -18,7 +18,7 @@ public struct AuthorizationCodeGrant: TokenGrant {
         let clientIsPublic = client.isPublic
 
         let now = context.clock.now
-        let issued = IssuedPair(at: now, in: context)
+        let issued = IssuedPair(at: now, in: context, boundTo: request.boundKey, bindingRefresh: clientIsPublic)
 
         let outcome = try await tokens.redeem(
             code: .of(code),

@@ -24,7 +24,8 @@ public struct ClientCredentialsGrant: TokenGrant {
                 consentID: nil,
                 applicationID: client.id,
                 scope: scope,
-                expiresAt: now + context.policy.applicationTokenLifetime
+                expiresAt: now + context.policy.applicationTokenLifetime,
+                keyThumbprint: request.boundKey
             ),
             for: client.clientVersion
         )
@@ -32,7 +33,8 @@ public struct ClientCredentialsGrant: TokenGrant {
             accessToken: accessToken,
             expiresIn: Int(context.policy.applicationTokenLifetime),
             refreshToken: nil,
-            scope: Permission.scopeString(scope)
+            scope: Permission.scopeString(scope),
+            bound: request.boundKey != nil
         )
     }
 

@@ -10,12 +10,15 @@ public enum RefreshRotationRule {
         public var revoked: Bool
         public var usedAt: Date?
         public var expiresAt: Date
+        /// The DPoP key it is bound to (a public client's, RFC 9449 §5); nil when unbound.
+        public var boundKey: String?
 
-        public init(applicationID: UUID, revoked: Bool, usedAt: Date?, expiresAt: Date) {
+        public init(applicationID: UUID, revoked: Bool, usedAt: Date?, expiresAt: Date, boundKey: String? = nil) {
             self.applicationID = applicationID
             self.revoked = revoked
             self.usedAt = usedAt
             self.expiresAt = expiresAt
+            self.boundKey = boundKey
         }
     }
 
@@ -34,11 +37,22 @@ public enum RefreshRotationRule {
         case expired
         /// No such token, or another client's (left untouched).
         case unknown
+        /// Bound to a DPoP key the request did not prove: whoever sent it lacks the key, so
+        /// nothing is spent or revoked.
+        case keyMismatch
     }
 
-    /// Judges `token` (nil when no token has the presented digest) presented by `client` at `now`.
-    public static func verdict(for token: Stored?, presentedBy client: UUID, at now: Date, grace: TimeInterval) -> Verdict {
+    /// Judges `token` (nil when no token has the presented digest) presented by `client` at `now`
+    /// with a DPoP proof of `presentedKey` (nil without one).
+    public static func verdict(
+        for token: Stored?,
+        presentedBy client: UUID,
+        presentedKey: String? = nil,
+        at now: Date,
+        grace: TimeInterval
+    ) -> Verdict {
         guard let token, token.applicationID == client else { return .unknown }
+        if let bound = token.boundKey, bound != presentedKey { return .keyMismatch }
         guard !token.revoked else { return .revoked }
         if let usedAt = token.usedAt {
             return now.timeIntervalSince(usedAt) <= grace ? .repeatFirstUse(firstUsedAt: usedAt) : .reuse
@@ -56,6 +70,7 @@ extension RefreshRotationRule.Verdict {
         case .reuse: .reused
         case .revoked: .revoked
         case .expired: .expired
+        case .keyMismatch: .keyMismatch
         case .unknown, .rotate, .repeatFirstUse: .unknown
         }
     }

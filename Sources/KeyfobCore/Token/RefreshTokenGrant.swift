@@ -26,7 +26,9 @@ public struct RefreshTokenGrant: TokenGrant {
             accessExpiresAt: now + policy.accessTokenLifetime,
             refreshDigest: .of(successors.refreshToken),
             refreshExpiresAt: now + policy.refreshTokenLifetime,
-            accessScope: narrowedScope
+            accessScope: narrowedScope,
+            boundKey: request.boundKey,
+            bindsRefreshToken: client.isPublic
         )
 
         let outcome = try await tokens.rotate(
@@ -43,7 +45,8 @@ public struct RefreshTokenGrant: TokenGrant {
                 accessToken: successors.accessToken,
                 expiresIn: Int(policy.accessTokenLifetime),
                 refreshToken: successors.refreshToken,
-                scope: scope
+                scope: scope,
+                bound: pair.boundKey != nil
             )
         case .repeated(_, let firstUsedAt, let scope):
             // Rounded to the nearest second: stored times lose a little precision, and rounding down
@@ -53,7 +56,8 @@ public struct RefreshTokenGrant: TokenGrant {
                 accessToken: successors.accessToken,
                 expiresIn: max(0, Int(remaining.rounded())),
                 refreshToken: successors.refreshToken,
-                scope: scope
+                scope: scope,
+                bound: pair.boundKey != nil
             )
         case .scopeExceeded(let permission):
             throw OAuthError(.invalidScope, OAuthError.quoting("Scope beyond what the owner granted", permission))
@@ -63,6 +67,12 @@ public struct RefreshTokenGrant: TokenGrant {
             throw OAuthError.invalidGrant("The refresh token has expired.")
         case .revoked:
             throw OAuthError.invalidGrant("The refresh token has been revoked.")
+        case .keyMismatch:
+            throw OAuthError(
+                "invalid_dpop_proof",
+                "This refresh token is bound to a DPoP key: send a proof made with that key.",
+                detail: "refresh token key mismatch"
+            )
         case .reused:
             throw OAuthError.invalidGrant(
                 "The refresh token was already used; its token family is now revoked.",

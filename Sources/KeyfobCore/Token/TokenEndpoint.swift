@@ -66,6 +66,10 @@ public struct TokenEndpoint: Sendable {
         guard client.allows(grantType) else {
             throw OAuthError(.unauthorizedClient, OAuthError.quoting("This application is not registered for grant_type", grantType))
         }
+        guard request.proof != nil || !client.requiresDPoP else {
+            // RFC 9449 §5.2: an app registered for DPoP-bound tokens never gets a bearer token.
+            throw OAuthError("invalid_dpop_proof", "This application must send a DPoP proof with every token request.")
+        }
         do {
             return try await grant.respond(to: request, for: client, in: context)
         } catch is StaleClientError {

@@ -5,12 +5,19 @@ public struct TokenRequest: Sendable {
     public var parameters: [String: String]
     /// The client's credentials, however presented; nil when none were.
     public var client: PresentedClient?
+    /// The request's DPoP proof (RFC 9449), already checked; nil when it carried none. The
+    /// tokens issued are bound to its key.
+    public var proof: DPoPProof?
 
     /// Makes a request.
-    public init(parameters: [String: String], client: PresentedClient?) {
+    public init(parameters: [String: String], client: PresentedClient?, proof: DPoPProof? = nil) {
         self.parameters = parameters
         self.client = client
+        self.proof = proof
     }
+
+    /// The key the tokens are bound to, if the request proved one.
+    public var boundKey: String? { proof?.thumbprint }
 
     /// A parameter the grant cannot do without.
     public func required(_ name: String) throws(OAuthError) -> String {

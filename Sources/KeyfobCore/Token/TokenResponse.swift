@@ -1,8 +1,8 @@
 /// A successful token answer (RFC 6749 §5.1) in the contract's four fields.
 public struct TokenResponse: Sendable, Equatable, Codable {
-    /// The bearer token.
+    /// The access token.
     public var accessToken: String
-    /// Always `Bearer`.
+    /// `Bearer`, or `DPoP` for a token bound to a DPoP key (RFC 9449 §5).
     public var tokenType: String
     /// Seconds until the access token expires.
     public var expiresIn: Int
@@ -20,10 +20,10 @@ public struct TokenResponse: Sendable, Equatable, Codable {
         case scope
     }
 
-    /// Makes a Bearer token answer.
-    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: String? = nil) {
+    /// Makes a token answer: `DPoP` when the token is bound to a key, else `Bearer`.
+    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: String? = nil, bound: Bool = false) {
         self.accessToken = accessToken
-        self.tokenType = "Bearer"
+        self.tokenType = bound ? "DPoP" : "Bearer"
         self.expiresIn = expiresIn
         self.refreshToken = refreshToken
         self.scope = scope

@@ -8,6 +8,7 @@ extension OAuthError {
         var headers = TokenController.noStoreHeaders
         if challengesBasic { headers[.wwwAuthenticate] = "Basic realm=\"keyfob\", charset=\"UTF-8\"" }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let dpopNonce { headers[.dpopNonce] = dpopNonce }
         let body = JSONBody.object(["error": code.rawValue, "error_description": errorDescription])
         return JSONBody.response(status: .init(code: status), body: body, headers: headers)
     }
@@ -24,4 +25,11 @@ extension TokenResponse {
         json += "}"
         return JSONBody.response(status: .ok, body: ByteBuffer(string: json), headers: TokenController.noStoreHeaders)
     }
+}
+
+extension HTTPField.Name {
+    /// RFC 9449 §9.
+    static let dpop = HTTPField.Name("DPoP")!
+    /// RFC 9449 §8.
+    static let dpopNonce = HTTPField.Name("DPoP-Nonce")!
 }
