@@ -192,6 +192,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // DPoP proofs built by hand, the malformed ones included.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/KeyfobTestSupport",
             swiftSettings: strict

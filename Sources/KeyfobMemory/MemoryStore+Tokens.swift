@@ -107,7 +107,8 @@ extension MemoryStore {
 
     public func deleteExpired(before cutoff: Date) -> Int {
         let before =
-            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count
+            + accessTokens.count
             + refreshTokens.count
             + consentRecords.count
         let familiesBefore = families.count
@@ -131,7 +132,8 @@ extension MemoryStore {
         let living = Set(refreshTokens.values.map(\.family)).union(accessTokens.values.compactMap(\.family))
         families = families.filter { living.contains($0.key) || $0.value.createdAt >= cutoff - 3600 }
         let after =
-            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count + accessTokens.count
+            dpopProofs.count + pushedRequests.count + deviceAuthorizations.count + sessions.count + loginFailures.count + codes.count
+            + accessTokens.count
             + refreshTokens.count
             + consentRecords.count
         return before - after + (familiesBefore - families.count)

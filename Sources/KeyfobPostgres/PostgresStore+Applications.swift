@@ -67,8 +67,10 @@ extension PostgresStore: ApplicationStore {
     }
 
     static func application(from row: PostgresRow) throws -> ClientApplication {
-        let (id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes, requiresPAR,
-            requiresDPoP) =
+        let (
+            id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes, requiresPAR,
+            requiresDPoP
+        ) =
             try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?, Bool, Bool).self)
         return ClientApplication(
             id: id,

@@ -78,8 +78,17 @@ func buildRouter(
         perAddress: .init(failures: limits.perAddress, window: limits.window)
     )
     let origin = ServerOrigin(configuration: configuration)
+    let dpop = DPoPGate(
+        checker: DPoPChecker(
+            replays: store,
+            clock: configuration.clock,
+            nonces: configuration.dpopNonces ? DPoPNonces(deploymentKey: try await store.rotationKey()) : nil
+        ),
+        origin: origin
+    )
     TokenController(
         endpoint: tokenEndpoint,
+        dpop: dpop,
         throttle: clientAuthThrottle,
         addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
         maxBodySize: configuration.maxTokenBodySize,
@@ -95,12 +104,13 @@ func buildRouter(
         ),
         maxBodySize: configuration.maxTokenBodySize
     ).addRoutes(to: router)
-    let bearer = BearerAuthenticator(store: store, clock: configuration.clock)
+    let bearer = BearerAuthenticator(store: store, clock: configuration.clock, dpop: dpop.checker)
     let simulator = configuration.vehicleAPI ? VehicleSimulator(store: store, clock: configuration.clock) : nil
     let vehicleAPI = VehicleAPI(owners: store, grants: store, simulator: simulator)
     let bearerCall = BearerCall(
         bearer: bearer,
-        limiter: APIRateLimiter(limit: configuration.apiCallsPerToken, window: 60, clock: configuration.clock)
+        limiter: APIRateLimiter(limit: configuration.apiCallsPerToken, window: 60, clock: configuration.clock),
+        origin: origin
     )
     VehicleAPIController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
     ManagementController(

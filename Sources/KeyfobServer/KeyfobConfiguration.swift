@@ -28,6 +28,8 @@ public struct KeyfobConfiguration: Sendable {
     /// Calls one access token may make to `/v2.0` in a minute, on each instance; past it 429
     /// `RATE_LIMIT` with `Retry-After`.
     public var apiCallsPerToken = 300
+    /// Whether DPoP proofs must carry a server nonce (RFC 9449 §8), handed out in `DPoP-Nonce`.
+    public var dpopNonces = false
     /// The most live-login password checks (bcrypt) that may run or wait at once; one more is
     /// answered 503 at once.
     public var maxPendingLogins = 32

@@ -338,7 +338,7 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func appsCreateTakesGrantTypesAndRequirePARAndRefusesUnknownGrantTypes() async throws {
+    @Test func appsCreateTakesGrantTypesPARAndDPoPAndRefusesUnknownGrantTypes() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
         let created = try await KeyfobProcess.run([
@@ -353,11 +353,15 @@ struct CLITests {
         #expect(plain.json["grant_types"] as? [String] == ["authorization_code", "refresh_token", "client_credentials"])
         #expect(plain.json["require_pushed_authorization_requests"] as? Bool == false)
         let pushing = try await KeyfobProcess.run([
-            "apps", "create", "--name", "Pushing", "--redirect-uri", Self.redirect, "--require-par", "--database", database.url, "--json",
+            "apps", "create", "--name", "Pushing", "--redirect-uri", Self.redirect, "--require-par", "--require-dpop", "--database", database.url,
+            "--json",
         ])
         #expect(pushing.json["require_pushed_authorization_requests"] as? Bool == true, "\(pushing.stderr)")
+        #expect(pushing.json["dpop_bound_access_tokens"] as? Bool == true)
+        #expect(plain.json["dpop_bound_access_tokens"] as? Bool == false)
         let shown = try await KeyfobProcess.run(["apps", "show", try #require(pushing.json["client_id"] as? String), "--database", database.url])
         #expect(shown.stdout.contains("Pushed (PAR):   required"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("DPoP:           required"), "\(shown.stdout)")
         for bad in ["password", ""] {
             let refused = try await KeyfobProcess.run([
                 "apps", "create", "--name", "X", "--redirect-uri", Self.redirect, "--grant-types", bad, "--database", database.url,

@@ -11,7 +11,8 @@ struct SettingsTests {
         "database", "sqlite-synchronous", "db-pool-size", "db-timeout", "max-pending-writes", "max-write-wait",
         "sqlite-create-missing",
         "host", "port", "base-url", "no-demo-app", "log-level", "log-format", "idle-timeout", "body-timeout", "vehicle-api",
-        "connect-modes", "trusted-proxy", "api-calls-per-token", "client-auth-failures", "max-pending-logins", "max-token-requests",
+        "connect-modes", "trusted-proxy", "api-calls-per-token", "dpop-nonces", "client-auth-failures", "max-pending-logins",
+        "max-token-requests",
         "metrics-port",
         "metrics-host",
     ]
@@ -85,7 +86,7 @@ struct SettingsTests {
         defer { file.remove() }
         let result = try await KeyfobProcess.run(
             ["serve", "--config", file.path, "--print-config"],
-            environment: ["KEYFOB_CONNECT_MODES": "live,test", "KEYFOB_VEHICLE_API": "off"]
+            environment: ["KEYFOB_CONNECT_MODES": "live,test", "KEYFOB_VEHICLE_API": "off", "KEYFOB_DPOP_NONCES": "on"]
         )
         #expect(result.status == 0, "\(result.stderr)")
         let settings = Self.printedSettings(result.stdout)
@@ -94,6 +95,7 @@ struct SettingsTests {
         #expect(settings["trusted-proxy"]?.value == "10.0.0.1")
         #expect(settings["connect-modes"]?.value == "live,test" && settings["connect-modes"]?.source == "KEYFOB_CONNECT_MODES")
         #expect(settings["vehicle-api"]?.value == "off")
+        #expect(settings["dpop-nonces"]?.value == "on" && settings["dpop-nonces"]?.source == "KEYFOB_DPOP_NONCES")
     }
 
     @Test func printConfigMasksTheDatabasePassword() async throws {
@@ -161,6 +163,7 @@ struct SettingsTests {
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_DB_POOL_SIZE": "0"], "KEYFOB_DB_POOL_SIZE must be", "1 and 1000"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_IDLE_TIMEOUT": "soon"], "Bad setting KEYFOB_IDLE_TIMEOUT", "duration"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_NO_DEMO_APP": "maybe"], "Bad setting KEYFOB_NO_DEMO_APP", "true or false"),
+            ("keyfob.yaml", "dpop-nonces: sometimes\n", [:], "Bad setting dpop-nonces in", "one of on, off"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_MAX_TOKEN_REQUESTS": "-1"], "KEYFOB_MAX_TOKEN_REQUESTS must be", "0 (no bound)"),
             ("keyfob.yaml", "port: 9000\n", ["KEYFOB_MAX_WRITE_WAIT": "11s"], "KEYFOB_MAX_WRITE_WAIT must be", "at most 10s"),
             ("keyfob.yaml", "port: 9000\nmetrics-port: 9000\n", [:], "metrics-port in", "not the main port"),

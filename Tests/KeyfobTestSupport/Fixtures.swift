@@ -31,7 +31,8 @@ public struct Fixtures: Sendable {
         permissions: [String]? = nil,
         isPublic: Bool = false,
         grantTypes: [String]? = nil,
-        requiresPAR: Bool = false
+        requiresPAR: Bool = false,
+        requiresDPoP: Bool = false
     ) async throws -> App {
         let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
             name: name,
@@ -39,7 +40,8 @@ public struct Fixtures: Sendable {
             permissions: permissions,
             isPublic: isPublic,
             grantTypes: grantTypes,
-            requiresPushedAuthorizationRequests: requiresPAR
+            requiresPushedAuthorizationRequests: requiresPAR,
+            requiresDPoP: requiresDPoP
         )
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }

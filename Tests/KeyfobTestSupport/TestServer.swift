@@ -107,7 +107,10 @@ public struct TestServer: Sendable {
 extension TestServer {
     /// Two Keyfob instances on one fresh PostgreSQL database, sharing one clock: what several
     /// instances behind a load balancer are.
-    public static func twoInstancesOnOnePostgres<T: Sendable>(_ body: @Sendable (TestServer, TestServer) async throws -> T) async throws -> T {
+    public static func twoInstancesOnOnePostgres<T: Sendable>(
+        configure: @escaping @Sendable (inout KeyfobConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer, TestServer) async throws -> T
+    ) async throws -> T {
         let database = try await PostgresTestDatabase()
         let first = try await database.open(isolation: .readCommitted)
         let second = try await database.open(isolation: .readCommitted)
@@ -116,8 +119,8 @@ extension TestServer {
             second.shutdown()
             Task { await database.remove() }
         }
-        return try await serving(first) { one in
-            try await serving(second, clock: one.clock) { other in try await body(one, other) }
+        return try await serving(first, configure: configure) { one in
+            try await serving(second, clock: one.clock, configure: configure) { other in try await body(one, other) }
         }
     }
 }

@@ -41,6 +41,11 @@ public struct APIError: Error, Sendable, Equatable {
     public var statusCode: Int
     /// Seconds for `Retry-After` on a 429 or 503; 1 when not set.
     public var retryAfter: Int?
+    /// A 401's challenge is `WWW-Authenticate: DPoP` (RFC 9449 §7.1) rather than `Bearer`: the
+    /// token is DPoP-bound, or its proof was refused.
+    public var challengesDPoP = false
+    /// The nonce the next DPoP proof must carry (`DPoP-Nonce`, RFC 9449 §8).
+    public var dpopNonce: String?
 
     /// The store cannot answer now: `SERVER`, but 503 with `Retry-After`, since a retry will do.
     public static let temporarilyUnavailable: APIError = {
@@ -61,5 +66,14 @@ public struct APIError: Error, Sendable, Equatable {
     /// A 401 for a bearer token that was presented but opens nothing (RFC 6750 §3.1 `invalid_token`).
     public static func invalidToken(_ description: String) -> APIError {
         APIError(.authentication, description, bearerError: "invalid_token")
+    }
+
+    /// A 401 with a DPoP challenge (RFC 9449 §7.1): `error` is `invalid_token`,
+    /// `invalid_dpop_proof` or `use_dpop_nonce`.
+    public static func dpop(_ error: String, _ description: String, nonce: String? = nil) -> APIError {
+        var refusal = APIError(.authentication, description, bearerError: error)
+        refusal.challengesDPoP = true
+        refusal.dpopNonce = nonce
+        return refusal
     }
 }

@@ -1,24 +1,49 @@
 import Foundation
 
-/// Checks `Authorization: Bearer <access token>` for the vehicle API (RFC 6750 §2.1).
+/// Checks the access token of a vehicle API call: `Authorization: Bearer <token>` (RFC 6750
+/// §2.1), or for a DPoP-bound token `Authorization: DPoP <token>` with a proof of its key made
+/// for this call (RFC 9449 §7).
 public struct BearerAuthenticator: Sendable {
     let store: any TokenStore
     let clock: any WallClock
+    /// Checks the proofs of DPoP-bound tokens; nil refuses every bound token.
+    let dpop: DPoPChecker?
 
     /// Makes the authenticator.
-    public init(store: any TokenStore, clock: any WallClock) {
+    public init(store: any TokenStore, clock: any WallClock, dpop: DPoPChecker? = nil) {
         self.store = store
         self.clock = clock
+        self.dpop = dpop
+    }
+
+    /// What a call presents besides its `Authorization` header, for a DPoP proof.
+    public struct Call: Sendable {
+        /// The `DPoP` header values.
+        public var proofs: [String]
+        /// The request method.
+        public var method: String
+        /// The request URL as the client addressed it, without the query.
+        public var url: String
+
+        public init(proofs: [String], method: String, url: String) {
+            self.proofs = proofs
+            self.method = method
+            self.url = url
+        }
+
+        /// A call without a proof.
+        public static let withoutProof = Call(proofs: [], method: "GET", url: "")
     }
 
     /// The access the header proves, or a 401 `AUTHENTICATION` error.
-    public func authenticate(authorization header: String?) async throws -> BearerAccess {
+    public func authenticate(authorization header: String?, call: Call = .withoutProof) async throws -> BearerAccess {
         guard let header, !header.isEmpty else {
             throw APIError(.authentication, "The request is missing an access token: send Authorization: Bearer <token>.")
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError(.authentication, "The Authorization header must use the Bearer scheme.")
+        let scheme = parts.first?.lowercased()
+        guard parts.count == 2, scheme == "bearer" || scheme == "dpop" else {
+            throw APIError(.authentication, "The Authorization header must use the Bearer or DPoP scheme.")
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard TokenText.isWellFormed(token) else {
@@ -29,6 +54,31 @@ public struct BearerAuthenticator: Sendable {
         }
         guard !access.token.revoked else { throw APIError.invalidToken("The access token has been revoked.") }
         guard access.token.expiresAt > clock.now else { throw APIError.invalidToken("The access token has expired.") }
+        if let bound = access.token.keyThumbprint {
+            try await checkProof(of: bound, token: token, scheme: scheme, call: call)
+        } else if scheme == "dpop" {
+            throw APIError.invalidToken("This access token is a bearer token: send Authorization: Bearer <token>.")
+        }
         return access
+    }
+
+    /// RFC 9449 §7: a bound token is accepted only under the DPoP scheme, with a proof for this
+    /// call made with the key it is bound to. As a Bearer token it is refused, so a stolen one is
+    /// worthless without the key.
+    private func checkProof(of bound: String, token: String, scheme: String?, call: Call) async throws {
+        guard scheme == "dpop" else {
+            throw APIError.dpop("invalid_token", "This access token is DPoP-bound: send Authorization: DPoP <token> with a DPoP proof.")
+        }
+        guard let dpop else { throw APIError.dpop("invalid_token", "This server does not accept DPoP-bound tokens here.") }
+        let proof: DPoPProof?
+        do {
+            proof = try await dpop.check(call.proofs, method: call.method, url: call.url, accessToken: token)
+        } catch let failure as DPoPFailure {
+            throw APIError.dpop(failure.code, failure.description, nonce: failure.nonce)
+        }
+        guard let proof else { throw APIError.dpop("invalid_dpop_proof", "This access token is DPoP-bound: send a DPoP proof with the call.") }
+        guard proof.thumbprint == bound else {
+            throw APIError.dpop("invalid_dpop_proof", "The DPoP proof is signed by another key than the one the token is bound to.")
+        }
     }
 }

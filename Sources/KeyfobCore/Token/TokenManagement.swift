@@ -102,7 +102,8 @@ public struct TokenManagement: Sendable {
             scope: access.permissions,
             expiresAt: access.token.expiresAt,
             subject: access.grant?.ownerID,
-            vehicleIDs: access.grant?.vehicleIDs
+            vehicleIDs: access.grant?.vehicleIDs,
+            keyThumbprint: access.token.keyThumbprint
         )
     }
 
@@ -144,9 +145,11 @@ public struct Introspection: Sendable, Equatable {
     public var subject: UUID?
     /// The vehicles its grant covers; nil for application tokens.
     public var vehicleIDs: [UUID]?
+    /// The DPoP key an access token is bound to (RFC 9449 §6.2 `cnf.jkt`); nil for a bearer token.
+    public var keyThumbprint: String? = nil
 
-    /// The RFC 6749 §7.1 type of the token (RFC 7662 §2.2).
-    public var tokenType: String? { active ? "Bearer" : nil }
+    /// The RFC 6749 §7.1 type of the token (RFC 7662 §2.2): `DPoP` for a bound access token.
+    public var tokenType: String? { active ? (keyThumbprint == nil ? "Bearer" : "DPoP") : nil }
 
     /// The answer for anything that is not an active token the asker may know of.
     public static let inactive = Introspection(

@@ -57,9 +57,17 @@ extension APIError {
         let body = body(requestID: requestID)
         var headers: HTTPFields = [:]
         if kind == .authentication {
-            // RFC 6750 §3: the challenge names the error only when a token was presented.
-            headers[.wwwAuthenticate] = bearerError.map { "Bearer realm=\"keyfob\", error=\"\($0)\"" } ?? "Bearer realm=\"keyfob\""
+            if challengesDPoP {
+                // RFC 9449 §7.1: the scheme the token needs, and the algorithms a proof may use.
+                let algorithms = DPoPProofVerifier.algorithms.joined(separator: " ")
+                headers[.wwwAuthenticate] =
+                    "DPoP realm=\"keyfob\"" + (bearerError.map { ", error=\"\($0)\"" } ?? "") + ", algs=\"\(algorithms)\""
+            } else {
+                // RFC 6750 §3: the challenge names the error only when a token was presented.
+                headers[.wwwAuthenticate] = bearerError.map { "Bearer realm=\"keyfob\", error=\"\($0)\"" } ?? "Bearer realm=\"keyfob\""
+            }
         }
+        if let dpopNonce { headers[.dpopNonce] = dpopNonce }
         if kind == .rateLimit || statusCode == 503 { headers[HTTPField.Name("retry-after")!] = String(retryAfter ?? 1) }
         return JSONBody.response(status: .init(code: statusCode), body: JSONBody.encode(body), headers: headers)
     }

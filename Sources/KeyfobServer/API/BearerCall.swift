@@ -16,10 +16,17 @@ struct BearerCall {
     let bearer: BearerAuthenticator
     /// Each token's allowance of calls.
     let limiter: APIRateLimiter
+    /// The public origin, which a DPoP proof's `htu` names.
+    let origin: ServerOrigin
 
     func respond(_ request: Request, _ context: KeyfobRequestContext, _ call: (BearerAccess) async throws -> APIAnswer) async -> Response {
         await Self.rendering(context) {
-            let access = try await bearer.authenticate(authorization: request.headers[.authorization])
+            let proofCall = BearerAuthenticator.Call(
+                proofs: request.headers[values: .dpop],
+                method: request.method.rawValue,
+                url: origin.url + request.uri.path
+            )
+            let access = try await bearer.authenticate(authorization: request.headers[.authorization], call: proofCall)
             try limiter.admit(access.token.digest)
             return try await call(access)
         }

@@ -21,6 +21,8 @@ struct MetadataController {
         let pushed_authorization_request_endpoint: String
         /// False: PAR is required per application (`apps create --require-par`), not of all.
         let require_pushed_authorization_requests: Bool
+        /// RFC 9449 §5.1.
+        let dpop_signing_alg_values_supported: [String]
         let grant_types_supported: [String]
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
@@ -49,6 +51,7 @@ struct MetadataController {
                         ? issuer + "/oauth/device_authorization" : nil,
                     pushed_authorization_request_endpoint: issuer + "/oauth/par",
                     require_pushed_authorization_requests: false,
+                    dpop_signing_alg_values_supported: DPoPProofVerifier.algorithms,
                     grant_types_supported: grantTypes,
                     response_types_supported: ["code"],
                     code_challenge_methods_supported: [PKCE.s256],

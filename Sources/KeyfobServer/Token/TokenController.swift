@@ -7,6 +7,8 @@ import Logging
 /// request into a `TokenRequest`, and the core's answer or error into JSON.
 struct TokenController {
     let endpoint: TokenEndpoint
+    /// Checks a DPoP proof, whose key the issued tokens are then bound to (RFC 9449 §5).
+    let dpop: DPoPGate
     /// Failed client authentication, limited per client id and address (RFC 6749 §2.3.1).
     let throttle: ClientAuthThrottle
     /// Where a request came from, through trusted proxies.
@@ -28,8 +30,13 @@ struct TokenController {
     func token(_ request: Request, _ context: KeyfobRequestContext) async -> Response {
         await OAuthAnswer.respond(context) {
             // Read whole first: a refused request leaves the connection ready for the next.
-            let tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
-            return try await admission.admit { try await answer(tokenRequest, request, context) }
+            var tokenRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
+            return try await admission.admit {
+                tokenRequest.proof = try await dpop.proof(of: request)
+                var response = try await answer(tokenRequest, request, context)
+                if tokenRequest.proof != nil, let nonce = dpop.checker.currentNonce { response.headers[.dpopNonce] = nonce }
+                return response
+            }
         }
     }
 

@@ -36,6 +36,8 @@ struct TokenManagementController {
         let exp: Int?
         let sub: String?
         let vehicles: [String]?
+        /// RFC 9449 §6.2: the DPoP key a bound access token needs.
+        let cnf: [String: String]?
 
         init(_ answer: Introspection) {
             active = answer.active
@@ -46,6 +48,7 @@ struct TokenManagementController {
             exp = answer.expiresAt.map { Int($0.timeIntervalSince1970) }
             sub = answer.subject?.lowercasedText
             vehicles = answer.vehicleIDs?.map(\.lowercasedText)
+            cnf = answer.keyThumbprint.map { ["jkt": $0] }
         }
     }
 }

@@ -21,6 +21,8 @@ struct AppsCommand: AsyncParsableCommand {
         let grant_types: [String]
         /// RFC 7591's name for the setting (RFC 9126 §6).
         let require_pushed_authorization_requests: Bool
+        /// RFC 9449 §5.2's name for the setting.
+        let dpop_bound_access_tokens: Bool
         let created_at: String
         var client_secret: String?
         /// The application management token (docs/contract.md §8), shown once at creation.
@@ -34,6 +36,7 @@ struct AppsCommand: AsyncParsableCommand {
             permissions = application.permissions
             grant_types = application.allowedGrantTypes
             require_pushed_authorization_requests = application.requiresPushedAuthorizationRequests
+            dpop_bound_access_tokens = application.requiresDPoP
             created_at = ISO8601DateFormatter().string(from: application.createdAt)
             client_secret = secret
             management_token = managementToken
@@ -46,6 +49,7 @@ struct AppsCommand: AsyncParsableCommand {
                 "Redirect URIs:  \(redirect_uris.joined(separator: " "))", "Permissions:    \(permissions.joined(separator: " "))",
                 "Grant types:    \(grant_types.joined(separator: " "))",
                 "Pushed (PAR):   \(require_pushed_authorization_requests ? "required (POST /oauth/par first)" : "optional")",
+                "DPoP:           \(dpop_bound_access_tokens ? "required (every token is bound to the client's key)" : "optional")",
                 "Created:        \(created_at)",
             ]
             if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
@@ -77,6 +81,11 @@ struct AppsCommand: AsyncParsableCommand {
             help: "Refuse authorize links whose parameters were not pushed to /oauth/par first (RFC 9126)."
         )
         var requirePAR = false
+        @Flag(
+            name: .customLong("require-dpop"),
+            help: "Refuse token requests without a DPoP proof, so every access token is bound to the app's key (RFC 9449)."
+        )
+        var requireDPoP = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -90,7 +99,8 @@ struct AppsCommand: AsyncParsableCommand {
                     permissions: permissions.map(Permission.parseScope),
                     isPublic: isPublic,
                     grantTypes: grantTypes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
-                    requiresPushedAuthorizationRequests: requirePAR
+                    requiresPushedAuthorizationRequests: requirePAR,
+                    requiresDPoP: requireDPoP
                 )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw CommandFailure(error.description)

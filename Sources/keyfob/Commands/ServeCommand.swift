@@ -56,6 +56,11 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Calls one access token may make to /v2.0 in a minute, per instance, before 429 (default 300)."
     )
     var apiCallsPerToken: Int?
+    @Option(
+        name: .customLong("dpop-nonces"),
+        help: "on: every DPoP proof must carry a nonce from the server's DPoP-Nonce header (RFC 9449 §8); off (default): none needed."
+    )
+    var dpopNonces: Switch?
     @Option(name: .customLong("metrics-port"), help: "Serve /metrics on this port of its own instead of the main one.")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "The interface of --metrics-port (default 127.0.0.1).")

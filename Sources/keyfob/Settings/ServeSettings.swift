@@ -19,6 +19,7 @@ struct ServeSettings {
     let connectModes: Resolved<[ConnectMode]>
     let trustedProxies: Resolved<[String]>
     let apiCallsPerToken: Resolved<Int>
+    let dpopNonces: Resolved<ServeCommand.Switch>
     let clientAuthFailures: Resolved<Int>
     let maxPendingLogins: Resolved<Int>
     let maxTokenRequests: Resolved<Int>
@@ -40,6 +41,7 @@ struct ServeSettings {
         connectModes = try sources.resolve(S.connectModes, flag: flags.connectModes.isEmpty ? nil : flags.connectModes)
         trustedProxies = try sources.resolve(S.trustedProxies, flag: flags.trustedProxies.isEmpty ? nil : flags.trustedProxies)
         apiCallsPerToken = try sources.resolve(S.apiCallsPerToken, flag: flags.apiCallsPerToken)
+        dpopNonces = try sources.resolve(S.dpopNonces, flag: flags.dpopNonces)
         clientAuthFailures = try sources.resolve(S.clientAuthFailures, flag: flags.clientAuthFailures)
         maxPendingLogins = try sources.resolve(S.maxPendingLogins, flag: flags.maxPendingLogins)
         maxTokenRequests = try sources.resolve(S.maxTokenRequests, flag: flags.maxTokenRequests)
@@ -69,7 +71,7 @@ struct ServeSettings {
     var lines: [String] {
         database.lines + [
             host.line, port.line, baseURL.line, noDemoApp.line, logLevel.line, logFormat.line, idleTimeout.line, bodyTimeout.line,
-            vehicleAPI.line, connectModes.line, trustedProxies.line, apiCallsPerToken.line, clientAuthFailures.line,
+            vehicleAPI.line, connectModes.line, trustedProxies.line, apiCallsPerToken.line, dpopNonces.line, clientAuthFailures.line,
             maxPendingLogins.line, maxTokenRequests.line, metricsPort.line, metricsHost.line,
         ]
     }
@@ -84,6 +86,7 @@ struct ServeSettings {
         configuration.connectModes = Set(connectModes.value)
         configuration.metricsOnMainListener = metricsPort.value == nil
         configuration.apiCallsPerToken = apiCallsPerToken.value
+        configuration.dpopNonces = dpopNonces.value == .on
         configuration.trustedProxies = Set(trustedProxies.value)
         configuration.clientAuthLimits.perClientAndAddress = clientAuthFailures.value
         configuration.clientAuthLimits.perAddress = clientAuthFailures.value * 10

@@ -27,6 +27,7 @@ enum SettingCatalogue {
     static let connectModes = Setting<[ConnectMode]>("connect-modes", default: ConnectMode.allCases)
     static let trustedProxies = Setting<[String]>("trusted-proxy", default: [])
     static let apiCallsPerToken = Setting<Int>("api-calls-per-token", default: 300)
+    static let dpopNonces = Setting<ServeCommand.Switch>("dpop-nonces", default: .off)
     static let clientAuthFailures = Setting<Int>("client-auth-failures", default: 20)
     static let maxPendingLogins = Setting<Int>("max-pending-logins", default: 32)
     static let maxTokenRequests = Setting<Int>("max-token-requests", default: 128)
@@ -38,7 +39,7 @@ enum SettingCatalogue {
         database.name, sqliteSynchronous.name, dbPoolSize.name, dbTimeout.name, maxPendingWrites.name, maxWriteWait.name,
         sqliteCreateMissing.name,
         host.name, port.name, baseURL.name, noDemoApp.name, logLevel.name, logFormat.name, idleTimeout.name, bodyTimeout.name,
-        vehicleAPI.name, connectModes.name, trustedProxies.name, apiCallsPerToken.name, clientAuthFailures.name,
+        vehicleAPI.name, connectModes.name, trustedProxies.name, apiCallsPerToken.name, dpopNonces.name, clientAuthFailures.name,
         maxPendingLogins.name, maxTokenRequests.name, metricsPort.name, metricsHost.name,
     ]
 }
