@@ -1,5 +1,6 @@
 import Foundation
 import KeyfobCore
+import KeyfobServer
 import KeyfobTestSupport
 import Testing
 
@@ -205,8 +206,10 @@ struct DPoPTests {
         }
     }
 
+    static func withNonces(_ configuration: inout KeyfobConfiguration) { configuration.dpopNonces = true }
+
     @Test func serverNoncesAreAskedForAndCheckedWhenTurnedOn() async throws {
-        try await TestServer.with(configure: { $0.dpopNonces = true }) { server in
+        try await TestServer.with(configure: Self.withNonces) { server in
             let app = try await server.fixtures.app()
             let key = TestDPoPKey()
             let grant = [("grant_type", "client_credentials")]
@@ -248,10 +251,13 @@ struct DPoPTests {
         }
     }
 
+    static let sharedOrigin = "https://auth.example"
+    static func behindOneOrigin(_ configuration: inout KeyfobConfiguration) { configuration.baseURL = sharedOrigin }
+
     @Test func aProofReplayedToAnotherInstanceIsCaught() async throws {
         // Behind one public origin, as behind a load balancer: a proof names that origin.
-        let origin = "https://auth.example"
-        try await TestServer.twoInstancesOnOnePostgres(configure: { $0.baseURL = origin }) { first, second in
+        let origin = Self.sharedOrigin
+        try await TestServer.twoInstancesOnOnePostgres(configure: Self.behindOneOrigin) { first, second in
             let app = try await first.fixtures.app()
             let key = TestDPoPKey()
             for _ in 0..<3 {
