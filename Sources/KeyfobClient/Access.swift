@@ -10,6 +10,8 @@ public struct Access: Sendable, Equatable {
     public var expiration: Date
     /// When the refresh token expires: now + 60 days, as the other SDKs assume.
     public var refreshExpiration: Date?
+    /// `Bearer`, or `DPoP` for a token bound to the client's `DPoPKey` (RFC 9449).
+    public var tokenType = "Bearer"
 
     /// Makes an access value.
     public init(accessToken: String, refreshToken: String?, expiration: Date, refreshExpiration: Date?) {
@@ -34,13 +36,16 @@ public struct Access: Sendable, Equatable {
             let access_token: String
             let expires_in: Int
             let refresh_token: String?
+            let token_type: String?
         }
         let wire = try JSONDecoder().decode(Wire.self, from: body)
-        return Access(
+        var access = Access(
             accessToken: wire.access_token,
             refreshToken: wire.refresh_token,
             expiration: now + TimeInterval(wire.expires_in),
             refreshExpiration: wire.refresh_token == nil ? nil : now + refreshLifetime
         )
+        access.tokenType = wire.token_type ?? "Bearer"
+        return access
     }
 }

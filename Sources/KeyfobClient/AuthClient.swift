@@ -25,6 +25,9 @@ public struct AuthClient: Sendable {
     public let mode: Mode
     /// Where requests go.
     public let origins: Origins
+    /// When set, every token request carries a DPoP proof of this key (RFC 9449), the tokens
+    /// are bound to it, and `api` proves it on every call.
+    public let dpopKey: DPoPKey?
     let http: HTTPExchange
 
     /// The SDK's version, sent in the User-Agent.
@@ -39,13 +42,15 @@ public struct AuthClient: Sendable {
         mode: Mode = .live,
         origins: Origins = .smartcar,
         httpClient: HTTPClient = .shared,
-        timeout: TimeAmount = .seconds(30)
+        timeout: TimeAmount = .seconds(30),
+        dpopKey: DPoPKey? = nil
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.redirectURI = redirectURI
         self.mode = mode
         self.origins = origins
+        self.dpopKey = dpopKey
         self.http = HTTPExchange(client: httpClient, timeout: timeout, userAgent: "Keyfob-Swift/\(Self.version)")
     }
 
@@ -118,10 +123,14 @@ public struct AuthClient: Sendable {
     }
 
     /// The vehicle API at this client's API origin.
-    public var api: VehicleAPIClient { VehicleAPIClient(origin: origins.api, http: http) }
+    public var api: VehicleAPIClient { VehicleAPIClient(origin: origins.api, http: http, dpopKey: dpopKey) }
 
     func token(_ form: [(String, String)]) async throws -> Access {
-        let answer = try await post(form, to: origins.tokenURL)
+        var answer = try await post(form, to: origins.tokenURL, proving: dpopKey, nonce: nil)
+        if let dpopKey, answer.status == 400, let nonce = answer.requestedDPoPNonce {
+            // RFC 9449 §8: once, with the nonce the server asked for.
+            answer = try await post(form, to: origins.tokenURL, proving: dpopKey, nonce: nonce)
+        }
         guard answer.status == 200 else {
             throw KeyfobClientError.oauth(status: answer.status, body: answer.body, retryAfter: answer.retryAfter)
         }
@@ -132,9 +141,12 @@ public struct AuthClient: Sendable {
         }
     }
 
-    /// Posts a form with this client's credentials in HTTP Basic (an empty secret for a public client).
-    func post(_ form: [(String, String)], to url: String) async throws -> HTTPExchange.Answer {
+    /// Posts a form with this client's credentials in HTTP Basic (an empty secret for a public
+    /// client), with a DPoP proof of `key` when one is given.
+    func post(_ form: [(String, String)], to url: String, proving key: DPoPKey? = nil, nonce: String? = nil) async throws -> HTTPExchange.Answer {
         let basic = "Basic " + Data("\(FormEncoding.escape(clientID)):\(FormEncoding.escape(clientSecret))".utf8).base64EncodedString()
-        return try await http.send(.POST, url, headers: [("Authorization", basic)], form: form)
+        var headers = [("Authorization", basic)]
+        if let key { headers.append(("DPoP", try await key.proof(method: "POST", url: url, nonce: nonce))) }
+        return try await http.send(.POST, url, headers: headers, form: form)
     }
 }

@@ -8,15 +8,22 @@ import NIOHTTP1
 public struct VehicleAPIClient: Sendable {
     let base: String
     let http: HTTPExchange
+    /// Set for DPoP-bound tokens: calls send `Authorization: DPoP` with a proof of this key.
+    let dpopKey: DPoPKey?
 
-    init(origin: String, http: HTTPExchange) {
+    init(origin: String, http: HTTPExchange, dpopKey: DPoPKey? = nil) {
         self.base = origin.trimmingTrailingSlash + "/v2.0"
         self.http = http
+        self.dpopKey = dpopKey
     }
 
-    /// Makes a client for an API origin on its own.
-    public init(origin: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
-        self.init(origin: origin, http: HTTPExchange(client: httpClient, timeout: timeout, userAgent: "Keyfob-Swift/\(AuthClient.version)"))
+    /// Makes a client for an API origin on its own; `dpopKey` for tokens bound to that key.
+    public init(origin: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30), dpopKey: DPoPKey? = nil) {
+        self.init(
+            origin: origin,
+            http: HTTPExchange(client: httpClient, timeout: timeout, userAgent: "Keyfob-Swift/\(AuthClient.version)"),
+            dpopKey: dpopKey
+        )
     }
 
     /// One page of the vehicle ids a token opens.
@@ -89,7 +96,16 @@ public struct VehicleAPIClient: Sendable {
         json: Data? = nil,
         as type: T.Type
     ) async throws -> (value: T, headers: HTTPHeaders) {
-        let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")] + headers, json: json)
+        guard let dpopKey else {
+            let answer = try await http.send(method, base + path, headers: [("Authorization", "Bearer \(token)")] + headers, json: json)
+            return (try answer.decodedAPIBody(as: T.self), answer.headers)
+        }
+        func send(nonce: String?) async throws -> HTTPExchange.Answer {
+            let proof = try await dpopKey.proof(method: method.rawValue, url: base + path, accessToken: token, nonce: nonce)
+            return try await http.send(method, base + path, headers: [("Authorization", "DPoP \(token)"), ("DPoP", proof)] + headers, json: json)
+        }
+        var answer = try await send(nonce: nil)
+        if answer.status == 401, let nonce = answer.requestedDPoPNonce { answer = try await send(nonce: nonce) }
         return (try answer.decodedAPIBody(as: T.self), answer.headers)
     }
 }
