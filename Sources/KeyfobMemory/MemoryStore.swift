@@ -70,6 +70,8 @@ public actor MemoryStore: OAuthStore, ConnectStore, VehicleStateStore {
     var pushedRequests: [SecretDigest: PushedAuthorizationRequest] = [:]
     /// DPoP proofs accepted (RFC 9449), until they are too old to be accepted again.
     var dpopProofs: [SecretDigest: Date] = [:]
+    /// Signing keys for JWT access tokens, private halves sealed.
+    var signingKeyRecords: [SigningKeyRecord] = []
     let key: Data
 
     /// An empty store with a fresh rotation key.

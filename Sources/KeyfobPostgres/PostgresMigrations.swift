@@ -92,6 +92,22 @@ enum PostgresMigrations {
         Migration(name: "v7-device-authorizations", statements: v7DeviceAuthorizations),
         Migration(name: "v8-pushed-requests", statements: v8PushedRequests),
         Migration(name: "v9-dpop", statements: v9DPoP),
+        Migration(name: "v10-jwt-access-tokens", statements: v10JWTAccessTokens),
+    ]
+
+    /// JWT access tokens (RFC 9068): each application's token format, and the signing keys,
+    /// their private halves sealed with a key that is never stored here.
+    static let v10JWTAccessTokens = [
+        "ALTER TABLE applications ADD COLUMN access_token_format text NOT NULL DEFAULT 'opaque'",
+        """
+        CREATE TABLE signing_keys (
+            kid text PRIMARY KEY,
+            x text NOT NULL,
+            y text NOT NULL,
+            sealed_private_key bytea NOT NULL,
+            created_at timestamptz NOT NULL
+        )
+        """,
     ]
 
     /// DPoP (RFC 9449): whether each application must bind its tokens, the key thumbprint each

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore: ApplicationStore {
     static let applicationColumns = """
         id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris, permissions,
-        created_at, version, grant_types, require_par, require_dpop
+        created_at, version, grant_types, require_par, require_dpop, access_token_format
         """
 
     public func insertApplication(_ application: ClientApplication) async throws {
@@ -13,11 +13,12 @@ extension PostgresStore: ApplicationStore {
             _ = try await connection.query(
                 """
                 INSERT INTO applications (id, name, secret_digest, previous_secret_digest, previous_secret_expires_at,
-                    is_public, redirect_uris, permissions, created_at, grant_types, require_par, require_dpop)
+                    is_public, redirect_uris, permissions, created_at, grant_types, require_par, require_dpop, access_token_format)
                 VALUES (\(application.id), \(application.name), \(application.secretDigest?.bytes),
                     \(application.previousSecretDigest?.bytes), \(application.previousSecretExpiresAt), \(application.isPublic),
                     \(application.redirectURIs), \(application.permissions), \(application.createdAt), \(application.grantTypes),
-                    \(application.requiresPushedAuthorizationRequests), \(application.requiresDPoP))
+                    \(application.requiresPushedAuthorizationRequests), \(application.requiresDPoP),
+                    \(application.accessTokenFormat.rawValue))
                 """,
                 logger: self.logger
             )
@@ -69,9 +70,9 @@ extension PostgresStore: ApplicationStore {
     static func application(from row: PostgresRow) throws -> ClientApplication {
         let (
             id, name, secret, previousSecret, previousExpiresAt, isPublic, redirectURIs, permissions, createdAt, version, grantTypes, requiresPAR,
-            requiresDPoP
+            requiresDPoP, tokenFormat
         ) =
-            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?, Bool, Bool).self)
+            try row.decode((UUID, String, Data?, Data?, Date?, Bool, [String], [String], Date, Int64, [String]?, Bool, Bool, String).self)
         return ClientApplication(
             id: id,
             name: name,
@@ -84,6 +85,7 @@ extension PostgresStore: ApplicationStore {
             grantTypes: grantTypes,
             requiresPushedAuthorizationRequests: requiresPAR,
             requiresDPoP: requiresDPoP,
+            accessTokenFormat: AccessTokenFormat(rawValue: tokenFormat) ?? .opaque,
             createdAt: createdAt,
             version: version
         )

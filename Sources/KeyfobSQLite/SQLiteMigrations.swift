@@ -78,8 +78,24 @@ enum SQLiteMigrations {
         migrator.registerMigration("v11-dpop") { db in
             try db.execute(sql: v11DPoP)
         }
+        migrator.registerMigration("v12-jwt-access-tokens") { db in
+            try db.execute(sql: v12JWTAccessTokens)
+        }
         return migrator
     }
+
+    /// JWT access tokens (RFC 9068): each application's token format, and the signing keys,
+    /// their private halves sealed with a key that is never stored here.
+    static let v12JWTAccessTokens = """
+        ALTER TABLE applications ADD COLUMN access_token_format TEXT NOT NULL DEFAULT 'opaque';
+        CREATE TABLE signing_keys (
+            kid TEXT PRIMARY KEY,
+            x TEXT NOT NULL,
+            y TEXT NOT NULL,
+            sealed_private_key BLOB NOT NULL,
+            created_at REAL NOT NULL
+        );
+        """
 
     /// DPoP (RFC 9449): whether each application must bind its tokens, the key thumbprint each
     /// access token (and a public client's refresh token) is bound to, and the proofs already

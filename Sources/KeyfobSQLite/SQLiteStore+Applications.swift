@@ -8,14 +8,15 @@ extension SQLiteStore: ApplicationStore {
             try db.execute(
                 sql: """
                     INSERT INTO applications (id, name, secret_digest, previous_secret_digest, previous_secret_expires_at,
-                        is_public, redirect_uris, permissions, grant_types, require_par, require_dpop, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        is_public, redirect_uris, permissions, grant_types, require_par, require_dpop, access_token_format, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     Column.id(application.id), application.name, application.secretDigest?.bytes,
                     application.previousSecretDigest?.bytes, application.previousSecretExpiresAt.map(Column.time),
                     application.isPublic, Column.lines(application.redirectURIs), Column.list(application.permissions),
                     application.grantTypes.map(Column.list), application.requiresPushedAuthorizationRequests,
-                    application.requiresDPoP, Column.time(application.createdAt),
+                    application.requiresDPoP, application.accessTokenFormat.rawValue, Column.time(application.createdAt),
                 ]
             )
         }
@@ -70,6 +71,7 @@ extension SQLiteStore: ApplicationStore {
             grantTypes: (row["grant_types"] as String?).map(Column.names),
             requiresPushedAuthorizationRequests: row["require_par"],
             requiresDPoP: row["require_dpop"],
+            accessTokenFormat: AccessTokenFormat(rawValue: row["access_token_format"]) ?? .opaque,
             createdAt: row.date("created_at")!,
             version: row["version"]
         )

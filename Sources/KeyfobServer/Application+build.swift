@@ -56,13 +56,16 @@ func buildRouter(
 ) async throws -> (router: Router<KeyfobRequestContext>, origin: ServerOrigin) {
     if configuration.metrics { KeyfobMetrics.bootstrapIfNeeded() }
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
+    let origin = ServerOrigin(configuration: configuration)
+    let jwtAccessTokens = try await configuration.jwtAccessTokens(store: store, origin: origin)
     let tokenEndpoint = try TokenEndpoint(
         applications: store,
         grants: configuration.grants(store),
         rotationKey: rotationKey,
         clock: configuration.clock,
         random: configuration.random,
-        policy: configuration.policy
+        policy: configuration.policy,
+        jwtAccessTokens: jwtAccessTokens
     )
 
     let router = Router(context: KeyfobRequestContext.self)
@@ -77,7 +80,6 @@ func buildRouter(
         perClientAndAddress: .init(failures: limits.perClientAndAddress, window: limits.window),
         perAddress: .init(failures: limits.perAddress, window: limits.window)
     )
-    let origin = ServerOrigin(configuration: configuration)
     let dpop = DPoPGate(
         checker: DPoPChecker(
             replays: store,
@@ -100,11 +102,12 @@ func buildRouter(
             tokens: store,
             resourceServers: store,
             clock: configuration.clock,
-            policy: configuration.policy
+            policy: configuration.policy,
+            reader: jwtAccessTokens
         ),
         maxBodySize: configuration.maxTokenBodySize
     ).addRoutes(to: router)
-    let bearer = BearerAuthenticator(store: store, clock: configuration.clock, dpop: dpop.checker)
+    let bearer = BearerAuthenticator(store: store, clock: configuration.clock, dpop: dpop.checker, tokens: jwtAccessTokens)
     let simulator = configuration.vehicleAPI ? VehicleSimulator(store: store, clock: configuration.clock) : nil
     let vehicleAPI = VehicleAPI(owners: store, grants: store, simulator: simulator)
     let bearerCall = BearerCall(
@@ -164,6 +167,7 @@ func buildRouter(
         addresses: ClientAddress(trustedProxies: configuration.trustedProxies)
     ).addRoutes(to: router)
     MetadataController(origin: origin, grantTypes: tokenEndpoint.grantTypes).addRoutes(to: router)
+    JWKSController(ring: jwtAccessTokens.ring).addRoutes(to: router)
     HealthController(store: store).addRoutes(to: router)
     try OpenAPIController.load().addRoutes(to: router)
 

@@ -30,6 +30,11 @@ public struct KeyfobConfiguration: Sendable {
     public var apiCallsPerToken = 300
     /// Whether DPoP proofs must carry a server nonce (RFC 9449 §8), handed out in `DPoP-Nonce`.
     public var dpopNonces = false
+    /// Opens the stored signing keys of JWT access tokens; nil when none are used. Start-up
+    /// fails when keys are stored and this cannot open them.
+    public var keyEncryptionKey: KeyEncryptionKey?
+    /// The `aud` of JWT access tokens; nil for the server's own API, `<base URL>/v2.0`.
+    public var jwtAudience: String?
     /// The most live-login password checks (bcrypt) that may run or wait at once; one more is
     /// answered 503 at once.
     public var maxPendingLogins = 32

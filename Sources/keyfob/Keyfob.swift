@@ -10,7 +10,8 @@ struct Keyfob: AsyncParsableCommand {
         // One version for the server and the SDK, which sends it in its User-Agent (CHANGELOG.md).
         version: AuthClient.version,
         subcommands: [
-            ServeCommand.self, AppsCommand.self, ResourceServersCommand.self, OwnersCommand.self, VehiclesCommand.self, TryCommand.self,
+            ServeCommand.self, AppsCommand.self, KeysCommand.self, ResourceServersCommand.self, OwnersCommand.self, VehiclesCommand.self,
+            TryCommand.self,
             DevCommand.self,
             GCCommand.self, BackupCommand.self,
             MigrateCommand.self,

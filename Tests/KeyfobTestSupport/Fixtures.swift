@@ -32,7 +32,8 @@ public struct Fixtures: Sendable {
         isPublic: Bool = false,
         grantTypes: [String]? = nil,
         requiresPAR: Bool = false,
-        requiresDPoP: Bool = false
+        requiresDPoP: Bool = false,
+        accessTokenFormat: AccessTokenFormat = .opaque
     ) async throws -> App {
         let registered = try await ApplicationRegistrar(store: store, clock: clock).register(
             name: name,
@@ -41,7 +42,8 @@ public struct Fixtures: Sendable {
             isPublic: isPublic,
             grantTypes: grantTypes,
             requiresPushedAuthorizationRequests: requiresPAR,
-            requiresDPoP: requiresDPoP
+            requiresDPoP: requiresDPoP,
+            accessTokenFormat: accessTokenFormat
         )
         return App(id: registered.application.id.uuidString.lowercased(), secret: registered.secret ?? "", application: registered.application)
     }

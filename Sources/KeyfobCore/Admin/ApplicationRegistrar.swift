@@ -30,7 +30,8 @@ public struct ApplicationRegistrar: Sendable {
     /// Validates and registers an application. `permissions` nil allows every permission;
     /// `grantTypes` nil allows `GrantType.defaults` (names as `GrantType.named` reads them);
     /// `requiresPushedAuthorizationRequests` refuses its authorize links unless pushed (RFC 9126);
-    /// `requiresDPoP` refuses its token requests without a DPoP proof (RFC 9449).
+    /// `requiresDPoP` refuses its token requests without a DPoP proof (RFC 9449);
+    /// `accessTokenFormat` `.jwt` issues signed JWT access tokens (RFC 9068).
     public func register(
         name: String,
         redirectURIs: [String],
@@ -38,7 +39,8 @@ public struct ApplicationRegistrar: Sendable {
         isPublic: Bool,
         grantTypes: [String]? = nil,
         requiresPushedAuthorizationRequests: Bool = false,
-        requiresDPoP: Bool = false
+        requiresDPoP: Bool = false,
+        accessTokenFormat: AccessTokenFormat = .opaque
     ) async throws -> Registered {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw InvalidRegistration(description: "the name must be 1 to 200 characters") }
@@ -64,6 +66,7 @@ public struct ApplicationRegistrar: Sendable {
             grantTypes: grantTypes,
             requiresPushedAuthorizationRequests: requiresPushedAuthorizationRequests,
             requiresDPoP: requiresDPoP,
+            accessTokenFormat: accessTokenFormat,
             createdAt: clock.now
         )
         try await store.insertApplication(application)

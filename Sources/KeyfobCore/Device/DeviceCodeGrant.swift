@@ -25,8 +25,8 @@ public struct DeviceCodeGrant: TokenGrant {
             issuing: issued.pair
         )
         switch poll {
-        case .issued(_, let scope):
-            return issued.response(scope: scope, in: context)
+        case .issued(let consentID, let scope):
+            return issued.response(scope: scope, consentID: consentID, in: context)
         case .refused(let verdict):
             throw Self.error(for: verdict)
         }
@@ -73,13 +73,14 @@ struct IssuedPair {
     }
 
     /// The answer carrying this pair.
-    func response(scope: String, in context: GrantContext) -> TokenResponse {
+    func response(scope: String, consentID: UUID, in context: GrantContext) -> TokenResponse {
         TokenResponse(
             accessToken: accessToken,
             expiresIn: Int(context.policy.accessTokenLifetime),
             refreshToken: refreshToken,
             scope: scope,
-            bound: pair.boundKey != nil
+            consentID: consentID,
+            boundTo: pair.boundKey
         )
     }
 }

@@ -27,6 +27,8 @@ public struct ClientApplication: Sendable, Equatable {
     /// Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`),
     /// so none of its access tokens is a bearer token.
     public var requiresDPoP: Bool
+    /// Opaque tokens (the default, what the Smartcar SDKs expect) or signed JWTs (RFC 9068).
+    public var accessTokenFormat: AccessTokenFormat
     /// When it was registered.
     public var createdAt: Date
     /// Bumped by the store on every change, so a cached copy can be confirmed current inside the
@@ -46,6 +48,7 @@ public struct ClientApplication: Sendable, Equatable {
         grantTypes: [String]? = nil,
         requiresPushedAuthorizationRequests: Bool = false,
         requiresDPoP: Bool = false,
+        accessTokenFormat: AccessTokenFormat = .opaque,
         createdAt: Date,
         version: Int64 = 1
     ) {
@@ -60,6 +63,7 @@ public struct ClientApplication: Sendable, Equatable {
         self.grantTypes = grantTypes
         self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
         self.requiresDPoP = requiresDPoP
+        self.accessTokenFormat = accessTokenFormat
         self.createdAt = createdAt
         self.version = version
     }

@@ -8,12 +8,15 @@ public struct BearerAuthenticator: Sendable {
     let clock: any WallClock
     /// Checks the proofs of DPoP-bound tokens; nil refuses every bound token.
     let dpop: DPoPChecker?
+    /// Reads opaque tokens, and JWT access tokens when the server signs them.
+    let tokens: any AccessTokenReader
 
     /// Makes the authenticator.
-    public init(store: any TokenStore, clock: any WallClock, dpop: DPoPChecker? = nil) {
+    public init(store: any TokenStore, clock: any WallClock, dpop: DPoPChecker? = nil, tokens: any AccessTokenReader = OpaqueAccessTokens()) {
         self.store = store
         self.clock = clock
         self.dpop = dpop
+        self.tokens = tokens
     }
 
     /// What a call presents besides its `Authorization` header, for a DPoP proof.
@@ -46,10 +49,10 @@ public struct BearerAuthenticator: Sendable {
             throw APIError(.authentication, "The Authorization header must use the Bearer or DPoP scheme.")
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        guard TokenText.isWellFormed(token) else {
-            throw APIError.invalidToken("The access token is malformed.")
+        guard let reference = try await tokens.reference(of: token) else {
+            throw APIError.invalidToken("The access token is malformed, or not signed by this server.")
         }
-        guard let access = try await store.bearerAccess(digest: .of(token)) else {
+        guard let access = try await store.bearerAccess(digest: .of(reference)) else {
             throw APIError.invalidToken("The access token is invalid.")
         }
         guard !access.token.revoked else { throw APIError.invalidToken("The access token has been revoked.") }

@@ -120,4 +120,4 @@ public protocol KeyStore: Sendable {
 /// key. Connect's records (owners, sessions, login failures) are `KeyfobConnect.ConnectStore`;
 /// a backend implements both, and `KeyfobServer.Store` names the whole.
 public typealias OAuthStore = ApplicationStore & ConsentStore & TokenStore & DeviceAuthorizationStore & DPoPReplayStore & KeyStore
-    & ResourceServerStore & ManagementStore & ReadinessProbe
+    & SigningKeyStore & ResourceServerStore & ManagementStore & ReadinessProbe

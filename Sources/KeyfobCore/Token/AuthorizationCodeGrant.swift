@@ -31,8 +31,8 @@ public struct AuthorizationCodeGrant: TokenGrant {
         )
 
         switch outcome {
-        case .redeemed(_, let scope):
-            return issued.response(scope: scope, in: context)
+        case .redeemed(let consentID, let scope):
+            return issued.response(scope: scope, consentID: consentID, in: context)
         case .unknown:
             throw OAuthError.invalidGrant(OAuthError.quoting("Invalid code", code))
         case .expired:

@@ -34,7 +34,7 @@ public struct ClientCredentialsGrant: TokenGrant {
             expiresIn: Int(context.policy.applicationTokenLifetime),
             refreshToken: nil,
             scope: Permission.scopeString(scope),
-            bound: request.boundKey != nil
+            boundTo: request.boundKey
         )
     }
 

@@ -40,15 +40,16 @@ public struct RefreshTokenGrant: TokenGrant {
         )
 
         switch outcome {
-        case .rotated(_, let scope):
+        case .rotated(let consentID, let scope):
             return TokenResponse(
                 accessToken: successors.accessToken,
                 expiresIn: Int(policy.accessTokenLifetime),
                 refreshToken: successors.refreshToken,
                 scope: scope,
-                bound: pair.boundKey != nil
+                consentID: consentID,
+                boundTo: pair.boundKey
             )
-        case .repeated(_, let firstUsedAt, let scope):
+        case .repeated(let consentID, let firstUsedAt, let scope):
             // Rounded to the nearest second: stored times lose a little precision, and rounding down
             // would report a second less than the token really has.
             let remaining = (firstUsedAt + policy.accessTokenLifetime).timeIntervalSince(now)
@@ -57,7 +58,8 @@ public struct RefreshTokenGrant: TokenGrant {
                 expiresIn: max(0, Int(remaining.rounded())),
                 refreshToken: successors.refreshToken,
                 scope: scope,
-                bound: pair.boundKey != nil
+                consentID: consentID,
+                boundTo: pair.boundKey
             )
         case .scopeExceeded(let permission):
             throw OAuthError(.invalidScope, OAuthError.quoting("Scope beyond what the owner granted", permission))

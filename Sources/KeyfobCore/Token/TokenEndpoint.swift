@@ -6,6 +6,8 @@ public struct TokenEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let context: GrantContext
     let grants: [String: any TokenGrant]
+    /// Signs the access tokens of applications registered for JWTs; nil when there is no key.
+    let jwtAccessTokens: JWTAccessTokens?
 
     /// The grants of docs/contract.md §2, over one token store.
     public static func standardGrants(tokens: any TokenStore & DeviceAuthorizationStore) -> [any TokenGrant] {
@@ -29,8 +31,10 @@ public struct TokenEndpoint: Sendable {
         rotationKey: RotationKey,
         clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(),
-        policy: TokenPolicy = TokenPolicy()
+        policy: TokenPolicy = TokenPolicy(),
+        jwtAccessTokens: JWTAccessTokens? = nil
     ) throws(DuplicateGrantTypeError) {
+        self.jwtAccessTokens = jwtAccessTokens
         self.authenticator = ClientAuthenticator(applications: applications, clock: clock, cache: ApplicationCache())
         self.context = GrantContext(clock: clock, random: random, policy: policy, rotationKey: rotationKey)
         var table = [String: any TokenGrant]()
@@ -70,18 +74,33 @@ public struct TokenEndpoint: Sendable {
             // RFC 9449 §5.2: an app registered for DPoP-bound tokens never gets a bearer token.
             throw OAuthError("invalid_dpop_proof", "This application must send a DPoP proof with every token request.")
         }
+        var signer: JWTAccessTokens?
+        if client.accessTokenFormat == .jwt {
+            // Checked before anything is spent: a code must not be used up for a token that
+            // cannot be signed.
+            guard let jwtAccessTokens, try await jwtAccessTokens.canSign() else {
+                throw OAuthError(
+                    .unauthorizedClient,
+                    "This server has no signing key for JWT access tokens; its operator must run keyfob keys rotate."
+                )
+            }
+            signer = jwtAccessTokens
+        }
+        let response: TokenResponse
         do {
-            return try await grant.respond(to: request, for: client, in: context)
+            response = try await grant.respond(to: request, for: client, in: context)
         } catch is StaleClientError {
             // The application changed since it was cached (secret rotated, app deleted): nothing
             // was written, so authenticate against the store and try once more.
             let current = try await authenticator.authenticate(request.client, fresh: true)
             do {
-                return try await grant.respond(to: request, for: current, in: context)
+                response = try await grant.respond(to: request, for: current, in: context)
             } catch is StaleClientError {
                 throw OAuthError.storeUnavailable(detail: "the application changed twice during one request")
             }
         }
+        guard let signer else { return response }
+        return try await signer.wrap(response, for: client, at: context.clock.now)
     }
 }
 

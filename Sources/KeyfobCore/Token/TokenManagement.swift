@@ -8,6 +8,8 @@ public struct TokenManagement: Sendable {
     let resourceServers: any ResourceServerStore
     let clock: any WallClock
     let policy: TokenPolicy
+    /// Reads opaque tokens, and JWT access tokens when the server signs them.
+    let reader: any AccessTokenReader
 
     /// Makes the endpoints' rules.
     public init(
@@ -15,13 +17,15 @@ public struct TokenManagement: Sendable {
         tokens: any TokenStore,
         resourceServers: any ResourceServerStore,
         clock: any WallClock,
-        policy: TokenPolicy
+        policy: TokenPolicy,
+        reader: any AccessTokenReader = OpaqueAccessTokens()
     ) {
         self.authenticator = ClientAuthenticator(applications: applications, clock: clock)
         self.store = tokens
         self.resourceServers = resourceServers
         self.clock = clock
         self.policy = policy
+        self.reader = reader
     }
 
     /// Who asks the introspection endpoint.
@@ -37,8 +41,8 @@ public struct TokenManagement: Sendable {
     public func revoke(_ request: TokenRequest) async throws {
         let client = try await authenticator.authenticate(request.client)
         let token = try request.required("token")
-        guard TokenText.isWellFormed(token) else { return }
-        _ = try await store.revoke(digest: .of(token), of: client.id)
+        guard let reference = try await reader.reference(of: token) else { return }
+        _ = try await store.revoke(digest: .of(reference), of: client.id)
     }
 
     /// RFC 7662 §2.1: the endpoint requires authorization. A public client has no credential to
@@ -71,8 +75,8 @@ public struct TokenManagement: Sendable {
     public func introspect(_ request: TokenRequest) async throws -> Introspection {
         let asker = try await introspector(request.client)
         let token = try request.required("token")
-        guard TokenText.isWellFormed(token) else { return .inactive }
-        let digest = SecretDigest.of(token)
+        guard let reference = try await reader.reference(of: token) else { return .inactive }
+        let digest = SecretDigest.of(reference)
         let now = clock.now
         guard case .client(let client) = asker else {
             // A resource server is shown access tokens only: a refresh token presented to an API

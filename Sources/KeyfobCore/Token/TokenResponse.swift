@@ -1,3 +1,5 @@
+import Foundation
+
 /// A successful token answer (RFC 6749 §5.1) in the contract's four fields.
 public struct TokenResponse: Sendable, Equatable, Codable {
     /// The access token.
@@ -11,6 +13,11 @@ public struct TokenResponse: Sendable, Equatable, Codable {
     /// The access token's permissions, space-separated. RFC 6749 §5.1 requires it when it differs
     /// from the request (the owner unticked a permission); Keyfob always sends it.
     public var scope: String?
+    /// The owner's grant behind a user token (nil for an application token); not sent. A JWT
+    /// access token's `sub` is read from it.
+    public var consentID: UUID? = nil
+    /// The DPoP key the token is bound to; not sent beyond `token_type`.
+    public var keyThumbprint: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
@@ -21,9 +28,18 @@ public struct TokenResponse: Sendable, Equatable, Codable {
     }
 
     /// Makes a token answer: `DPoP` when the token is bound to a key, else `Bearer`.
-    public init(accessToken: String, expiresIn: Int, refreshToken: String?, scope: String? = nil, bound: Bool = false) {
+    public init(
+        accessToken: String,
+        expiresIn: Int,
+        refreshToken: String?,
+        scope: String? = nil,
+        consentID: UUID? = nil,
+        boundTo keyThumbprint: String? = nil
+    ) {
         self.accessToken = accessToken
-        self.tokenType = bound ? "DPoP" : "Bearer"
+        self.tokenType = keyThumbprint == nil ? "Bearer" : "DPoP"
+        self.consentID = consentID
+        self.keyThumbprint = keyThumbprint
         self.expiresIn = expiresIn
         self.refreshToken = refreshToken
         self.scope = scope

@@ -23,6 +23,8 @@ struct MetadataController {
         let require_pushed_authorization_requests: Bool
         /// RFC 9449 §5.1.
         let dpop_signing_alg_values_supported: [String]
+        /// RFC 8414 §2: where JWT access tokens' keys are (RFC 9068).
+        let jwks_uri: String
         let grant_types_supported: [String]
         let response_types_supported: [String]
         let code_challenge_methods_supported: [String]
@@ -52,6 +54,7 @@ struct MetadataController {
                     pushed_authorization_request_endpoint: issuer + "/oauth/par",
                     require_pushed_authorization_requests: false,
                     dpop_signing_alg_values_supported: DPoPProofVerifier.algorithms,
+                    jwks_uri: issuer + "/.well-known/jwks.json",
                     grant_types_supported: grantTypes,
                     response_types_supported: ["code"],
                     code_challenge_methods_supported: [PKCE.s256],

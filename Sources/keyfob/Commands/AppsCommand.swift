@@ -23,6 +23,8 @@ struct AppsCommand: AsyncParsableCommand {
         let require_pushed_authorization_requests: Bool
         /// RFC 9449 §5.2's name for the setting.
         let dpop_bound_access_tokens: Bool
+        /// `opaque` or `jwt` (RFC 9068).
+        let access_token_format: String
         let created_at: String
         var client_secret: String?
         /// The application management token (docs/contract.md §8), shown once at creation.
@@ -37,6 +39,7 @@ struct AppsCommand: AsyncParsableCommand {
             grant_types = application.allowedGrantTypes
             require_pushed_authorization_requests = application.requiresPushedAuthorizationRequests
             dpop_bound_access_tokens = application.requiresDPoP
+            access_token_format = application.accessTokenFormat.rawValue
             created_at = ISO8601DateFormatter().string(from: application.createdAt)
             client_secret = secret
             management_token = managementToken
@@ -50,6 +53,7 @@ struct AppsCommand: AsyncParsableCommand {
                 "Grant types:    \(grant_types.joined(separator: " "))",
                 "Pushed (PAR):   \(require_pushed_authorization_requests ? "required (POST /oauth/par first)" : "optional")",
                 "DPoP:           \(dpop_bound_access_tokens ? "required (every token is bound to the client's key)" : "optional")",
+                "Access tokens:  \(access_token_format == "jwt" ? "jwt (signed; /.well-known/jwks.json verifies them)" : "opaque")",
                 "Created:        \(created_at)",
             ]
             if let client_secret { lines.insert("Client secret:  \(client_secret)   (shown once: store it now)", at: 1) }
@@ -86,11 +90,19 @@ struct AppsCommand: AsyncParsableCommand {
             help: "Refuse token requests without a DPoP proof, so every access token is bound to the app's key (RFC 9449)."
         )
         var requireDPoP = false
+        @Option(
+            name: .customLong("access-token-format"),
+            help: "opaque (default: what the Smartcar SDKs expect) or jwt: signed tokens a resource server can check offline (RFC 9068)."
+        )
+        var accessTokenFormat: AccessTokenFormat = .opaque
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             Output.bootstrapLogging(level: .info)
             let store = try await database.openStore(logger: Logger(label: "keyfob.apps"))
+            if accessTokenFormat == .jwt, try await store.signingKeys().isEmpty {
+                throw CommandFailure("JWT access tokens need a signing key: run keyfob keys rotate --key-encryption-key-file FILE first.")
+            }
             let registered: ApplicationRegistrar.Registered
             do {
                 registered = try await ApplicationRegistrar(store: store).register(
@@ -100,7 +112,8 @@ struct AppsCommand: AsyncParsableCommand {
                     isPublic: isPublic,
                     grantTypes: grantTypes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
                     requiresPushedAuthorizationRequests: requirePAR,
-                    requiresDPoP: requireDPoP
+                    requiresDPoP: requireDPoP,
+                    accessTokenFormat: accessTokenFormat
                 )
             } catch let error as ApplicationRegistrar.InvalidRegistration {
                 throw CommandFailure(error.description)
@@ -214,3 +227,5 @@ struct AppsCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension AccessTokenFormat: ExpressibleByArgument {}

@@ -15,6 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     // Every option is optional: an unset flag falls back to KEYFOB_*, then the config file, then
     // the default `SettingCatalogue` names (ServeSettings).
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var keyEncryption: KeyEncryptionOptions
     @Option(help: "Interface to bind (default 127.0.0.1).") var host: String?
     @Option(help: "Port to bind (default 8080).") var port: Int?
     @Option(name: .customLong("base-url"), help: "Public origin clients use, e.g. https://auth.example.com (default http://HOST:PORT).")
@@ -103,13 +104,21 @@ struct ServeCommand: AsyncParsableCommand {
         // Before the store opens: a metric made before swift-metrics is set up reports nowhere.
         KeyfobMetrics.bootstrapIfNeeded()
         let store = try await settings.database.openStore(logger: logger)
-        let configuration = settings.configuration
+        var prepared = settings.configuration
+        prepared.keyEncryptionKey = try keyEncryption.load()
+        let configuration = prepared
         let (host, port) = (settings.host.value, settings.port.value)
 
         for warning in configuration.developmentWarnings { logger.warning("Development setting: \(warning)") }
 
         let registersDemoApp = !settings.noDemoApp.value
         let databaseName = settings.database.displayName
+        do {
+            // The server loads the keys too; this turns a key it cannot open into one line.
+            try await SigningKeyRing(store: store, kek: configuration.keyEncryptionKey, clock: configuration.clock, tokenLifetime: 0).load()
+        } catch let unusable as SigningKeyRing.Unusable {
+            throw CommandFailure("Cannot start: \(unusable.description).")
+        }
         let application = try await buildApplication(configuration: configuration, store: store, logger: logger) { port in
             logger.info("Keyfob listening on \(host):\(port) (database \(databaseName))")
             // Only once the port is bound: a start that cannot listen registers nothing and prints
