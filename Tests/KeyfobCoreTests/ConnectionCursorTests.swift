@@ -40,4 +40,18 @@ struct ConnectionCursorTests {
         #expect(cursors.last(in: String(altered), for: query) == nil)
         #expect(cursors.last(in: "", for: query) == nil && cursors.last(in: "a.b.c", for: query) == nil)
     }
+
+    /// base64url (RFC 4648 §5), which cursors, DPoP proofs and JWT headers are read with: every
+    /// length and byte value comes back; padding, the standard alphabet's `+` and `/`, spaces and
+    /// non-ASCII are refused.
+    @Test func base64URLReadsEveryLengthAndRefusesOtherAlphabets() {
+        for length in 0..<40 {
+            let bytes = Data((0..<length).map { UInt8(($0 * 37 + length) % 256) })
+            #expect(Data(base64URLEncoded: bytes.base64URLEncodedString()) == bytes)
+        }
+        #expect(Data(base64URLEncoded: "-_8") == Data([0xFB, 0xFF]))
+        for bad in ["+_8", "/_8", "AQ==", "AQ ", "Aé", "A"] {
+            #expect(Data(base64URLEncoded: bad) == nil, "\(bad)")
+        }
+    }
 }

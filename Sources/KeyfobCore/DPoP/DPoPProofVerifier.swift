@@ -33,7 +33,7 @@ public struct DPoPProofVerifier: Sendable {
     public static let maxJTILength = 256
 
     /// Members only a private key has (RFC 7518 §6); a proof that carries one has leaked it.
-    static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
+    static let privateMembers: Set = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
     /// Makes a verifier.
     public init() {}
@@ -65,13 +65,13 @@ public struct DPoPProofVerifier: Sendable {
         let keys = JWTKeyCollection()
         let thumbprint: String
         do {
-            switch (algorithm, key["kty"] as? String, key["crv"] as? String) {
+            switch (algorithm, key.kty, key.crv) {
             case ("ES256", "EC", "P-256"):
-                guard let x = key["x"] as? String, let y = key["y"] as? String else { throw DPoPFailure.invalid("The jwk lacks x or y.") }
+                guard let x = key.x, let y = key.y else { throw DPoPFailure.invalid("The jwk lacks x or y.") }
                 await keys.add(ecdsa: try ES256PublicKey(parameters: (x, y)))
                 thumbprint = JWKThumbprint.ellipticCurve(crv: "P-256", x: x, y: y)
             case ("EdDSA", "OKP", "Ed25519"):
-                guard let x = key["x"] as? String else { throw DPoPFailure.invalid("The jwk lacks x.") }
+                guard let x = key.x else { throw DPoPFailure.invalid("The jwk lacks x.") }
                 await keys.add(eddsa: try EdDSA.PublicKey(x: x, curve: .ed25519))
                 thumbprint = JWKThumbprint.octetKeyPair(crv: "Ed25519", x: x)
             default:
@@ -92,20 +92,56 @@ public struct DPoPProofVerifier: Sendable {
     }
 
     /// The header's `alg` and `jwk`, checked before any key is built (RFC 9449 §4.3 steps 4–7).
-    static func header(of proof: String) throws(DPoPFailure) -> (algorithm: String, key: [String: Any]) {
+    static func header(of proof: String) throws(DPoPFailure) -> (algorithm: String, key: ProofKey) {
         let parts = proof.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = Data(base64URLEncoded: String(parts[0])),
-            let header = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            let header = try? JSONDecoder().decode(ProofHeader.self, from: data)
         else { throw .invalid("The DPoP proof is not a compact JWS.") }
-        guard (header["typ"] as? String)?.lowercased() == "dpop+jwt" else { throw .invalid("The DPoP proof's typ must be dpop+jwt.") }
-        guard let algorithm = header["alg"] as? String, algorithms.contains(algorithm) else {
+        guard header.typ?.lowercased() == "dpop+jwt" else { throw .invalid("The DPoP proof's typ must be dpop+jwt.") }
+        guard let algorithm = header.alg, algorithms.contains(algorithm) else {
             throw .invalid("The DPoP proof's alg must be one of \(algorithms.joined(separator: ", ")).")
         }
-        guard let key = header["jwk"] as? [String: Any] else { throw .invalid("The DPoP proof's header must carry its public key as jwk.") }
-        guard privateMembers.allSatisfy({ key[$0] == nil }) else {
+        guard let key = header.jwk else { throw .invalid("The DPoP proof's header must carry its public key as jwk.") }
+        guard key.members.isDisjoint(with: privateMembers) else {
             throw .invalid("The DPoP proof's jwk carries private key material; send the public key only.")
         }
         return (algorithm, key)
+    }
+
+    /// The header members a proof is checked by, as typed fields: decoding into a struct costs
+    /// a fraction of a dynamic JSON value (the header was a tenth of a DPoP exchange's time
+    /// when it was one; BENCHMARKS.md). A member of the wrong JSON type fails the decode, so
+    /// the proof is "not a compact JWS".
+    struct ProofHeader: Decodable {
+        var typ: String?
+        var alg: String?
+        var jwk: ProofKey?
+    }
+
+    /// The `jwk` header member: the public key's fields, and the names of all its members, to
+    /// refuse a key that carries private ones.
+    struct ProofKey: Decodable {
+        var kty: String?
+        var crv: String?
+        var x: String?
+        var y: String?
+        var members: Set<String>
+
+        struct Member: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Member.self)
+            members = Set(container.allKeys.map(\.stringValue))
+            kty = try container.decodeIfPresent(String.self, forKey: Member(stringValue: "kty"))
+            crv = try container.decodeIfPresent(String.self, forKey: Member(stringValue: "crv"))
+            x = try container.decodeIfPresent(String.self, forKey: Member(stringValue: "x"))
+            y = try container.decodeIfPresent(String.self, forKey: Member(stringValue: "y"))
+        }
     }
 
     /// The claims' checks (RFC 9449 §4.3 steps 8–12, without replay and nonce).

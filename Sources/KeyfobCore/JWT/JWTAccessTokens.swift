@@ -45,6 +45,14 @@ public struct JWTAccessTokens: AccessTokenReader {
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
+    /// The header members read before the signature is checked, typed: a struct decodes in a
+    /// fraction of the time of a dynamic JSON value, and every API call with a JWT pays it.
+    struct Header: Decodable {
+        var alg: String?
+        var typ: String?
+        var kid: String?
+    }
+
     /// Whether tokens can be signed: false when no key has been made.
     public func canSign() async throws -> Bool { try await ring.canSign() }
 
@@ -76,9 +84,8 @@ public struct JWTAccessTokens: AccessTokenReader {
         guard presented.utf8.count <= Self.maxSize else { return nil }
         let parts = presented.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URLEncoded: String(parts[0])),
-            let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
-            header["alg"] as? String == "ES256", (header["typ"] as? String)?.lowercased() == "at+jwt",
-            let kid = header["kid"] as? String,
+            let header = try? JSONDecoder().decode(Header.self, from: headerData),
+            header.alg == "ES256", header.typ?.lowercased() == "at+jwt", let kid = header.kid,
             let key = try await ring.verifyingKey(kid: kid)
         else { return nil }
         let collection = JWTKeyCollection()
