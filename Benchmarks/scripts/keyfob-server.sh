@@ -2,13 +2,16 @@
 # start_keyfob DIR COUNT — needs KEYFOB_BIN, PORT, REDIRECT; creates an application, writes COUNT
 # codes to DIR/codes.txt, starts `keyfob serve` on 127.0.0.1:PORT and waits until it answers.
 # Sets CID, SEC (the application's credentials) and PID (the server). stop_keyfob ends it.
-# SERVE_FLAGS, if set, are added to `keyfob serve` (e.g. "--max-write-wait 0").
+# SERVE_FLAGS, if set, are added to `keyfob serve` (e.g. "--max-write-wait 0"), APP_FLAGS to
+# `keyfob apps create` (e.g. "--require-dpop"). With SIGNING_KEY=1 a signing key is made first
+# (`keyfob keys rotate`, sealed under KEYFOB_KEY_ENCRYPTION_KEY, which must then be exported).
 PID=""
 
 start_keyfob() {
   local dir=$1 count=$2 db="sqlite:$1/keyfob.sqlite" app
   mkdir -p "$dir"
-  app=$("$KEYFOB_BIN" apps create --name bench --redirect-uri "$REDIRECT" --database "$db" --json)
+  if [ "${SIGNING_KEY:-0}" = 1 ]; then "$KEYFOB_BIN" keys rotate --database "$db" > /dev/null; fi
+  app=$("$KEYFOB_BIN" apps create --name bench --redirect-uri "$REDIRECT" --database "$db" --json ${APP_FLAGS:-})
   CID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$app")
   SEC=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$app")
   "$KEYFOB_BIN" dev mint-codes --app "$CID" --count "$count" --redirect-uri "$REDIRECT" --database "$db" > "$dir/codes.txt"

@@ -2,6 +2,8 @@
 -- POST /oauth/token with client_secret_basic, by whichever thread owns it (thread k of n takes
 -- lines k, k+n, k+2n, …). Counts 200s and everything else; a thread out of codes sends a code
 -- that cannot exist and counts it as exhausted, so a run that outlasts its codes shows it.
+-- A line may hold a code and, after a space, a DPoP proof for it (RFC 9449), sent in a DPoP
+-- header: proofs are made ahead (Benchmarks/scripts/dpop-proofs.py), since wrk cannot sign.
 --   wrk -t2 -c64 -d15s -s exchange.lua URL -- CODES_FILE THREADS CLIENT_ID CLIENT_SECRET REDIRECT_URI
 local threads = {}
 
@@ -36,21 +38,26 @@ function init(args)
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["User-Agent"] = "keyfob-bench-wrk/1.0",
   }
-  codes, next_code, ok, failed, exhausted = {}, 1, 0, 0, 0
+  codes, proofs, next_code, ok, failed, exhausted = {}, {}, 1, 0, 0, 0
   local line = 0
-  for code in io.lines(file) do
-    if line % count == index then table.insert(codes, code) end
+  for entry in io.lines(file) do
+    if line % count == index then
+      local code, proof = entry:match("^(%S+)%s+(%S+)$")
+      table.insert(codes, code or entry)
+      proofs[#codes] = proof
+    end
     line = line + 1
   end
 end
 
 function request()
-  local code = codes[next_code]
+  local code, proof = codes[next_code], proofs[next_code]
   if code then
     next_code = next_code + 1
   else
     code = "exhausted-" .. index
   end
+  headers["DPoP"] = proof
   return wrk.format("POST", nil, headers, "grant_type=authorization_code&code=" .. escape(code) .. "&redirect_uri=" .. redirect)
 end
 
