@@ -34,8 +34,11 @@ run_variant() { # NAME ROUND → prints the wrk RESULT line
   codes=$D/codes.txt
   if [[ $name == dpop* ]]; then python3 "$HERE/dpop-proofs.py" "$D/codes.txt" "$D/pairs.txt" "$TOKEN_URL"; codes=$D/pairs.txt; fi
   if [ "$name" = par ]; then
-    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$HERE/../wrk/par.lua" "http://127.0.0.1:$PORT/oauth/par" -- \
-      "$CID" "$(printf '%s:%s' "$CID" "$SEC" | base64 -w0)" "$REDIRECT" > "$D/wrk.txt" 2>&1
+    # The same authorize parameters each time: every push still stores a fresh request_uri.
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$HERE/../wrk/static.lua" "http://127.0.0.1:$PORT/oauth/par" -- \
+      POST 201 "Basic $(printf '%s:%s' "$CID" "$SEC" | base64 -w0)" \
+      "response_type=code&client_id=$CID&redirect_uri=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$REDIRECT")&scope=read_odometer&state=bench-state" \
+      > "$D/wrk.txt" 2>&1
   else
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$HERE/../wrk/exchange.lua" "$TOKEN_URL" -- \
       "$codes" "$THREADS" "$CID" "$SEC" "$REDIRECT" > "$D/wrk.txt" 2>&1

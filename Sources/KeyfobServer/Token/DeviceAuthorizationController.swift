@@ -29,11 +29,14 @@ struct DeviceAuthorizationController {
     }
 
     private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
-        let deviceRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
-        let address = { addresses.of(request, context) }
-        let client = try await throttle.guarding(clientID: deviceRequest.client?.clientID ?? "", address: address) {
-            try await tokens.authenticate(deviceRequest)
-        }
+        let (deviceRequest, client) = try await BackChannelRequest.read(
+            request,
+            context,
+            tokens: tokens,
+            throttle: throttle,
+            addresses: addresses,
+            maxBodySize: maxBodySize
+        )
         let issued = try await endpoint.respond(to: deviceRequest, for: client)
         let page = origin.url + "/oauth/device"
         let body = JSONBody.encode(

@@ -24,11 +24,14 @@ struct PushedAuthorizationController {
     }
 
     private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
-        let pushRequest = try await TokenRequestReader(maxBodySize: maxBodySize).read(request)
-        let address = { addresses.of(request, context) }
-        let client = try await throttle.guarding(clientID: pushRequest.client?.clientID ?? "", address: address) {
-            try await tokens.authenticate(pushRequest)
-        }
+        let (pushRequest, client) = try await BackChannelRequest.read(
+            request,
+            context,
+            tokens: tokens,
+            throttle: throttle,
+            addresses: addresses,
+            maxBodySize: maxBodySize
+        )
         let pushed = try await endpoint.respond(to: pushRequest, for: client)
         let body = JSONBody.encode(Answer(request_uri: pushed.requestURI, expires_in: pushed.expiresIn))
         // RFC 9126 §2.2: 201 Created.
