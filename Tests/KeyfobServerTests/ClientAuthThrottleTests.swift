@@ -52,6 +52,26 @@ struct ClientAuthThrottleTests {
         }
     }
 
+    /// Pushed authorization requests authenticate clients through the same count too.
+    @Test func pushedAuthorizationAndTokenEndpointShareOneCount() async throws {
+        try await TestServer.with(configure: Self.tight) { server in
+            let app = try await server.fixtures.app()
+            let wrong = TestHTTP.basic(app.id, "wrong-secret")
+            var statuses = [Int]()
+            for index in 0..<7 {
+                statuses.append(
+                    index.isMultiple(of: 2)
+                        ? try await server.token(TestServer.pushedParameters, headers: [wrong], path: "/oauth/par").status
+                        : try await server.token([("grant_type", "client_credentials")], headers: [wrong]).status
+                )
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429])
+            expectOAuthError(try await server.push(app), status: 429, error: "temporarily_unavailable")
+            server.clock.advance(by: 301)
+            #expect(try await server.push(app).status == 201)
+        }
+    }
+
     @Test func anotherAppFromTheSameAddressKeepsWorkingUntilTheAddressLimit() async throws {
         try await TestServer.with(configure: Self.tight) { server in
             let attacked = try await server.fixtures.app()
