@@ -123,6 +123,12 @@ func buildRouter(
         VehicleDataController(call: bearerCall, api: vehicleAPI).addRoutes(to: router)
         CompatibilityController(authenticator: ClientAuthenticator(applications: store, clock: configuration.clock)).addRoutes(to: router)
     }
+    let backChannel = BackChannelRequest(
+        tokens: tokenEndpoint,
+        throttle: clientAuthThrottle,
+        addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
+        maxBodySize: configuration.maxTokenBodySize
+    )
     if tokenEndpoint.grantTypes.contains(GrantType.deviceCode) {
         DeviceAuthorizationController(
             endpoint: DeviceAuthorizationEndpoint(
@@ -131,11 +137,8 @@ func buildRouter(
                 random: configuration.random,
                 modes: configuration.connectModes
             ),
-            tokens: tokenEndpoint,
-            throttle: clientAuthThrottle,
-            addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
-            origin: origin,
-            maxBodySize: configuration.maxTokenBodySize
+            backChannel: backChannel,
+            origin: origin
         ).addRoutes(to: router)
     }
     PushedAuthorizationController(
@@ -145,10 +148,7 @@ func buildRouter(
             random: configuration.random,
             modes: configuration.connectModes
         ),
-        tokens: tokenEndpoint,
-        throttle: clientAuthThrottle,
-        addresses: ClientAddress(trustedProxies: configuration.trustedProxies),
-        maxBodySize: configuration.maxTokenBodySize
+        backChannel: backChannel
     ).addRoutes(to: router)
     let flow = ConnectFlow(
         store: store,

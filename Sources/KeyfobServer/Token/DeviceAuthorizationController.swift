@@ -7,11 +7,8 @@ import KeyfobCore
 /// counted by the same throttle.
 struct DeviceAuthorizationController {
     let endpoint: DeviceAuthorizationEndpoint
-    let tokens: TokenEndpoint
-    let throttle: ClientAuthThrottle
-    let addresses: ClientAddress
+    let backChannel: BackChannelRequest
     let origin: ServerOrigin
-    let maxBodySize: Int
 
     struct Answer: Encodable {
         let device_code: String
@@ -29,14 +26,7 @@ struct DeviceAuthorizationController {
     }
 
     private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
-        let (deviceRequest, client) = try await BackChannelRequest.read(
-            request,
-            context,
-            tokens: tokens,
-            throttle: throttle,
-            addresses: addresses,
-            maxBodySize: maxBodySize
-        )
+        let (deviceRequest, client) = try await backChannel.read(request, context)
         let issued = try await endpoint.respond(to: deviceRequest, for: client)
         let page = origin.url + "/oauth/device"
         let body = JSONBody.encode(

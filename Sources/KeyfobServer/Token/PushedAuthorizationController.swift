@@ -7,10 +7,7 @@ import KeyfobCore
 /// the token endpoint's, failed attempts counted by the same throttle.
 struct PushedAuthorizationController {
     let endpoint: PushedAuthorizationEndpoint
-    let tokens: TokenEndpoint
-    let throttle: ClientAuthThrottle
-    let addresses: ClientAddress
-    let maxBodySize: Int
+    let backChannel: BackChannelRequest
 
     struct Answer: Encodable {
         let request_uri: String
@@ -24,14 +21,7 @@ struct PushedAuthorizationController {
     }
 
     private func answer(_ request: Request, _ context: KeyfobRequestContext) async throws -> Response {
-        let (pushRequest, client) = try await BackChannelRequest.read(
-            request,
-            context,
-            tokens: tokens,
-            throttle: throttle,
-            addresses: addresses,
-            maxBodySize: maxBodySize
-        )
+        let (pushRequest, client) = try await backChannel.read(request, context)
         let pushed = try await endpoint.respond(to: pushRequest, for: client)
         let body = JSONBody.encode(Answer(request_uri: pushed.requestURI, expires_in: pushed.expiresIn))
         // RFC 9126 §2.2: 201 Created.
