@@ -37,6 +37,30 @@ struct MetricsTests {
         }
     }
 
+    /// The brute-force series counts the failed-authentication limit's 429s wherever it answers
+    /// them: a flood of wrong secrets at `/oauth/par` raises the alert a flood at the token
+    /// endpoint does.
+    @Test func the429sOfTheClientAuthLimitAtPARAreCounted() async throws {
+        try await TestServer.with(configure: ClientAuthThrottleTests.tight) { server in
+            let app = try await server.fixtures.app()
+            let series = #"keyfob_rate_limit_refusals_total{limit="client_auth"}"#
+            func count() async throws -> Double {
+                let text = try await TestHTTP.send(.GET, server.baseURL + "/metrics").text
+                let line = text.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            }
+            let before = try await count()
+            var statuses = [Int]()
+            for _ in 0..<8 {
+                statuses.append(
+                    try await server.token(TestServer.pushedParameters, headers: [TestHTTP.basic(app.id, "wrong")], path: "/oauth/par").status
+                )
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429, 429])
+            #expect(try await count() >= before + 3)
+        }
+    }
+
     /// On PostgreSQL the pool's use against its size, and the store calls' latency.
     @Test func onPostgreSQLAScrapeShowsThePoolInUseAndStoreCalls() async throws {
         try await TestServer.with(backend: .postgresReadCommitted) { server in

@@ -2,16 +2,15 @@ import KeyfobCore
 import Metrics
 import Synchronization
 
-/// The token endpoint's counters: tokens issued by grant type, refusals by `error`, rate-limit
-/// refusals. The issued counters are made once, at start-up (the token path only increments);
-/// refusal counters on first use, by code.
+/// The token endpoint's counters: tokens issued by grant type, refusals by `error` (the
+/// failed-authentication limit counts its own 429s, at every endpoint). The issued counters are
+/// made once, at start-up (the token path only increments); refusal counters on first use, by code.
 final class TokenMetrics: Sendable {
     /// The standard grant types by name; anything else counts as `other`, so a client cannot grow
     /// the label set.
     private let issuedByGrantType: [String: Counter]
     private let issuedOther = Counter(label: "keyfob_tokens_issued_total", dimensions: [("grant_type", "other")])
     private let refusalsByCode = Mutex<[String: Counter]>([:])
-    private let clientAuthLimited = Counter(label: "keyfob_rate_limit_refusals_total", dimensions: [("limit", "client_auth")])
 
     init() {
         var issued = [String: Counter]()
@@ -35,7 +34,4 @@ final class TokenMetrics: Sendable {
             return made
         }.increment()
     }
-
-    /// A 429 answered by the failed-authentication limit.
-    func clientAuthRateLimited() { clientAuthLimited.increment() }
 }

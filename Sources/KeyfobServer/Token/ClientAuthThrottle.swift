@@ -1,6 +1,7 @@
 import Foundation
 import KeyfobConnect
 import KeyfobCore
+import Metrics
 import Synchronization
 
 /// Failed client authentication at the token endpoint, limited (RFC 6749 §2.3.1: the endpoint
@@ -27,6 +28,9 @@ final class ClientAuthThrottle: Sendable {
     let perAddress: Limit
     /// Keys over a limit, until their window ends.
     private let blocked = Mutex<[String: Date]>([:])
+    /// Every 429 this throttle answers, at whichever endpoint: the brute-force alert of
+    /// docs/operations.md watches it.
+    private let refusals = Counter(label: "keyfob_rate_limit_refusals_total", dimensions: [("limit", "client_auth")])
 
     init(
         store: any LoginFailureStore,
@@ -54,23 +58,19 @@ final class ClientAuthThrottle: Sendable {
 
     /// Runs `body`, which authenticates the client, under the limits: refused at once (429) while
     /// this client id or address is over one, and an `invalid_client` it throws counted, becoming
-    /// the 429 when it takes the count over a limit. `limited` is told of every 429. The token and
-    /// device authorization endpoints both authenticate through this, so they share one count.
-    func guarding<T>(
-        clientID: String,
-        address: () -> String,
-        limited: () -> Void = {},
-        _ body: () async throws -> T
-    ) async throws -> T {
+    /// the 429 when it takes the count over a limit; every 429 is counted in the metrics. The
+    /// token, PAR and device authorization endpoints all authenticate through this, so they share
+    /// one count.
+    func guarding<T>(clientID: String, address: () -> String, _ body: () async throws -> T) async throws -> T {
         if let wait = waiting(clientID: clientID, address: address) {
-            limited()
+            refusals.increment()
             throw Self.refusal(retryAfter: wait)
         }
         do {
             return try await body()
         } catch let refusal as OAuthError where refusal.code == .invalidClient {
             if let wait = try await recordFailure(clientID: clientID, address: address()) {
-                limited()
+                refusals.increment()
                 throw Self.refusal(retryAfter: wait)
             }
             throw refusal

@@ -46,7 +46,7 @@ struct TokenController {
         // limit pays neither the address string nor a key.
         let address = { addresses.of(request, context) }
         do {
-            let answer = try await throttle.guarding(clientID: clientID, address: address, limited: metrics.clientAuthRateLimited) {
+            let answer = try await throttle.guarding(clientID: clientID, address: address) {
                 try await endpoint.respond(to: tokenRequest).response()
             }
             metrics.issued(grantType: tokenRequest.parameters["grant_type"] ?? "")
