@@ -23,7 +23,7 @@ extension SQLiteStore: ApplicationStore {
     }
 
     public func application(id: UUID) async throws -> ClientApplication? {
-        try await read { db in
+        try await pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ?"), arguments: [Column.id(id)])
                 .map(Self.application(from:))
         }

@@ -56,7 +56,7 @@ extension SQLiteStore: OwnerStore {
     }
 
     public func owner(email: String, mode: ConnectMode) async throws -> Owner? {
-        try await read { db in
+        try await pointRead { db in
             try Row.fetchOne(
                 db,
                 sql: "SELECT * FROM owners WHERE mode = ? AND email_key = ?",
@@ -66,7 +66,7 @@ extension SQLiteStore: OwnerStore {
     }
 
     public func owner(id: UUID) async throws -> Owner? {
-        try await read { db in
+        try await pointRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM owners WHERE id = ?", arguments: [Column.id(id)]).map(Self.owner(from:))
         }
     }
@@ -79,14 +79,14 @@ extension SQLiteStore: OwnerStore {
     }
 
     public func vehicles(ownerID: UUID) async throws -> [Vehicle] {
-        try await read { db in
+        try await pointRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM vehicles WHERE owner_id = ? ORDER BY position", arguments: [Column.id(ownerID)])
                 .map(Self.vehicle(from:))
         }
     }
 
     public func vehicle(id: UUID) async throws -> Vehicle? {
-        try await read { db in
+        try await pointRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM vehicles WHERE id = ?", arguments: [Column.id(id)]).map(Self.vehicle(from:))
         }
     }

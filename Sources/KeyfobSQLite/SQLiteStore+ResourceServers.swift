@@ -13,8 +13,8 @@ extension SQLiteStore: ResourceServerStore {
     }
 
     public func resourceServer(id: UUID) async throws -> ResourceServer? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM resource_servers WHERE id = ?", arguments: [Column.id(id)])
+        try await pointRead { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM resource_servers WHERE id = ?"), arguments: [Column.id(id)])
                 .map(Self.resourceServer(from:))
         }
     }

@@ -25,7 +25,7 @@ extension SQLiteStore {
     }
 
     public func refreshTokenState(digest: SecretDigest) async throws -> RefreshTokenState? {
-        try await read { db in
+        try await pointRead { db in
             guard
                 let row = try Row.fetchOne(
                     db,

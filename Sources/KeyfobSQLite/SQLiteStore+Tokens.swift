@@ -267,34 +267,44 @@ extension SQLiteStore: TokenStore {
     }
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
-        try await read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT t.*, g.id AS g_id, g.application_id AS g_application_id, g.owner_id AS g_owner_id,
-                                g.permissions AS g_permissions, g.vehicle_ids AS g_vehicle_ids, g.created_at AS g_created_at
-                            FROM access_tokens t
-                            JOIN applications a ON a.id = t.application_id
-                            LEFT JOIN grants g ON g.id = t.grant_id
-                            WHERE t.digest = ?
-                            """
-                    ),
-                    arguments: [digest.bytes]
-                )
-            else { return nil }
+        // One statement, so it needs no transaction of its own (`pointRead`); read by position
+        // (`DirectStatement`), since every introspection and every v2 call runs it.
+        try await pointRead { db in
+            let select = try DirectStatement(
+                """
+                SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, t.jkt,
+                    g.id, g.application_id, g.owner_id, g.permissions, g.vehicle_ids, g.created_at
+                FROM access_tokens t
+                JOIN applications a ON a.id = t.application_id
+                LEFT JOIN grants g ON g.id = t.grant_id
+                WHERE t.digest = ?
+                """,
+                in: db
+            )
+            select.bind(1, digest.bytes)
+            guard try select.step(), let applicationID = UUIDText.parse(select.text(1)) else { return nil }
             let token = AccessToken(
                 digest: digest,
-                consentID: row.uuid("grant_id"),
-                applicationID: row.uuid("application_id")!,
-                scope: Column.names(row["scope"]),
-                expiresAt: row.date("expires_at")!,
-                revoked: row["revoked"],
-                keyThumbprint: row["jkt"]
+                consentID: select.optionalText(0).flatMap(UUIDText.parse),
+                applicationID: applicationID,
+                scope: Column.names(select.text(2)),
+                expiresAt: Column.date(select.double(3)),
+                revoked: select.int64(4) != 0,
+                keyThumbprint: select.optionalText(5)
             )
+            guard let consentID = token.consentID else { return BearerAccess(token: token, grant: nil) }
             // A user token whose grant is gone opens nothing.
-            if token.consentID != nil && row["g_id"] == nil { return nil }
-            let grant = token.consentID == nil ? nil : Self.grant(from: row, prefix: "g_")
+            guard !select.isNull(6), let grantApplicationID = UUIDText.parse(select.text(7)),
+                let ownerID = UUIDText.parse(select.text(8))
+            else { return nil }
+            let grant = Consent(
+                id: consentID,
+                applicationID: grantApplicationID,
+                ownerID: ownerID,
+                permissions: Column.names(select.text(9)),
+                vehicleIDs: Column.uuids(select.text(10)),
+                createdAt: Column.date(select.double(11))
+            )
             return BearerAccess(token: token, grant: grant)
         }
     }

@@ -5,7 +5,7 @@ import KeyfobVehicles
 
 extension SQLiteStore: VehicleStateStore {
     public func vehicleState(id: UUID) async throws -> StoredVehicleState? {
-        let found: (state: String, version: Int64)? = try await read { db in
+        let found: (state: String, version: Int64)? = try await pointRead { db in
             try Row.fetchOne(db, sql: "SELECT state, version FROM vehicle_states WHERE vehicle_id = ?", arguments: [Column.id(id)])
                 .map { ($0["state"], $0["version"]) }
         }

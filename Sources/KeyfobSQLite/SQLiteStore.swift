@@ -20,6 +20,7 @@ public final class SQLiteStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    let pointReaders: PointReaders
     let writer: GroupCommitWriter
     let deadlines: CallDeadlines
     let file: DatabaseFileWatch
@@ -38,6 +39,8 @@ public final class SQLiteStore: Sendable {
     ///     once as unavailable (503 with `Retry-After`) rather than queued behind the others.
     ///   - maxWriteWait: the longest the oldest waiting write may have waited for the writer
     ///     before new writes are refused the same way (nil: only the count bounds the queue).
+    ///   - pointReaders: how many connections of their own the one-statement lookups use
+    ///     (`PointReaders`); the other reads share the pool's.
     public init(
         path: String,
         durability: Durability = .full,
@@ -46,6 +49,7 @@ public final class SQLiteStore: Sendable {
         createMissing: Bool = false,
         maxPendingWrites: Int = 1024,
         maxWriteWait: Duration? = nil,
+        pointReaders: Int = 4,
         logger: Logger = Logger(label: "keyfob.sqlite")
     ) async throws {
         let marker = DatabaseMarker(databasePath: path)
@@ -71,6 +75,7 @@ public final class SQLiteStore: Sendable {
         let deadlines = CallDeadlines(timeout: callTimeout) { _ = file.check() }
         self.path = path
         self.pool = pool
+        self.pointReaders = try PointReaders(path: path, count: pointReaders, busyTimeout: busyTimeout)
         self.file = file
         self.deadlines = deadlines
         self.writer = try await GroupCommitWriter(
@@ -98,8 +103,25 @@ public final class SQLiteStore: Sendable {
     }
 
     /// Runs a read by its deadline (the store's, unless `timeout` is given), turning lock and I/O
-    /// failures into `StoreUnavailableError`.
+    /// failures into `StoreUnavailableError`. The work sees one snapshot of the database.
     func read<T: Sendable>(timeout: Duration? = nil, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await read(timeout: timeout, inTransaction: true, work)
+    }
+
+    /// A read of one statement, which SQLite already runs against one snapshot: it runs on the
+    /// point readers (one hop, not the pool's two) and skips the BEGIN, schema check and COMMIT
+    /// `read` wraps around its work, which together cost more than the lookup itself on the calls
+    /// every resource server makes (BENCHMARKS.md, reads). Work that runs several statements
+    /// which must agree uses `read`.
+    func pointRead<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await read(timeout: nil, inTransaction: false, work)
+    }
+
+    private func read<T: Sendable>(
+        timeout: Duration?,
+        inTransaction: Bool,
+        _ work: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         try await mapErrors {
             if let lost = file.lostReason { throw StoreUnavailableError(lost) }
             return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -107,13 +129,14 @@ public final class SQLiteStore: Sendable {
                 let deadline = deadlines.register(timeout: timeout) {
                     answer.answer(.failure(StoreUnavailableError("the SQLite read did not finish in time")))
                 }
-                pool.asyncRead { database in
+                let run: @Sendable (Result<Database, any Error>) -> Void = { database in
                     // Not answered yet: the deadline has not passed, so the work is worth doing.
                     guard !answer.isAnswered else { return }
                     let result = Result { try work(try database.get()) }
                     self.deadlines.finished(deadline)
                     answer.answer(result)
                 }
+                if inTransaction { pool.asyncRead(run) } else { pointReaders.run(run) }
             }
         }
     }
