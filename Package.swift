@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "keyfob", targets: ["keyfob"]),
         .executable(name: "keyfob-bench", targets: ["KeyfobBench"]),
+        .executable(name: "keyfob-bare-route", targets: ["BareRoute"]),
         .library(name: "KeyfobCore", targets: ["KeyfobCore"]),
         .library(name: "KeyfobConnect", targets: ["KeyfobConnect"]),
         .library(name: "KeyfobVehicles", targets: ["KeyfobVehicles"]),
@@ -178,6 +179,16 @@ let package = Package(
             path: "Benchmarks/KeyfobBench",
             swiftSettings: strict
         ),
+        // The baseline for Keyfob's fixed cost per request: a Hummingbird route with nothing added.
+        .executableTarget(
+            name: "BareRoute",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/BareRoute",
+            swiftSettings: strict
+        ),
         .target(
             name: "KeyfobTestSupport",
             dependencies: [
@@ -248,6 +259,7 @@ let package = Package(
             dependencies: [
                 "keyfob",
                 "KeyfobBench",
+                "BareRoute",
                 "KeyfobCore",
                 "KeyfobConnect",
                 "KeyfobSQLite",
