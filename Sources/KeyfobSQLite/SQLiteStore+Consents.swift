@@ -66,15 +66,35 @@ extension SQLiteStore: ConsentStore {
         }
     }
 
-    /// Reads a consent from columns named with `prefix` (for joins).
-    static func grant(from row: Row, prefix: String = "") -> Consent {
+    /// Reads a consent from its row.
+    static func grant(from row: Row) -> Consent {
         Consent(
-            id: row.uuid(prefix + "id")!,
-            applicationID: row.uuid(prefix + "application_id")!,
-            ownerID: row.uuid(prefix + "owner_id")!,
-            permissions: Column.names(row[prefix + "permissions"]),
-            vehicleIDs: Column.uuids(row[prefix + "vehicle_ids"] as String),
-            createdAt: row.date(prefix + "created_at")!
+            id: row.uuid("id")!,
+            applicationID: row.uuid("application_id")!,
+            ownerID: row.uuid("owner_id")!,
+            permissions: Column.names(row["permissions"]),
+            vehicleIDs: Column.uuids(row["vehicle_ids"] as String),
+            createdAt: row.date("created_at")!
+        )
+    }
+
+    /// A joined grant's columns (`grants g`), in the order `grant(from:at:)` reads them.
+    static let grantColumns = "g.id, g.application_id, g.owner_id, g.permissions, g.vehicle_ids, g.created_at"
+
+    /// The grant whose `grantColumns` start at `column` of the current row; nil when the LEFT
+    /// JOIN found none. By position, for the token lookups every introspection runs.
+    static func grant(from select: borrowing DirectStatement, at column: Int32) -> Consent? {
+        guard let id = select.optionalText(column).flatMap(UUIDText.parse),
+            let applicationID = UUIDText.parse(select.text(column + 1)),
+            let ownerID = UUIDText.parse(select.text(column + 2))
+        else { return nil }
+        return Consent(
+            id: id,
+            applicationID: applicationID,
+            ownerID: ownerID,
+            permissions: Column.names(select.text(column + 3)),
+            vehicleIDs: Column.uuids(select.text(column + 4)),
+            createdAt: Column.date(select.double(column + 5))
         )
     }
 }

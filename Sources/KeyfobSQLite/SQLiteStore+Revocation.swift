@@ -24,28 +24,26 @@ extension SQLiteStore {
         }
     }
 
+    /// Made once: the statement cache finds it by its text.
+    private static let refreshTokenStateQuery = """
+        SELECT r.application_id, r.expires_at, r.used_at, r.revoked, \(SQLiteStore.grantColumns)
+        FROM refresh_tokens r
+        JOIN applications a ON a.id = r.application_id
+        LEFT JOIN grants g ON g.id = r.grant_id
+        WHERE r.digest = ?
+        """
+
     public func refreshTokenState(digest: SecretDigest) async throws -> RefreshTokenState? {
         try await pointRead { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT r.application_id, r.expires_at, r.used_at, r.revoked, g.id AS g_id, g.application_id AS g_application_id,
-                            g.owner_id AS g_owner_id, g.permissions AS g_permissions, g.vehicle_ids AS g_vehicle_ids, g.created_at AS g_created_at
-                        FROM refresh_tokens r
-                        JOIN applications a ON a.id = r.application_id
-                        LEFT JOIN grants g ON g.id = r.grant_id
-                        WHERE r.digest = ?
-                        """,
-                    arguments: [digest.bytes]
-                )
-            else { return nil }
+            let select = try DirectStatement(Self.refreshTokenStateQuery, in: db)
+            select.bind(1, digest.bytes)
+            guard try select.step(), let applicationID = UUIDText.parse(select.text(0)) else { return nil }
             return RefreshTokenState(
-                applicationID: row.uuid("application_id")!,
-                grant: row["g_id"] == nil ? nil : Self.grant(from: row, prefix: "g_"),
-                expiresAt: row.date("expires_at")!,
-                usedAt: row.date("used_at"),
-                revoked: row["revoked"]
+                applicationID: applicationID,
+                grant: Self.grant(from: select, at: 4),
+                expiresAt: Column.date(select.double(1)),
+                usedAt: select.optionalDouble(2).map(Column.date),
+                revoked: select.int64(3) != 0
             )
         }
     }

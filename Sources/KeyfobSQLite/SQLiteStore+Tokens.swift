@@ -266,21 +266,20 @@ extension SQLiteStore: TokenStore {
         )
     }
 
+    /// Made once: the statement cache finds it by its text.
+    private static let bearerAccessQuery = """
+        SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, t.jkt, \(SQLiteStore.grantColumns)
+        FROM access_tokens t
+        JOIN applications a ON a.id = t.application_id
+        LEFT JOIN grants g ON g.id = t.grant_id
+        WHERE t.digest = ?
+        """
+
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
         // One statement, so it needs no transaction of its own (`pointRead`); read by position
         // (`DirectStatement`), since every introspection and every v2 call runs it.
         try await pointRead { db in
-            let select = try DirectStatement(
-                """
-                SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, t.jkt,
-                    g.id, g.application_id, g.owner_id, g.permissions, g.vehicle_ids, g.created_at
-                FROM access_tokens t
-                JOIN applications a ON a.id = t.application_id
-                LEFT JOIN grants g ON g.id = t.grant_id
-                WHERE t.digest = ?
-                """,
-                in: db
-            )
+            let select = try DirectStatement(Self.bearerAccessQuery, in: db)
             select.bind(1, digest.bytes)
             guard try select.step(), let applicationID = UUIDText.parse(select.text(1)) else { return nil }
             let token = AccessToken(
@@ -292,19 +291,9 @@ extension SQLiteStore: TokenStore {
                 revoked: select.int64(4) != 0,
                 keyThumbprint: select.optionalText(5)
             )
-            guard let consentID = token.consentID else { return BearerAccess(token: token, grant: nil) }
+            guard token.consentID != nil else { return BearerAccess(token: token, grant: nil) }
             // A user token whose grant is gone opens nothing.
-            guard !select.isNull(6), let grantApplicationID = UUIDText.parse(select.text(7)),
-                let ownerID = UUIDText.parse(select.text(8))
-            else { return nil }
-            let grant = Consent(
-                id: consentID,
-                applicationID: grantApplicationID,
-                ownerID: ownerID,
-                permissions: Column.names(select.text(9)),
-                vehicleIDs: Column.uuids(select.text(10)),
-                createdAt: Column.date(select.double(11))
-            )
+            guard let grant = Self.grant(from: select, at: 6) else { return nil }
             return BearerAccess(token: token, grant: grant)
         }
     }

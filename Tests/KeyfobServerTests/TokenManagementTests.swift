@@ -81,6 +81,12 @@ struct TokenManagementTests {
             #expect(refresh.json["active"] as? Bool == true && refresh["token_use"] == "refresh_token")
             // RFC 7662 §2.2: token_type is the RFC 6749 type of the pair.
             #expect(refresh["token_type"] == "Bearer")
+            // The refresh token's grant, read by its own lookup, is the access token's.
+            let access = try await server.token([("token", tokens["access_token"]!)], headers: [app.basic], path: "/oauth/introspect")
+            #expect(refresh["sub"] != nil && refresh["sub"] == access["sub"])
+            #expect(refresh["scope"] != nil && refresh["scope"] == access["scope"])
+            let vehicles = refresh.json["vehicles"] as? [String]
+            #expect(vehicles?.isEmpty == false && vehicles == access.json["vehicles"] as? [String])
 
             // Another client learns nothing.
             let foreign = try await server.token([("token", tokens["access_token"]!)], headers: [other.basic], path: "/oauth/introspect")
