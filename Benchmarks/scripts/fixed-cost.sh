@@ -8,9 +8,9 @@
 # Needs wrk, curl, python3.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-BIN_DIR=$(cd "$HERE/../.." && swift build -c release --show-bin-path)
-KEYFOB_BIN=${KEYFOB_BIN:-$BIN_DIR/keyfob}
-BARE_BIN=${BARE_BIN:-$BIN_DIR/keyfob-bare-route}
+release_bin() { echo "$(cd "$HERE/../.." && swift build -c release --product "$1" --show-bin-path)/$1"; }
+KEYFOB_BIN=${KEYFOB_BIN:-$(release_bin keyfob)}
+BARE_BIN=${BARE_BIN:-$(release_bin keyfob-bare-route)}
 RUNS=${RUNS:-3}; DURATION=${DURATION:-10s}; THREADS=${THREADS:-2}; CONNS=${CONNS:-64}
 WORK=${WORK:-/tmp/keyfob-fixed-cost}; PORT=${PORT:-8357}; BARE_PORT=${BARE_PORT:-8358}
 REDIRECT=https://client.example.com/cb
