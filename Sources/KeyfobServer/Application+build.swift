@@ -19,7 +19,8 @@ public func buildApplication(
     logger: Logger = Logger(label: "keyfob"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let (router, origin) = try await buildRouter(configuration: configuration, store: store)
+    // The access log is written at debug level only; below it, its middleware is not added at all.
+    let (router, origin) = try await buildRouter(configuration: configuration, store: store, accessLog: logger.logLevel <= .debug)
     var services: [any Service] = []
     if let interval = configuration.cleanupInterval {
         services.append(ExpiredRowsCleaner(store: store, clock: configuration.clock, interval: interval, logger: logger))
@@ -52,7 +53,8 @@ package func registeredRoutes(configuration: KeyfobConfiguration, store: any Sto
 /// Every route Keyfob serves, with its middleware, for `buildApplication`.
 func buildRouter(
     configuration: KeyfobConfiguration,
-    store: any Store
+    store: any Store,
+    accessLog: Bool = false
 ) async throws -> (router: Router<KeyfobRequestContext>, origin: ServerOrigin) {
     if configuration.metrics { KeyfobMetrics.bootstrapIfNeeded() }
     let rotationKey = RotationKey(bytes: try await store.rotationKey())
@@ -69,9 +71,9 @@ func buildRouter(
     )
 
     let router = Router(context: KeyfobRequestContext.self)
-    // Requests by route template and status, and their latency (Hummingbird's own middleware).
-    router.add(middleware: MetricsMiddleware())
-    router.add(middleware: RequestLogMiddleware())
+    // Requests by route template and status, and their latency.
+    router.add(middleware: RequestMetricsMiddleware())
+    if accessLog { router.add(middleware: RequestLogMiddleware()) }
     if configuration.metrics && configuration.metricsOnMainListener { MetricsController().addRoutes(to: router) }
     let limits = configuration.clientAuthLimits
     let clientAuthThrottle = ClientAuthThrottle(

@@ -121,3 +121,48 @@ struct SecurityPrimitivesTests {
         #expect(!app.acceptsSecret("other", at: now))
     }
 }
+
+/// Request ids come from a pool refilled a page at a time (`PooledRandomSource`).
+@Suite("pooled random bytes")
+struct PooledRandomSourceTests {
+    /// Hands out 0, 1, 2, … so a test can see which bytes of which draw came out.
+    final class CountingSource: RandomSource, @unchecked Sendable {
+        private let lock = NSLock()
+        private var next: UInt8 = 0
+        private(set) var draws = 0
+
+        func bytes(_ count: Int) -> [UInt8] {
+            lock.withLock {
+                draws += 1
+                return (0..<count).map { _ in
+                    defer { next &+= 1 }
+                    return next
+                }
+            }
+        }
+    }
+
+    @Test func drawsAreHandedOutInOrderAndNeverTwice() {
+        let source = CountingSource()
+        let pool = PooledRandomSource(source: source, drawSize: 8)
+        #expect(pool.bytes(3) == [0, 1, 2])
+        #expect(pool.bytes(3) == [3, 4, 5])
+        // Two bytes are left of the first draw: not enough, so the pool draws again.
+        #expect(pool.bytes(3) == [8, 9, 10])
+        #expect(source.draws == 2)
+    }
+
+    @Test func aRequestLargerThanTheDrawGoesToTheSourceWhole() {
+        let source = CountingSource()
+        let pool = PooledRandomSource(source: source, drawSize: 4)
+        #expect(pool.bytes(6) == [0, 1, 2, 3, 4, 5])
+        #expect(pool.bytes(4) == [6, 7, 8, 9])
+    }
+
+    @Test func requestIDsFromTheSystemPoolDiffer() {
+        let pool = PooledRandomSource()
+        let ids = (0..<2000).map { _ in UUIDText.random(using: pool) }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { UUIDText.parse($0) != nil })
+    }
+}

@@ -61,6 +61,32 @@ struct MetricsTests {
         }
     }
 
+    /// Every answer is counted under its route template, method and status, its latency is in the
+    /// histogram, and the requests in flight include the scrape being answered. Other suites run
+    /// beside this one in the same process (one registry), so the counts are at least, not exactly.
+    @Test func theRequestSeriesCountEveryAnswerAndTheRequestsInFlight() async throws {
+        try await TestServer.with { server in
+            let route = #"http_route="/.well-known/oauth-authorization-server""#
+            func value(_ name: String, _ labels: [String], in text: String) -> Double? {
+                text.split(separator: "\n").first { line in
+                    line.hasPrefix(name + "{") && labels.allSatisfy { line.contains($0) }
+                }.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            let labels = [route, #"http_request_method="GET""#, #"http_response_status_code="200""#]
+            let before = try await TestHTTP.send(.GET, server.baseURL + "/metrics").text
+            for _ in 0..<3 {
+                #expect(try await TestHTTP.send(.GET, server.baseURL + "/.well-known/oauth-authorization-server").status == 200)
+            }
+            let after = try await TestHTTP.send(.GET, server.baseURL + "/metrics").text
+            let requests = try #require(value("hb_requests", labels, in: after), "\(after.prefix(3000))")
+            let timed = try #require(value("http_server_request_duration_count", labels, in: after))
+            #expect(requests >= (value("hb_requests", labels, in: before) ?? 0) + 3)
+            #expect(timed >= (value("http_server_request_duration_count", labels, in: before) ?? 0) + 3)
+            let inFlight = try #require(value("http_server_active_requests", [#"http_request_method="GET""#], in: after))
+            #expect(inFlight >= 1, "the scrape itself is a GET in flight")
+        }
+    }
+
     /// On PostgreSQL the pool's use against its size, and the store calls' latency.
     @Test func onPostgreSQLAScrapeShowsThePoolInUseAndStoreCalls() async throws {
         try await TestServer.with(backend: .postgresReadCommitted) { server in

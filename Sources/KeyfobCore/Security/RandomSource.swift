@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,4 +39,38 @@ public struct SystemRandomSource: RandomSource {
 
     /// The most `getentropy` hands out per call.
     static let maximumDraw = 256
+}
+
+/// The operating system's CSPRNG drawn a page at a time, for values that must be unpredictable
+/// but guard nothing: request ids. A request id drawn straight from `getentropy` cost a system
+/// call on every request, a measurable share of a cheap request's time (BENCHMARKS.md, "Fixed
+/// cost per request"). Tokens, codes and secrets do not come from here: bytes drawn ahead and
+/// kept in memory are bytes a memory disclosure would hand out before they are used.
+public final class PooledRandomSource: RandomSource, Sendable {
+    private struct Pool {
+        var bytes: [UInt8] = []
+        var next = 0
+    }
+
+    private let pool = Mutex(Pool())
+    private let source: any RandomSource
+    private let drawSize: Int
+
+    /// Makes a pool that refills `drawSize` bytes at a time from `source`.
+    public init(source: any RandomSource = SystemRandomSource(), drawSize: Int = 4096) {
+        self.source = source
+        self.drawSize = drawSize
+    }
+
+    public func bytes(_ count: Int) -> [UInt8] {
+        guard count <= drawSize else { return source.bytes(count) }
+        return pool.withLock { pool in
+            if pool.bytes.count - pool.next < count {
+                pool.bytes = source.bytes(drawSize)
+                pool.next = 0
+            }
+            defer { pool.next += count }
+            return Array(pool.bytes[pool.next..<pool.next + count])
+        }
+    }
 }

@@ -16,9 +16,12 @@ public struct KeyfobRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.channel = source.channel
-        // Not `UUID()`, which on Linux opens /dev/urandom for every id.
-        self.requestID = UUIDText.random(using: SystemRandomSource())
+        // Not `UUID()`, which on Linux opens /dev/urandom for every id, nor a system call per id.
+        self.requestID = UUIDText.random(using: Self.requestIDSource)
     }
+
+    /// Where request ids come from: shared by every connection, refilled a page at a time.
+    private static let requestIDSource = PooledRandomSource()
 
     /// The peer's IP address: the client's, or the last proxy's when Keyfob runs behind one.
     var sourceAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }

@@ -2,8 +2,9 @@ import Hummingbird
 import Logging
 
 /// One log line per request at debug level: the route template (never the path, whose query may
-/// hold a code or state), the status and the duration. At the default level nothing is written,
-/// so the token path pays no log line; `--log-level debug` turns the access log on.
+/// hold a code or state), the status and the duration. `buildApplication` adds it only when the
+/// server logs at debug or trace (`--log-level debug` turns the access log on), so at the default
+/// level a request pays neither the line nor the middleware.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = KeyfobRequestContext
 
