@@ -8,11 +8,19 @@ enum Column {
     static func time(_ date: Date) -> Double { date.timeIntervalSince1970 }
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
     static func list(_ names: [String]) -> String { names.joined(separator: " ") }
-    static func names(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
     static func uuids(_ ids: [UUID]) -> String { ids.map(id).joined(separator: ",") }
 
+    // The lists below are split by byte, not by `Character`: splitting a String on a Character
+    // runs grapheme breaking over every byte, and a grant's permission list, read on every
+    // introspection and bearer call, was 7 % of an introspection's time that way. The separators
+    // are ASCII, and an ASCII byte never occurs inside another character's UTF-8.
+
+    static func names(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) }
+    }
+
     static func uuids(_ text: String) -> [UUID] {
-        text.split(separator: ",").compactMap { UUIDText.parse($0) }
+        text.utf8.split(separator: UInt8(ascii: ",")).compactMap { UUIDText.parse(utf8: $0) }
     }
 
     /// Redirect URIs are printable ASCII without spaces (`RedirectURI`), so a newline separates them.

@@ -276,26 +276,28 @@ extension SQLiteStore: TokenStore {
         """
 
     public func bearerAccess(digest: SecretDigest) async throws -> BearerAccess? {
-        // One statement, so it needs no transaction of its own (`pointRead`); read by position
-        // (`DirectStatement`), since every introspection and every v2 call runs it.
-        try await pointRead { db in
-            let select = try DirectStatement(Self.bearerAccessQuery, in: db)
-            select.bind(1, digest.bytes)
-            guard try select.step(), let applicationID = UUIDText.parse(select.text(1)) else { return nil }
-            let token = AccessToken(
-                digest: digest,
-                consentID: select.optionalText(0).flatMap(UUIDText.parse),
-                applicationID: applicationID,
-                scope: Column.names(select.text(2)),
-                expiresAt: Column.date(select.double(3)),
-                revoked: select.int64(4) != 0,
-                keyThumbprint: select.optionalText(5)
-            )
-            guard token.consentID != nil else { return BearerAccess(token: token, grant: nil) }
-            // A user token whose grant is gone opens nothing.
-            guard let grant = Self.grant(from: select, at: 6) else { return nil }
-            return BearerAccess(token: token, grant: grant)
-        }
+        // One statement, so it needs no transaction of its own (`pointRead`).
+        try await pointRead { db in try Self.bearerAccess(digest: digest, in: db) }
+    }
+
+    /// Read by position (`DirectStatement`), since every introspection and every v2 call runs it.
+    static func bearerAccess(digest: SecretDigest, in db: Database) throws -> BearerAccess? {
+        let select = try DirectStatement(Self.bearerAccessQuery, in: db)
+        select.bind(1, digest.bytes)
+        guard try select.step(), let applicationID = UUIDText.parse(select.text(1)) else { return nil }
+        let token = AccessToken(
+            digest: digest,
+            consentID: select.optionalText(0).flatMap(UUIDText.parse),
+            applicationID: applicationID,
+            scope: Column.names(select.text(2)),
+            expiresAt: Column.date(select.double(3)),
+            revoked: select.int64(4) != 0,
+            keyThumbprint: select.optionalText(5)
+        )
+        guard token.consentID != nil else { return BearerAccess(token: token, grant: nil) }
+        // A user token whose grant is gone opens nothing.
+        guard let grant = Self.grant(from: select, at: 6) else { return nil }
+        return BearerAccess(token: token, grant: grant)
     }
 
     /// The new pair's rows; `grant` and `application` are id columns' text as stored.

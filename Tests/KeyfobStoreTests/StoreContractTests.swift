@@ -216,6 +216,31 @@ struct StoreContractTests {
         }
     }
 
+    /// The combined read an API's introspection makes answers what the two reads answer alone,
+    /// each half on its own, and sees a revocation and a deletion at once.
+    @Test(arguments: StoreBackend.allCases) func aResourceServerAndAnAccessTokenReadTogetherAnswerAsTheyDoApart(
+        _ backend: StoreBackend
+    ) async throws {
+        try await withStore(backend) { store, fixtures in
+            let redeemed = try await redeemFreshCode(store, fixtures)
+            let (server, _) = try await ResourceServerRegistrar(store: store).register(name: "Vehicle API")
+            let both = try await store.resourceServer(id: server.id, withBearerAccess: .of(redeemed.access))
+            #expect(both.server?.id == server.id && both.server?.secretDigest == server.secretDigest)
+            #expect(both.access == (try await store.bearerAccess(digest: .of(redeemed.access))))
+            #expect(both.access?.token.revoked == false && both.access?.grant != nil)
+            // Each half is nil alone: an unknown asker with a real token, a real asker with an unknown token.
+            let unknownAsker = try await store.resourceServer(id: UUID(), withBearerAccess: .of(redeemed.access))
+            #expect(unknownAsker.server == nil && unknownAsker.access != nil)
+            let unknownToken = try await store.resourceServer(id: server.id, withBearerAccess: .of(TokenText.random(using: SystemRandomSource())))
+            #expect(unknownToken.server != nil && unknownToken.access == nil)
+            // A revocation is seen by the next read, and so is the server's deletion.
+            _ = try await store.revoke(digest: .of(redeemed.access), of: redeemed.app.application.id)
+            #expect(try await store.resourceServer(id: server.id, withBearerAccess: .of(redeemed.access)).access?.token.revoked == true)
+            #expect(try await store.deleteResourceServer(id: server.id))
+            #expect(try await store.resourceServer(id: server.id, withBearerAccess: .of(redeemed.access)).server == nil)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases) func aVehicleStateIsWrittenOnlyOverTheVersionItWasDecidedOn(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in
             let id = UUID()

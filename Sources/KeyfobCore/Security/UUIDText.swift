@@ -27,8 +27,10 @@ public enum UUIDText {
 
     /// Parses 8-4-4-4-12 hex digits in either case, and nothing else (`UUID(uuidString:)` on Linux
     /// also lets a space stand before any byte's two digits).
-    public static func parse(_ text: String) -> UUID? {
-        let utf8 = text.utf8
+    public static func parse(_ text: String) -> UUID? { parse(utf8: Substring(text).utf8) }
+
+    /// Parses the UTF-8 bytes of the text form (one item of a longer list, say).
+    public static func parse(utf8: Substring.UTF8View) -> UUID? {
         guard utf8.count == 36 else { return nil }
         var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = withUnsafeMutableBytes(of: &raw) { output -> Bool in
@@ -54,7 +56,7 @@ public enum UUIDText {
     }
 
     /// Parses a UUID's text inside a longer string.
-    public static func parse(_ text: Substring) -> UUID? { parse(String(text)) }
+    public static func parse(_ text: Substring) -> UUID? { parse(utf8: text.utf8) }
 
     /// A new version-4 UUID's text: 122 bits from `random`, version and variant bits set (RFC 9562).
     public static func random(using random: any RandomSource) -> String {

@@ -47,18 +47,36 @@ public struct TokenManagement: Sendable {
 
     /// RFC 7662 §2.1: the endpoint requires authorization. A public client has no credential to
     /// show, so only confidential clients and resource servers are answered.
-    func introspector(_ presented: PresentedClient?) async throws -> Introspector {
-        if let presented, presented.method != .none, let id = UUID(text: presented.clientID),
-            let server = try await resourceServers.resourceServer(id: id)
-        {
-            guard server.acceptsSecret(presented.secret ?? "") else {
-                throw OAuthError.invalidClient(
-                    "Invalid client credentials.",
-                    basicAttempted: presented.method == .basic,
-                    detail: "wrong resource server secret"
-                )
+    ///
+    /// `digest` is the opaque token asked about, when it can be named before the asker is known:
+    /// its access-token row is then read in the same store call as the resource server
+    /// (`ResourceServerStore.resourceServer(id:withBearerAccess:)`), the one trip to the store an
+    /// API's introspection takes. A JWT's signature is not checked for an asker not yet known.
+    func introspector(
+        _ presented: PresentedClient?,
+        prefetching digest: SecretDigest? = nil
+    ) async throws -> (
+        Introspector, prefetched: Prefetched?
+    ) {
+        var prefetched: Prefetched?
+        if let presented, presented.method != .none, let id = UUID(text: presented.clientID) {
+            let server: ResourceServer?
+            if let digest {
+                let read = try await resourceServers.resourceServer(id: id, withBearerAccess: digest)
+                (server, prefetched) = (read.server, Prefetched(digest: digest, access: read.access))
+            } else {
+                server = try await resourceServers.resourceServer(id: id)
             }
-            return .resourceServer
+            if let server {
+                guard server.acceptsSecret(presented.secret ?? "") else {
+                    throw OAuthError.invalidClient(
+                        "Invalid client credentials.",
+                        basicAttempted: presented.method == .basic,
+                        detail: "wrong resource server secret"
+                    )
+                }
+                return (.resourceServer, prefetched)
+            }
         }
         let client = try await authenticator.authenticate(presented)
         guard !client.isPublic else {
@@ -68,24 +86,32 @@ public struct TokenManagement: Sendable {
                 detail: "public client at introspection"
             )
         }
-        return .client(client)
+        return (.client(client), prefetched)
+    }
+
+    /// An access token's row read along with the asker.
+    struct Prefetched {
+        let digest: SecretDigest
+        let access: BearerAccess?
     }
 
     /// RFC 7662 §2.2: what the token is, or only `active: false` when the asker may not know.
     public func introspect(_ request: TokenRequest) async throws -> Introspection {
-        let asker = try await introspector(request.client)
+        let opaque = request.parameters["token"].flatMap { TokenText.isWellFormed($0) ? SecretDigest.of($0) : nil }
+        let (asker, prefetched) = try await introspector(request.client, prefetching: opaque)
         let token = try request.required("token")
         guard let reference = try await reader.reference(of: token) else { return .inactive }
         let digest = SecretDigest.of(reference)
+        let known = prefetched?.digest == digest ? prefetched : nil
         let now = clock.now
         guard case .client(let client) = asker else {
             // A resource server is shown access tokens only: a refresh token presented to an API
             // is not a credential for it.
-            return try await accessToken(digest, now: now, visibleTo: nil) ?? .inactive
+            return try await accessToken(digest, now: now, visibleTo: nil, known: known) ?? .inactive
         }
         let hint = request.parameters["token_type_hint"]
         let lookups: [@Sendable () async throws -> Introspection?] = [
-            { try await accessToken(digest, now: now, visibleTo: client.id) },
+            { try await accessToken(digest, now: now, visibleTo: client.id, known: known) },
             { try await refreshToken(digest, client: client, now: now) },
         ]
         for lookup in hint == "refresh_token" ? lookups.reversed() : lookups {
@@ -95,8 +121,16 @@ public struct TokenManagement: Sendable {
     }
 
     /// An access token's answer; `visibleTo` limits it to one client's tokens (nil: any client's).
-    private func accessToken(_ digest: SecretDigest, now: Date, visibleTo clientID: UUID?) async throws -> Introspection? {
-        guard let access = try await store.bearerAccess(digest: digest) else { return nil }
+    private func accessToken(
+        _ digest: SecretDigest,
+        now: Date,
+        visibleTo clientID: UUID?,
+        known: Prefetched?
+    ) async throws
+        -> Introspection?
+    {
+        let row = if let known { known.access } else { try await store.bearerAccess(digest: digest) }
+        guard let access = row else { return nil }
         if let clientID, access.token.applicationID != clientID { return nil }
         guard !access.token.revoked, access.token.expiresAt > now else { return .inactive }
         return Introspection(

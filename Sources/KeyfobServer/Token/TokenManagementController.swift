@@ -20,35 +20,26 @@ struct TokenManagementController {
         OAuthAnswer.addPostRoute("/oauth/introspect", to: router) { request, context in
             await OAuthAnswer.respond(context) {
                 let answer = try await management.introspect(try await TokenRequestReader(maxBodySize: maxBodySize).read(request))
-                return JSONBody.response(status: .ok, body: JSONBody.encode(Body(answer)), headers: TokenController.noStoreHeaders)
+                return JSONBody.response(status: .ok, body: Self.body(answer), headers: TokenController.noStoreHeaders)
             }
         }
     }
 
     /// RFC 7662 §2.2's members, with `token_use` (access or refresh token) and `vehicles` (the
-    /// grant's vehicle ids) beside them; only `active` when the token is not active.
-    struct Body: Encodable {
-        let active: Bool
-        let client_id: String?
-        let token_type: String?
-        let token_use: String?
-        let scope: String?
-        let exp: Int?
-        let sub: String?
-        let vehicles: [String]?
-        /// RFC 9449 §6.2: the DPoP key a bound access token needs.
-        let cnf: [String: String]?
-
-        init(_ answer: Introspection) {
-            active = answer.active
-            client_id = answer.clientID?.lowercasedText
-            token_type = answer.tokenType
-            token_use = answer.tokenUse?.rawValue
-            scope = answer.active ? answer.scope.joined(separator: " ") : nil
-            exp = answer.expiresAt.map { Int($0.timeIntervalSince1970) }
-            sub = answer.subject?.lowercasedText
-            vehicles = answer.vehicleIDs?.map(\.lowercasedText)
-            cnf = answer.keyThumbprint.map { ["jkt": $0] }
-        }
+    /// grant's vehicle ids) beside them, keys sorted; only `active` when the token is not active.
+    static func body(_ answer: Introspection) -> ByteBuffer {
+        var object = JSONObjectWriter()
+        object.member("active", answer.active)
+        guard answer.active else { return object.finish() }
+        if let clientID = answer.clientID { object.member("client_id", clientID.lowercasedText) }
+        // RFC 9449 §6.2: the DPoP key a bound access token needs.
+        if let thumbprint = answer.keyThumbprint { object.member("cnf") { $0.member("jkt", thumbprint) } }
+        if let expiresAt = answer.expiresAt { object.member("exp", Int(expiresAt.timeIntervalSince1970)) }
+        object.member("scope", answer.scope.joined(separator: " "))
+        if let subject = answer.subject { object.member("sub", subject.lowercasedText) }
+        if let tokenType = answer.tokenType { object.member("token_type", tokenType) }
+        if let tokenUse = answer.tokenUse { object.member("token_use", tokenUse.rawValue) }
+        if let vehicleIDs = answer.vehicleIDs { object.member("vehicles", vehicleIDs.map(\.lowercasedText)) }
+        return object.finish()
     }
 }
