@@ -64,3 +64,26 @@ struct ProtocolRulesTests {
         }
     }
 }
+
+/// How `Authorization: <scheme> <token>` is read for the vehicle API.
+@Suite("bearer credentials")
+struct BearerCredentialsTests {
+    @Test(arguments: [
+        ("Bearer abc", "bearer", "abc"),
+        ("bearer abc", "bearer", "abc"),
+        ("DPoP abc.def", "dpop", "abc.def"),
+        ("  Bearer   abc  ", "bearer", "abc"),
+        ("Bearer \tabc\t", "bearer", "abc"),
+        ("Bearer abc def", "bearer", "abc def"),
+    ])
+    func theSchemeIsLowercasedAndTheTokenTrimmed(_ header: String, _ scheme: String, _ token: String) {
+        let parsed = BearerAuthenticator.credentials(header)
+        #expect(parsed?.scheme == scheme && parsed?.token == token)
+    }
+
+    /// A scheme alone, a tab where the space belongs, nothing at all: no credentials.
+    @Test(arguments: ["Bearer", "Bearer   ", "Bearer\tabc", "", "   "])
+    func withoutASchemeAndATokenThereAreNoCredentials(_ header: String) {
+        #expect(BearerAuthenticator.credentials(header) == nil)
+    }
+}

@@ -43,12 +43,9 @@ public struct BearerAuthenticator: Sendable {
         guard let header, !header.isEmpty else {
             throw APIError(.authentication, "The request is missing an access token: send Authorization: Bearer <token>.")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        let scheme = parts.first?.lowercased()
-        guard parts.count == 2, scheme == "bearer" || scheme == "dpop" else {
+        guard let (scheme, token) = Self.credentials(header), scheme == "bearer" || scheme == "dpop" else {
             throw APIError(.authentication, "The Authorization header must use the Bearer or DPoP scheme.")
         }
-        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard let reference = try await tokens.reference(of: token) else {
             throw APIError.invalidToken("The access token is malformed, or not signed by this server.")
         }
@@ -63,6 +60,21 @@ public struct BearerAuthenticator: Sendable {
             throw APIError.invalidToken("This access token is a bearer token: send Authorization: Bearer <token>.")
         }
         return access
+    }
+
+    /// The scheme (lowercased) and the token of `<scheme> <token>` (RFC 9110 §11.4: a space
+    /// after the scheme), spaces and tabs around the token ignored; nil without both. By byte: Foundation's trimming bridged
+    /// through `NSString`, 2.5 % of a bearer call.
+    static func credentials(_ header: String) -> (scheme: String, token: String)? {
+        let bytes = Substring(header).utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let schemeStart = bytes.firstIndex(where: { !isBlank($0) }),
+            let schemeEnd = bytes[schemeStart...].firstIndex(of: UInt8(ascii: " ")),
+            let tokenStart = bytes[schemeEnd...].firstIndex(where: { !isBlank($0) }),
+            let tokenLast = bytes.lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        let scheme = String(Substring(bytes[schemeStart..<schemeEnd])).lowercased()
+        return (scheme, String(Substring(bytes[tokenStart...tokenLast])))
     }
 
     /// RFC 9449 §7: a bound token is accepted only under the DPoP scheme, with a proof for this

@@ -11,9 +11,16 @@ enum JSONBody {
         return encoder
     }()
 
-    /// Encodes a value; the types passed here cannot fail to encode.
+    /// Encodes a value; the types passed here cannot fail to encode. A flat object of strings
+    /// (`/v2.0/user`'s answer, a command's status) is written directly, with the keys sorted as
+    /// the encoder sorts them: on a bearer call `JSONEncoder` was 4 % of the time.
     static func encode(_ value: some Encodable) -> ByteBuffer {
-        ByteBuffer(data: (try? encoder.encode(value)) ?? Data("{}".utf8))
+        if let members = value as? [String: String] {
+            var writer = JSONObjectWriter(capacity: 128)
+            for key in members.keys.sorted() { writer.member(key, members[key]!) }
+            return writer.finish()
+        }
+        return ByteBuffer(data: (try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 
     /// Writes a flat object of strings, members in the order given (`JSONObjectWriter`).
