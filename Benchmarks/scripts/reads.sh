@@ -7,7 +7,8 @@
 #   introspect-app POST /oauth/introspect by the token's own confidential client
 #   v2-user        GET /v2.0/user with the bearer token (the vehicle API's token check + owner)
 #   client-creds   POST /oauth/token grant_type=client_credentials (a durable write per request)
-# Prints each round, then the median of each workload.
+# Prints each round, then the median of each workload, with the server's CPU time per answered
+# request (user + system from /proc), which drifts much less than the rate on a shared host.
 #   KEYFOB_BIN (default: the release build)   RUNS=3 DURATION=10s THREADS=2 CONNS=64
 #   WORK=/tmp/keyfob-reads   SERVE_FLAGS (added to keyfob serve; the per-token v2 limit is lifted)
 # Needs wrk, curl, python3.
@@ -41,24 +42,29 @@ run_workload() { # NAME ROUND → the wrk RESULT line
     v2-user) set -- "$BASE/v2.0/user" GET 200 "Bearer $TOKEN" ;;
     client-creds) set -- "$BASE/oauth/token" POST 200 "$APP_BASIC" "grant_type=client_credentials&scope=read_odometer" ;;
   esac
-  local url=$1; shift
+  local url=$1 ticks; shift
+  ticks=$(cpu_ticks "$PID")
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$HERE/../wrk/static.lua" "$url" -- "$@" > "$out" 2>&1
-  grep RESULT "$out" || { echo "no result (see $out)" >&2; exit 1; }
+  ticks=$(( $(cpu_ticks "$PID") - ticks ))
+  local result; result=$(grep RESULT "$out") || { echo "no result (see $out)" >&2; exit 1; }
+  echo "$result cpu_us=$(( ticks * 1000000 / TICK / $(awk '/requests in/{print $1}' "$out") ))"
 }
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 for i in $(seq 1 "$RUNS"); do
   line="round $i:"
   for workload in "${WORKLOADS[@]}"; do
     result=$(run_workload "$workload" "$i")
-    line="$line $workload=$(grep -o 'ok_per_s=[0-9.]*' <<<"$result" | cut -d= -f2)/$(grep -o 'p99_ms=[0-9.]*' <<<"$result" | cut -d= -f2)/$(grep -oE ' non200=[0-9]+' <<<"$result" | cut -d= -f2)"
+    line="$line $workload=$(grep -o 'ok_per_s=[0-9.]*' <<<"$result" | cut -d= -f2)/$(grep -o 'p99_ms=[0-9.]*' <<<"$result" | cut -d= -f2)/$(grep -oE ' non200=[0-9]+' <<<"$result" | cut -d= -f2)/$(grep -o 'cpu_us=[0-9]*' <<<"$result" | cut -d= -f2)"
   done
   echo "$line" | tee -a "$WORK/rounds.txt"
 done
 python3 - "$WORK/rounds.txt" "${WORKLOADS[@]}" <<'PY'
 import re, statistics, sys
 rows = [dict((k, tuple(float(x) for x in v.split("/"))) for k, v in re.findall(r"([\w-]+)=([\d./]+)", l)) for l in open(sys.argv[1])]
-print("workload        ok/s (median)  range            p99 ms (median)  non-2xx")
+print("workload        ok/s (median)  range            p99 ms (median)  non-2xx  CPU µs/request (median)")
 for name in sys.argv[2:]:
     rates = [r[name][0] for r in rows]
-    print(f"{name:<15} {statistics.median(rates):>13.0f}  {min(rates):>6.0f}–{max(rates):<8.0f} {statistics.median(r[name][1] for r in rows):>15.2f}  {sum(int(r[name][2]) for r in rows):>7}")
+    print(f"{name:<15} {statistics.median(rates):>13.0f}  {min(rates):>6.0f}–{max(rates):<8.0f} {statistics.median(r[name][1] for r in rows):>15.2f}  {sum(int(r[name][2]) for r in rows):>7}  {statistics.median(r[name][3] for r in rows):>10.0f}")
 PY
