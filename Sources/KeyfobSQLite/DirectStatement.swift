@@ -86,6 +86,8 @@ struct DirectStatement: ~Copyable {
 
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
 
+    func optionalData(_ column: Int32) -> Data? { isNull(column) ? nil : data(column) }
+
     func data(_ column: Int32) -> Data {
         guard let bytes = sqlite3_column_blob(handle, column) else { return Data() }
         return Data(bytes: bytes, count: Int(sqlite3_column_bytes(handle, column)))

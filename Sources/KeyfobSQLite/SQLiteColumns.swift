@@ -25,7 +25,9 @@ enum Column {
 
     /// Redirect URIs are printable ASCII without spaces (`RedirectURI`), so a newline separates them.
     static func lines(_ strings: [String]) -> String { strings.joined(separator: "\n") }
-    static func strings(fromLines text: String) -> [String] { text.split(separator: "\n").map(String.init) }
+    static func strings(fromLines text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n")).map { String(Substring($0)) }
+    }
 }
 
 extension Row {

@@ -24,14 +24,18 @@ extension SQLiteStore: ApplicationStore {
 
     public func application(id: UUID) async throws -> ClientApplication? {
         try await pointRead { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM applications WHERE id = ?"), arguments: [Column.id(id)])
-                .map(Self.application(from:))
+            let select = try DirectStatement("SELECT \(Self.applicationColumns) FROM applications WHERE id = ?", in: db)
+            select.bind(1, Column.id(id))
+            return try select.step() ? Self.application(from: select) : nil
         }
     }
 
     public func applications() async throws -> [ClientApplication] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM applications ORDER BY created_at, id").map(Self.application(from:))
+            let select = try DirectStatement("SELECT \(Self.applicationColumns) FROM applications ORDER BY created_at, id", in: db)
+            var all = [ClientApplication]()
+            while try select.step() { all.append(Self.application(from: select)) }
+            return all
         }
     }
 
@@ -58,22 +62,30 @@ extension SQLiteStore: ApplicationStore {
         }
     }
 
-    static func application(from row: Row) -> ClientApplication {
+    /// An application's columns, in the order `application(from:)` reads them.
+    static let applicationColumns = """
+        id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris,
+        permissions, grant_types, require_par, require_dpop, access_token_format, created_at, version
+        """
+
+    /// The current row of a select of `applicationColumns`, read by position: client
+    /// authentication at introspection, revocation and PAR reads it on every request.
+    static func application(from select: borrowing DirectStatement) -> ClientApplication {
         ClientApplication(
-            id: row.uuid("id")!,
-            name: row["name"],
-            secretDigest: row.digest("secret_digest"),
-            previousSecretDigest: row.digest("previous_secret_digest"),
-            previousSecretExpiresAt: row.date("previous_secret_expires_at"),
-            isPublic: row["is_public"],
-            redirectURIs: Column.strings(fromLines: row["redirect_uris"]),
-            permissions: Column.names(row["permissions"]),
-            grantTypes: (row["grant_types"] as String?).map(Column.names),
-            requiresPushedAuthorizationRequests: row["require_par"],
-            requiresDPoP: row["require_dpop"],
-            accessTokenFormat: AccessTokenFormat(rawValue: row["access_token_format"]) ?? .opaque,
-            createdAt: row.date("created_at")!,
-            version: row["version"]
+            id: UUIDText.parse(select.text(0))!,
+            name: select.text(1),
+            secretDigest: select.optionalData(2).map(SecretDigest.init(bytes:)),
+            previousSecretDigest: select.optionalData(3).map(SecretDigest.init(bytes:)),
+            previousSecretExpiresAt: select.optionalDouble(4).map(Column.date),
+            isPublic: select.int64(5) != 0,
+            redirectURIs: Column.strings(fromLines: select.text(6)),
+            permissions: Column.names(select.text(7)),
+            grantTypes: select.optionalText(8).map(Column.names),
+            requiresPushedAuthorizationRequests: select.int64(9) != 0,
+            requiresDPoP: select.int64(10) != 0,
+            accessTokenFormat: AccessTokenFormat(rawValue: select.text(11)) ?? .opaque,
+            createdAt: Column.date(select.double(12)),
+            version: select.int64(13)
         )
     }
 }
