@@ -14,7 +14,15 @@ start_keyfob() {
   app=$("$KEYFOB_BIN" apps create --name bench --redirect-uri "$REDIRECT" --database "$db" --json ${APP_FLAGS:-})
   CID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$app")
   SEC=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$app")
-  "$KEYFOB_BIN" dev mint-codes --app "$CID" --count "$count" --redirect-uri "$REDIRECT" --database "$db" > "$dir/codes.txt"
+  # In batches of 100,000: one batch is one store write, which a slow host must finish within the
+  # CLI's store-call deadline (5 s).
+  : > "$dir/codes.txt"
+  local left=$count batch
+  while [ "$left" -gt 0 ]; do
+    batch=$(( left < 100000 ? left : 100000 ))
+    "$KEYFOB_BIN" dev mint-codes --app "$CID" --count "$batch" --redirect-uri "$REDIRECT" --database "$db" >> "$dir/codes.txt"
+    left=$(( left - batch ))
+  done
   "$KEYFOB_BIN" serve --host 127.0.0.1 --port "$PORT" --database "$db" --no-demo-app --log-level warning ${SERVE_FLAGS:-} > "$dir/serve.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/.well-known/oauth-authorization-server" && return 0; sleep 0.1; done
