@@ -24,7 +24,7 @@ extension SQLiteStore: ApplicationStore {
 
     public func application(id: UUID) async throws -> ClientApplication? {
         try await pointRead { db in
-            let select = try DirectStatement("SELECT \(Self.applicationColumns) FROM applications WHERE id = ?", in: db)
+            let select = try DirectStatement(Self.applicationByID, in: db)
             select.bind(1, Column.id(id))
             return try select.step() ? Self.application(from: select) : nil
         }
@@ -67,6 +67,8 @@ extension SQLiteStore: ApplicationStore {
         id, name, secret_digest, previous_secret_digest, previous_secret_expires_at, is_public, redirect_uris,
         permissions, grant_types, require_par, require_dpop, access_token_format, created_at, version
         """
+    /// Made once: the statement cache finds it by its text, and client authentication runs it.
+    private static let applicationByID = "SELECT \(applicationColumns) FROM applications WHERE id = ?"
 
     /// The current row of a select of `applicationColumns`, read by position: client
     /// authentication at introspection, revocation and PAR reads it on every request.

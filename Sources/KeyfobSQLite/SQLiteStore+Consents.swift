@@ -35,17 +35,21 @@ extension SQLiteStore: ConsentStore {
 
     public func consent(id: UUID) async throws -> Consent? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM grants WHERE id = ?", arguments: [Column.id(id)]).map { Self.grant(from: $0) }
+            let select = try DirectStatement("SELECT \(Self.grantColumns) FROM grants g WHERE g.id = ?", in: db)
+            select.bind(1, Column.id(id))
+            return try select.step() ? Self.grant(from: select, at: 0) : nil
         }
     }
 
     public func latestConsent(applicationID: UUID, ownerID: UUID) async throws -> Consent? {
         try await read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT * FROM grants WHERE application_id = ? AND owner_id = ? ORDER BY created_at DESC LIMIT 1",
-                arguments: [Column.id(applicationID), Column.id(ownerID)]
-            ).map { Self.grant(from: $0) }
+            let select = try DirectStatement(
+                "SELECT \(Self.grantColumns) FROM grants g WHERE g.application_id = ? AND g.owner_id = ? ORDER BY g.created_at DESC LIMIT 1",
+                in: db
+            )
+            select.bind(1, Column.id(applicationID))
+            select.bind(2, Column.id(ownerID))
+            return try select.step() ? Self.grant(from: select, at: 0) : nil
         }
     }
 
@@ -66,23 +70,12 @@ extension SQLiteStore: ConsentStore {
         }
     }
 
-    /// Reads a consent from its row.
-    static func grant(from row: Row) -> Consent {
-        Consent(
-            id: row.uuid("id")!,
-            applicationID: row.uuid("application_id")!,
-            ownerID: row.uuid("owner_id")!,
-            permissions: Column.names(row["permissions"]),
-            vehicleIDs: Column.uuids(row["vehicle_ids"] as String),
-            createdAt: row.date("created_at")!
-        )
-    }
-
-    /// A joined grant's columns (`grants g`), in the order `grant(from:at:)` reads them.
+    /// A grant's columns (`grants g`, alone or joined), in the order `grant(from:at:)` reads them.
     static let grantColumns = "g.id, g.application_id, g.owner_id, g.permissions, g.vehicle_ids, g.created_at"
 
-    /// The grant whose `grantColumns` start at `column` of the current row; nil when the LEFT
-    /// JOIN found none. By position, for the token lookups every introspection runs.
+    /// The grant whose `grantColumns` start at `column` of the current row; nil when a LEFT
+    /// JOIN found none. By position, for the token lookups every introspection runs, and the one
+    /// decoder of grant rows.
     static func grant(from select: borrowing DirectStatement, at column: Int32) -> Consent? {
         guard let id = select.optionalText(column).flatMap(UUIDText.parse),
             let applicationID = UUIDText.parse(select.text(column + 1)),

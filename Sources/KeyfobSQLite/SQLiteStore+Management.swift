@@ -46,16 +46,16 @@ extension SQLiteStore: ManagementStore {
     }
 
     private static func consents(_ db: Database, applicationID: UUID, ownerID: UUID?) throws -> [Consent] {
-        let rows =
-            if let ownerID {
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT * FROM grants WHERE application_id = ? AND owner_id = ?",
-                    arguments: [Column.id(applicationID), Column.id(ownerID)]
-                )
-            } else {
-                try Row.fetchAll(db, sql: "SELECT * FROM grants WHERE application_id = ?", arguments: [Column.id(applicationID)])
-            }
-        return rows.map { grant(from: $0) }
+        let select = try DirectStatement(
+            "SELECT \(grantColumns) FROM grants g WHERE g.application_id = ?" + (ownerID == nil ? "" : " AND g.owner_id = ?"),
+            in: db
+        )
+        select.bind(1, Column.id(applicationID))
+        if let ownerID { select.bind(2, Column.id(ownerID)) }
+        var consents = [Consent]()
+        while try select.step() {
+            if let consent = grant(from: select, at: 0) { consents.append(consent) }
+        }
+        return consents
     }
 }

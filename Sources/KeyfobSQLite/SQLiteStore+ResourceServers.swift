@@ -31,22 +31,22 @@ extension SQLiteStore: ResourceServerStore {
         }
     }
 
-    /// Read by position, as the token lookups are: it runs on every resource server's introspection.
+    /// A resource server's columns, in the order `resourceServer(from:)` reads them.
+    private static let resourceServerColumns = "id, name, secret_digest, created_at"
+    private static let resourceServerByID = "SELECT \(resourceServerColumns) FROM resource_servers WHERE id = ?"
+
     private static func resourceServer(id: UUID, in db: Database) throws -> ResourceServer? {
-        let select = try DirectStatement("SELECT id, name, secret_digest, created_at FROM resource_servers WHERE id = ?", in: db)
+        let select = try DirectStatement(resourceServerByID, in: db)
         select.bind(1, Column.id(id))
-        guard try select.step(), let id = UUIDText.parse(select.text(0)) else { return nil }
-        return ResourceServer(
-            id: id,
-            name: select.text(1),
-            secretDigest: SecretDigest(bytes: select.data(2)),
-            createdAt: Column.date(select.double(3))
-        )
+        return try select.step() ? resourceServer(from: select) : nil
     }
 
     public func resourceServers() async throws -> [ResourceServer] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM resource_servers ORDER BY created_at, id").map(Self.resourceServer(from:))
+            let select = try DirectStatement("SELECT \(Self.resourceServerColumns) FROM resource_servers ORDER BY created_at, id", in: db)
+            var all = [ResourceServer]()
+            while try select.step() { all.append(Self.resourceServer(from: select)) }
+            return all
         }
     }
 
@@ -57,12 +57,14 @@ extension SQLiteStore: ResourceServerStore {
         }
     }
 
-    static func resourceServer(from row: Row) -> ResourceServer {
+    /// The current row of a select of `resourceServerColumns`, read by position: it runs on every
+    /// resource server's introspection.
+    private static func resourceServer(from select: borrowing DirectStatement) -> ResourceServer {
         ResourceServer(
-            id: row.uuid("id")!,
-            name: row["name"],
-            secretDigest: row.digest("secret_digest")!,
-            createdAt: row.date("created_at")!
+            id: UUIDText.parse(select.text(0))!,
+            name: select.text(1),
+            secretDigest: SecretDigest(bytes: select.data(2)),
+            createdAt: Column.date(select.double(3))
         )
     }
 }
