@@ -63,8 +63,8 @@ public struct BearerAuthenticator: Sendable {
     }
 
     /// The scheme (lowercased) and the token of `<scheme> <token>` (RFC 9110 §11.4: a space
-    /// after the scheme), spaces and tabs around the token ignored; nil without both. By byte: Foundation's trimming bridged
-    /// through `NSString`, 2.5 % of a bearer call.
+    /// after the scheme), spaces and tabs around the token ignored; nil without both. Read by
+    /// byte: Foundation's trimming went through `NSString`, 2.5 % of a bearer call.
     static func credentials(_ header: String) -> (scheme: String, token: String)? {
         let bytes = Substring(header).utf8
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
