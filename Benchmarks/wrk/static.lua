@@ -6,6 +6,13 @@
 -- AUTHORIZATION is the whole header value ("Basic …", "Bearer …"), "-" for none.
 local threads = {}
 
+-- WRK_DELAY_MS, when set: a pause before each request. The test suite's smoke runs set it, so
+-- they check the scripts without loading the cores the other tests share.
+local pause = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if pause then
+  function delay() return pause end
+end
+
 function setup(thread)
   table.insert(threads, thread)
 end
