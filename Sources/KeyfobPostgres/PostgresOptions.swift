@@ -13,6 +13,13 @@ public struct PostgresOptions: Sendable {
     /// The isolation level for Keyfob's transactions; nil keeps the database's default. Every
     /// atomic rule is correct under both.
     public var isolation: Isolation?
+    /// The most code redemptions one transaction serves (`PostgresStore.redeemBatch`).
+    public var redemptionBatchSize: Int = 64
+    /// How many redemption batches run at once, each on a connection of its own; redemptions that
+    /// arrive while all run wait for the next batch. One, like SQLite's single writer: on two
+    /// cores shared with PostgreSQL, more batches at once only split the same CPU into smaller
+    /// batches (BENCHMARKS.md, "PostgreSQL: batched redemptions").
+    public var redemptionBatches: Int = 1
 
     /// Transaction isolation levels Keyfob supports.
     public enum Isolation: String, Sendable, CaseIterable {

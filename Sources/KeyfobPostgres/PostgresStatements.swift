@@ -3,12 +3,15 @@ import KeyfobCore
 import PostgresNIO
 
 // The statements every token request runs, prepared once per connection (postgres-nio keeps them by
-// name). The rarer paths — a refused or replayed code, admin calls — use one-off queries.
+// name). The rarer paths — a refused or replayed code, admin calls — use one-off queries. Each
+// names itself: postgres-nio's default name is `String(reflecting:)` of the type, built again on
+// every run (1 % of an exchange).
 
 /// Consumes a live code of this client, if the client is still at the version the request
 /// authenticated against, and numbers the token family its redemption starts. The `consumed_at IS NULL` condition is what makes one redemption win:
 /// a racing transaction waits on the row lock and then finds the condition false.
 struct ClaimCode: PostgresPreparedStatement {
+    static let name = "keyfob.ClaimCode"
     static let sql = """
         UPDATE authorization_codes c SET consumed_at = $3, family_id = nextval('token_family_ids')
         FROM applications a
@@ -45,6 +48,7 @@ struct ClaimCode: PostgresPreparedStatement {
 /// Marks a live refresh token of this client used, under the same conditions as `ClaimCode`,
 /// and only when it is unbound or bound to the DPoP key the request proved (`$5`).
 struct ClaimRefreshToken: PostgresPreparedStatement {
+    static let name = "keyfob.ClaimRefreshToken"
     static let sql = """
         UPDATE refresh_tokens r SET used_at = $3
         FROM applications a
@@ -80,6 +84,7 @@ private func claimBindings(_ digest: SecretDigest, _ client: ClientVersion, _ no
 
 /// Writes a token pair in one statement.
 struct InsertPair: PostgresPreparedStatement {
+    static let name = "keyfob.InsertPair"
     static let sql = """
         WITH access AS (
             INSERT INTO access_tokens (digest, family_id, grant_id, application_id, scope, expires_at, jkt)
@@ -116,6 +121,7 @@ struct InsertPair: PostgresPreparedStatement {
 /// Starts the token family a redeemed code numbered (`ClaimCode`) and writes its first pair, in
 /// one statement.
 struct InsertFirstPair: PostgresPreparedStatement {
+    static let name = "keyfob.InsertFirstPair"
     static let sql = """
         WITH family AS (
             INSERT INTO token_families (id, grant_id, application_id, origin, created_at)
@@ -141,6 +147,7 @@ struct InsertFirstPair: PostgresPreparedStatement {
 
 /// Writes an application (client_credentials) token if the client is still at its version.
 struct InsertApplicationToken: PostgresPreparedStatement {
+    static let name = "keyfob.InsertApplicationToken"
     static let sql = """
         INSERT INTO access_tokens (digest, grant_id, application_id, scope, expires_at, revoked, jkt)
         SELECT $1::bytea, $2::uuid, $3::uuid, $4::text[], $5::timestamptz, $6::boolean, $8::text
@@ -169,6 +176,7 @@ struct InsertApplicationToken: PostgresPreparedStatement {
 
 /// An access token with its grant, for every call to the vehicle API.
 struct BearerLookup: PostgresPreparedStatement {
+    static let name = "keyfob.BearerLookup"
     static let sql = """
         SELECT t.grant_id, t.application_id, t.scope, t.expires_at, t.revoked, t.jkt, \(PostgresStore.grantColumns)
         FROM access_tokens t

@@ -94,6 +94,7 @@ extension PostgresStore: ApplicationStore {
 
 /// The client lookup every token request makes when the application cache misses.
 struct ApplicationByID: PostgresPreparedStatement {
+    static let name = "keyfob.ApplicationByID"
     static let sql = "SELECT \(PostgresStore.applicationColumns) FROM applications WHERE id = $1"
     typealias Row = ClientApplication
     let id: UUID

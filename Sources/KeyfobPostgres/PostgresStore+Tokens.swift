@@ -10,6 +10,12 @@ extension PostgresStore: TokenStore {
         check: @escaping @Sendable (AuthorizationCode) throws(OAuthError) -> Void,
         issuing pair: PairToIssue
     ) async throws -> CodeRedemption {
+        let code = CodeToRedeem(digest: digest, client: client, now: now, check: check, pair: pair)
+        if let batched = try await redemptions.submit(code, key: digest.bytes, run: { codes in await self.redeemBatch(codes) }) {
+            return try batched.answer(for: client)
+        }
+        // Not claimed in its batch: the code is unknown, someone else's, spent (a replay) or
+        // expired, or the client is stale. One transaction says which, as for a lone request.
         let result: RedemptionResult = try await transaction { connection in
             let claim = ClaimCode(digest: digest, client: client, now: now)
             if let (family, code, grantedScope) = try await connection.execute(claim, logger: self.logger).firstAfterDraining() {
@@ -26,6 +32,43 @@ extension PostgresStore: TokenStore {
             return try await self.whyNotClaimed(code: digest, by: client, at: now, on: connection)
         }
         return try result.answer(for: client)
+    }
+
+    /// Redeems a batch of codes in one transaction of four round trips however many it holds:
+    /// claim them all, check each request against its code, give back the codes whose check
+    /// failed, write every pair. Each answer is sent only after the commit. A code not claimed
+    /// answers nil, for `redeem` to find out why on its own; a failure of the transaction answers
+    /// every request with it (a 503), as it would have a lone request.
+    func redeemBatch(_ codes: [CodeToRedeem]) async -> [Result<RedemptionResult?, any Error>] {
+        let order = codes.indices.sorted { codes[$0].digest.bytes.lexicographicallyPrecedes(codes[$1].digest.bytes) }
+        let sorted = order.map { codes[$0] }
+        do {
+            let answers: [RedemptionResult?] = try await transaction { connection in
+                var answers = [RedemptionResult?](repeating: nil, count: sorted.count)
+                var refused: [SecretDigest] = []
+                var pairs: [(code: CodeToRedeem, family: Int64, consentID: UUID)] = []
+                for try await (index, claim) in try await connection.execute(ClaimCodes(codes: sorted), logger: self.logger) {
+                    let code = sorted[index]
+                    do throws(OAuthError) {
+                        try code.check(claim.code)
+                        pairs.append((code, claim.family, claim.code.consentID))
+                        let scope = claim.grantedScope.joined(separator: " ")
+                        answers[index] = .outcome(.redeemed(consentID: claim.code.consentID, scope: scope))
+                    } catch {
+                        refused.append(code.digest)
+                        answers[index] = .refused(error)
+                    }
+                }
+                if !refused.isEmpty { try await connection.run(UnclaimCodes(digests: refused), logger: self.logger) }
+                if !pairs.isEmpty { try await connection.run(InsertFirstPairs(pairs: pairs), logger: self.logger) }
+                return .commit(answers)
+            }
+            var inArrivalOrder = [Result<RedemptionResult?, any Error>](repeating: .success(nil), count: codes.count)
+            for (position, index) in order.enumerated() { inArrivalOrder[index] = .success(answers[position]) }
+            return inArrivalOrder
+        } catch {
+            return Array(repeating: .failure(error), count: codes.count)
+        }
     }
 
     /// The claim changed nothing: the client is stale, or the code is unknown, someone else's,

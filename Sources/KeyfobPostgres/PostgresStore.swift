@@ -13,6 +13,8 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     let options: PostgresOptions
     let logger: Logger
+    /// Concurrent code redemptions, gathered into one transaction per batch (`redeemBatch`).
+    let redemptions: BatchQueue<Data, CodeToRedeem, RedemptionResult?>
     private let runner: Task<Void, Never>
 
     /// Connects, starts the pool and runs pending migrations.
@@ -29,6 +31,7 @@ public final class PostgresStore: Sendable {
         self.url = url
         self.options = options
         self.logger = logger
+        self.redemptions = BatchQueue(maxBatch: options.redemptionBatchSize, maxRunning: options.redemptionBatches)
         let client = PostgresClient(configuration: Self.configuration(url, options), backgroundLogger: logger)
         self.client = client
         PostgresPoolMetrics.opened(poolSize: options.poolSize)

@@ -72,6 +72,52 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Two instances on one database, each handed every code at once (a replay racing its first
+    /// use across instances, in both instances' batches): each code is redeemed exactly once, the
+    /// other presentation is a replay, and that replay revoked what the redemption issued.
+    @Test func twoInstancesRedeemingTheSameCodesEachSpendEveryCodeOnce() async throws {
+        try await withDatabase { database in
+            let first = try await database.open()
+            let second = try await database.open()
+            defer {
+                first.shutdown()
+                second.shutdown()
+            }
+            let fixtures = Fixtures(store: first, clock: SystemWallClock())
+            let app = try await fixtures.app()
+            var codes: [String] = []
+            for _ in 0..<32 { codes.append(try await fixtures.code(for: app)) }
+            let now = Date()
+            let outcomes = try await withThrowingTaskGroup(of: (Int, CodeRedemption, PairToIssue).self) { group in
+                for (index, code) in codes.enumerated() {
+                    for store in [first, second] {
+                        group.addTask {
+                            let issued = pair(at: now).0
+                            let outcome = try await store.redeem(
+                                code: .of(code),
+                                by: app.application.clientVersion,
+                                at: now,
+                                check: { _ in },
+                                issuing: issued
+                            )
+                            return (index, outcome, issued)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: [(CodeRedemption, PairToIssue)]]()) { $0[$1.0, default: []].append(($1.1, $1.2)) }
+            }
+            for index in codes.indices {
+                let answers = outcomes[index] ?? []
+                let redeemed = answers.filter { if case .redeemed = $0.0 { true } else { false } }
+                #expect(redeemed.count == 1 && answers.filter { $0.0 == .replayed }.count == 1, "code \(index): \(answers.map(\.0))")
+                if let winner = redeemed.first {
+                    let access = try await first.bearerAccess(digest: winner.1.accessDigest)
+                    #expect(access?.token.revoked == true, "code \(index): the replay revokes what the redemption issued")
+                }
+            }
+        }
+    }
+
     @Test func storedCodesAndTokensAreDigestsNeverText() async throws {
         try await withDatabase { database in
             let store = try await database.open()
@@ -108,6 +154,16 @@ struct PostgresStoreTests {
             func prepared(_ sql: String, _ bindings: PostgresBindings) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
             let queries: [(String, PostgresQuery)] = [
                 ("claim code", prepared(ClaimCode.sql, try ClaimCode(digest: digest, client: client, now: now).makeBindings())),
+                (
+                    "claim a batch of codes",
+                    prepared(
+                        ClaimCodes.sql,
+                        try ClaimCodes(
+                            codes: [CodeToRedeem(digest: digest, client: client, now: now, check: { _ in }, pair: pair(at: now).0)]
+                        ).makeBindings()
+                    )
+                ),
+                ("give back refused codes", prepared(UnclaimCodes.sql, try UnclaimCodes(digests: [digest]).makeBindings())),
                 (
                     "claim refresh token",
                     prepared(ClaimRefreshToken.sql, try ClaimRefreshToken(digest: digest, client: client, now: now, presentedKey: nil).makeBindings())

@@ -32,6 +32,78 @@ struct StoreContractTests {
         }
     }
 
+    /// Many codes at once, as a busy token endpoint sends them (PostgreSQL serves them in
+    /// batches): every good one is redeemed into its own consent and tokens, every refused check
+    /// leaves its code as it was, and another client's code is refused, whatever batch each met.
+    @Test(arguments: StoreBackend.allCases) func concurrentRedemptionsOfManyCodesEachGetTheirOwnAnswer(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, fixtures in
+            let app = try await fixtures.app()
+            let other = try await fixtures.app(name: "Other App")
+            var codes: [String] = []
+            for _ in 0..<48 { codes.append(try await fixtures.code(for: app)) }
+            let othersCode = try await fixtures.code(for: other)
+            let now = Date()
+            let refusedEvery = 4
+            let results = await withTaskGroup(of: (Int, Result<CodeRedemption, any Error>, PairToIssue).self) { group in
+                for (index, code) in (codes + [othersCode]).enumerated() {
+                    group.addTask {
+                        let issued = pair(at: now).0
+                        let result: Result<CodeRedemption, any Error>
+                        do {
+                            result = .success(
+                                try await store.redeem(
+                                    code: .of(code),
+                                    by: app.application.clientVersion,
+                                    at: now,
+                                    check: { _ throws(OAuthError) in
+                                        if index % refusedEvery == 0 { throw OAuthError.invalidGrant("refused \(index)") }
+                                    },
+                                    issuing: issued
+                                )
+                            )
+                        } catch {
+                            result = .failure(error)
+                        }
+                        return (index, result, issued)
+                    }
+                }
+                return await group.reduce(into: [Int: (Result<CodeRedemption, any Error>, PairToIssue)]()) { $0[$1.0] = ($1.1, $1.2) }
+            }
+            var consents = Set<UUID>()
+            for index in codes.indices {
+                let (result, issued) = try #require(results[index])
+                if index % refusedEvery == 0 {
+                    #expect(throws: OAuthError.invalidGrant("refused \(index)")) { try result.get() }
+                    continue
+                }
+                guard case .redeemed(let consentID, _) = try result.get() else {
+                    Issue.record("code \(index): expected redeemed, got \(result)")
+                    continue
+                }
+                consents.insert(consentID)
+                let access = try #require(try await store.bearerAccess(digest: issued.accessDigest), "code \(index)'s access token")
+                #expect(access.token.consentID == consentID && !access.token.revoked)
+            }
+            #expect(consents.count == codes.count - codes.count / refusedEvery, "each redeemed code has its own consent")
+            let (othersResult, _) = try #require(results[codes.count])
+            #expect(try othersResult.get() == .unknown, "another client's code is not this client's to redeem")
+            // A refused check left its code unspent.
+            for index in stride(from: 0, to: codes.count, by: refusedEvery) {
+                let outcome = try await store.redeem(
+                    code: .of(codes[index]),
+                    by: app.application.clientVersion,
+                    at: now,
+                    check: { _ in },
+                    issuing: pair(at: now).0
+                )
+                guard case .redeemed = outcome else {
+                    Issue.record("code \(index) after its refused check: expected redeemed, got \(outcome)")
+                    continue
+                }
+            }
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases) func failedCheckLeavesTheCodeUnconsumed(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, fixtures in
             let app = try await fixtures.app()
