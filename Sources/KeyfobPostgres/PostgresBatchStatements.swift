@@ -46,23 +46,11 @@ struct ClaimCodes: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (ordinal, family, consentID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
-            try row.decode((Int64, Int64, UUID, String, Bool, String?, String?, Date, [String]).self)
-        let index = Int(ordinal) - 1
+        let cells = row.makeRandomAccess()
+        let index = Int(try cells[0].decode(Int64.self)) - 1
         guard codes.indices.contains(index) else { throw BatchAnswerMissing() }
         let source = codes[index]
-        let code = AuthorizationCode(
-            digest: source.digest,
-            consentID: consentID,
-            applicationID: source.client.id,
-            redirectURI: redirectURI,
-            redirectURIWasSent: redirectURIWasSent,
-            codeChallenge: challenge,
-            codeChallengeMethod: method,
-            expiresAt: expiresAt,
-            consumedAt: nil
-        )
-        return (index, (family, code, grantedScope))
+        return (index, try ClaimCode.claimed(cells, from: 1, digest: source.digest, applicationID: source.client.id))
     }
 }
 
@@ -80,7 +68,6 @@ struct UnclaimCodes: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
 }
 
 /// `InsertFirstPair` for every redeemed code of the batch: the families and both tokens of each.
@@ -126,5 +113,4 @@ struct InsertFirstPairs: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
 }

@@ -28,20 +28,24 @@ struct ClaimCode: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings { try claimBindings(digest, client, now) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, consentID, redirectURI, redirectURIWasSent, challenge, method, expiresAt, grantedScope) =
-            try row.decode((Int64, UUID, String, Bool, String?, String?, Date, [String]).self)
+        try Self.claimed(row.makeRandomAccess(), from: 0, digest: digest, applicationID: client.id)
+    }
+
+    /// A claim's columns as `sql` returns them, from column `first` on (`ClaimCodes` puts its
+    /// ordinal before them). By position: a tuple decode looks its generic type up on every row.
+    static func claimed(_ cells: PostgresRandomAccessRow, from first: Int, digest: SecretDigest, applicationID: UUID) throws -> Row {
         let code = AuthorizationCode(
             digest: digest,
-            consentID: consentID,
-            applicationID: client.id,
-            redirectURI: redirectURI,
-            redirectURIWasSent: redirectURIWasSent,
-            codeChallenge: challenge,
-            codeChallengeMethod: method,
-            expiresAt: expiresAt,
+            consentID: try cells[first + 1].decode(UUID.self),
+            applicationID: applicationID,
+            redirectURI: try cells[first + 2].decode(String.self),
+            redirectURIWasSent: try cells[first + 3].decode(Bool.self),
+            codeChallenge: try cells[first + 4].decode(String?.self),
+            codeChallengeMethod: try cells[first + 5].decode(String?.self),
+            expiresAt: try cells[first + 6].decode(Date.self),
             consumedAt: nil
         )
-        return (id, code, grantedScope)
+        return (try cells[first].decode(Int64.self), code, try cells[first + 7].decode([String].self))
     }
 }
 
@@ -115,7 +119,6 @@ struct InsertPair: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
 }
 
 /// Starts the token family a redeemed code numbered (`ClaimCode`) and writes its first pair, in
@@ -142,7 +145,6 @@ struct InsertFirstPair: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
 }
 
 /// Writes an application (client_credentials) token if the client is still at its version.

@@ -148,6 +148,11 @@ final class LeasedConnection: @unchecked Sendable {
     }
 }
 
+extension PostgresPreparedStatement where Row == Void {
+    /// A statement that returns no rows reads none.
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
 extension PostgresConnection {
     /// Executes a prepared statement that returns no rows.
     func run<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws where Statement.Row == Void {

@@ -89,13 +89,7 @@ struct StoreContractTests {
             #expect(try othersResult.get() == .unknown, "another client's code is not this client's to redeem")
             // A refused check left its code unspent.
             for index in stride(from: 0, to: codes.count, by: refusedEvery) {
-                let outcome = try await store.redeem(
-                    code: .of(codes[index]),
-                    by: app.application.clientVersion,
-                    at: now,
-                    check: { _ in },
-                    issuing: pair(at: now).0
-                )
+                let outcome = try await redeemAccepted(store, code: codes[index], app: app, at: now)
                 guard case .redeemed = outcome else {
                     Issue.record("code \(index) after its refused check: expected redeemed, got \(outcome)")
                     continue
@@ -118,13 +112,7 @@ struct StoreContractTests {
                     issuing: pair(at: now).0
                 )
             }
-            let outcome = try await store.redeem(
-                code: .of(code),
-                by: app.application.clientVersion,
-                at: now,
-                check: { _ in },
-                issuing: pair(at: now).0
-            )
+            let outcome = try await redeemAccepted(store, code: code, app: app, at: now)
             guard case .redeemed = outcome else {
                 Issue.record("expected redeemed, got \(outcome)")
                 return

@@ -23,6 +23,11 @@ struct Redeemed {
     let outcome: CodeRedemption
 }
 
+/// Redeems `code` for `app` with a check that accepts it, issuing a fresh pair.
+func redeemAccepted(_ store: any Store, code: String, app: Fixtures.App, at now: Date) async throws -> CodeRedemption {
+    try await store.redeem(code: .of(code), by: app.application.clientVersion, at: now, check: { _ in }, issuing: pair(at: now).0)
+}
+
 func redeemFreshCode(_ store: any Store, _ fixtures: Fixtures) async throws -> Redeemed {
     let app = try await fixtures.app()
     let code = try await fixtures.code(for: app)
