@@ -226,6 +226,32 @@ struct CLITests {
         #expect(!server.log.contains(wrongSecret))
     }
 
+    /// More codes than one write holds: written in batches, every one distinct, and the first and
+    /// the last batch's codes both exchange.
+    @Test func mintingMoreCodesThanOneBatchWritesThemAll() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let app = try await createApp(database)
+        let count = 12_001
+        let minted = try await KeyfobProcess.run([
+            "dev", "mint-codes", "--app", app.id, "--count", "\(count)", "--redirect-uri", Self.redirect, "--database", database.url,
+        ])
+        let codes = minted.stdout.split(separator: "\n").map(String.init)
+        #expect(codes.count == count && Set(codes).count == count, "\(minted.stderr)")
+        let server = try KeyfobProcess.Server(database: database.url)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        for code in [codes.first, codes.last].compactMap({ $0 }) {
+            let reply = try await TestHTTP.send(
+                .POST,
+                server.baseURL + "/oauth/token",
+                headers: [TestHTTP.basic(app.id, app.secret), ("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("grant_type=authorization_code&code=\(code)&redirect_uri=\(Self.redirect)".utf8)
+            )
+            #expect(reply.status == 200, "\(reply.text)")
+        }
+    }
+
     @Test func tokenAnsweredWith200SurvivesSIGKILL() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
