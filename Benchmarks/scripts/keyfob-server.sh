@@ -5,7 +5,19 @@
 # SERVE_FLAGS, if set, are added to `keyfob serve` (e.g. "--max-write-wait 0"), APP_FLAGS to
 # `keyfob apps create` (e.g. "--require-dpop"). With SIGNING_KEY=1 a signing key is made first
 # (`keyfob keys rotate`, sealed under KEYFOB_KEY_ENCRYPTION_KEY, which must then be exported).
+# mint_codes DATABASE CLIENT_ID COUNT FILE appends COUNT codes for that client to FILE.
 PID=""
+
+mint_codes() {
+  # At most 100,000 per call: builds before b20673b (kept for A/B runs) write a call's codes in
+  # one store write, which a slow host must finish within the CLI's store-call deadline (5 s).
+  local db=$1 client=$2 left=$3 file=$4 batch
+  while [ "$left" -gt 0 ]; do
+    batch=$(( left < 100000 ? left : 100000 ))
+    "$KEYFOB_BIN" dev mint-codes --app "$client" --count "$batch" --redirect-uri "$REDIRECT" --database "$db" >> "$file"
+    left=$(( left - batch ))
+  done
+}
 
 start_keyfob() {
   local dir=$1 count=$2 db="sqlite:$1/keyfob.sqlite" app
@@ -14,15 +26,8 @@ start_keyfob() {
   app=$("$KEYFOB_BIN" apps create --name bench --redirect-uri "$REDIRECT" --database "$db" --json ${APP_FLAGS:-})
   CID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$app")
   SEC=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$app")
-  # In batches of 100,000: one batch is one store write, which a slow host must finish within the
-  # CLI's store-call deadline (5 s).
   : > "$dir/codes.txt"
-  local left=$count batch
-  while [ "$left" -gt 0 ]; do
-    batch=$(( left < 100000 ? left : 100000 ))
-    "$KEYFOB_BIN" dev mint-codes --app "$CID" --count "$batch" --redirect-uri "$REDIRECT" --database "$db" >> "$dir/codes.txt"
-    left=$(( left - batch ))
-  done
+  mint_codes "$db" "$CID" "$count" "$dir/codes.txt"
   "$KEYFOB_BIN" serve --host 127.0.0.1 --port "$PORT" --database "$db" --no-demo-app --log-level warning ${SERVE_FLAGS:-} > "$dir/serve.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/.well-known/oauth-authorization-server" && return 0; sleep 0.1; done

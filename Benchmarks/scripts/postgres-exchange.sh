@@ -14,6 +14,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=${BENCH:-$HERE/../../../shared/bench/bench.sh}; REDIRECT=https://client.example.com/cb
 INSTANCES=${INSTANCES:-2}; CONNS=${CONNS:-64}; MINT=${MINT:-80000}
+. "$HERE/keyfob-server.sh"
 W=${W:-/tmp/keyfob-pg-bench}; rm -rf $W; mkdir -p $W; chown postgres:postgres $W
 PG=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); PORT=55433
 runuser -u postgres -- $PG/initdb -D $W/data -U keyfob -A trust -E UTF8 > /dev/null
@@ -38,14 +39,8 @@ sec=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"
 for pool in ${POOLS:-8 20 4}; do
   PIDS=()
   for i in $(seq 1 "$INSTANCES"); do
-    # A batch of at most 100,000 codes per call keeps each write inside the CLI's store deadline.
     : > $W/codes-$i.txt
-    left=$MINT
-    while [ "$left" -gt 0 ]; do
-      n=$((left < 100000 ? left : 100000))
-      "$KEYFOB_BIN" dev mint-codes --app "$cid" --count $n --redirect-uri "$REDIRECT" --database "$DB" >> $W/codes-$i.txt
-      left=$((left - n))
-    done
+    mint_codes "$DB" "$cid" "$MINT" $W/codes-$i.txt
     "$KEYFOB_BIN" serve --host 127.0.0.1 --port $((8381 + i)) --database "$DB" --db-pool-size $pool --no-demo-app \
       --log-level warning ${SERVE_FLAGS:-} > $W/serve-$i.log 2>&1 &
     PIDS+=($!)

@@ -3,7 +3,7 @@ import Synchronization
 /// Gathers concurrent calls into batches that one `run` serves together, at most `maxRunning`
 /// batches at a time: a call that finds a batch slot free starts one at once, and calls that
 /// arrive while every slot is busy wait together for the next batch. Under light load a batch
-/// holds one call and adds no wait; under heavy load one round trip and one commit serve many.
+/// holds one call and adds no wait; under heavy load one transaction serves many.
 ///
 /// Two waiting calls with the same key never share a batch: the later one waits for the next, so
 /// a batch can match its rows to its calls by key, and a repeat (a replayed authorization code)

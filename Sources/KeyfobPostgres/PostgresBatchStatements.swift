@@ -67,7 +67,6 @@ struct UnclaimCodes: PostgresPreparedStatement {
         bindings.append(digests.map { ByteBuffer(bytes: $0.bytes) })
         return bindings
     }
-
 }
 
 /// `InsertFirstPair` for every redeemed code of the batch: the families and both tokens of each.
@@ -112,5 +111,4 @@ struct InsertFirstPairs: PostgresPreparedStatement {
         bindings.append(pairs.map { $0.code.pair.refreshKeyThumbprint ?? "" })
         return bindings
     }
-
 }

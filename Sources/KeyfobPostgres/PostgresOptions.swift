@@ -18,7 +18,7 @@ public struct PostgresOptions: Sendable {
     /// How many redemption batches run at once, each on a connection of its own; redemptions that
     /// arrive while all run wait for the next batch. One, like SQLite's single writer: on two
     /// cores shared with PostgreSQL, more batches at once only split the same CPU into smaller
-    /// batches (BENCHMARKS.md, "PostgreSQL: batched redemptions").
+    /// batches (BENCHMARKS.md, "On PostgreSQL: two instances, batched redemptions").
     public var redemptionBatches: Int = 1
 
     /// Transaction isolation levels Keyfob supports.

@@ -118,7 +118,6 @@ struct InsertPair: PostgresPreparedStatement {
         bindings.append(pair.refreshKeyThumbprint)
         return bindings
     }
-
 }
 
 /// Starts the token family a redeemed code numbered (`ClaimCode`) and writes its first pair, in
@@ -144,7 +143,6 @@ struct InsertFirstPair: PostgresPreparedStatement {
         bindings.append(startedAt)
         return bindings
     }
-
 }
 
 /// Writes an application (client_credentials) token if the client is still at its version.

@@ -52,6 +52,9 @@ struct DevCommand: AsyncParsableCommand {
             }
             let owner = try await mintOwner(store)
             let vehicles = try await store.vehicles(of: owner)
+            let issuer = CodeIssuer(store: store)
+            let binding = CodeIssuer.Binding(redirectURI: redirectURI, redirectURIWasSent: true)
+            let vehicleIDs = vehicles.map(\.id)
             var codes: [String] = []
             codes.reserveCapacity(count)
             for start in stride(from: 0, to: count, by: Self.batchSize) {
@@ -60,14 +63,10 @@ struct DevCommand: AsyncParsableCommand {
                     applicationID: appID,
                     ownerID: owner.id,
                     permissions: application.permissions,
-                    vehicleIDs: vehicles.map(\.id),
+                    vehicleIDs: vehicleIDs,
                     createdAt: Date()
                 )
-                codes += try await CodeIssuer(store: store).issue(
-                    grant,
-                    binding: .init(redirectURI: redirectURI, redirectURIWasSent: true),
-                    count: min(Self.batchSize, count - start)
-                )
+                codes += try await issuer.issue(grant, binding: binding, count: min(Self.batchSize, count - start))
             }
             var text = codes.joined(separator: "\n")
             text.append("\n")
